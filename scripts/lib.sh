@@ -1,0 +1,60 @@
+# Shared by scripts/serve, scripts/test and scripts/conformance.
+# Source it; it defines functions and sets $top to the source tree.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian packages needed to build, serve and test.
+scimlet_pkgs="gcc make autoconf automake pkg-config liblmdb-dev libcjson-dev
+libfcgi-dev libssl-dev lighttpd curl python3"
+
+# Install whatever Debian packages are missing (apt-get as root, or sudo).
+scimlet_deps() {
+	local missing="" p
+	for p in $scimlet_pkgs "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "installing Debian packages:$missing" >&2
+	local sudo=""
+	if [ "$(id -u)" != 0 ]; then
+		command -v sudo >/dev/null ||
+		    { echo "not root and no sudo: install$missing" >&2; return 1; }
+		sudo=sudo
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq >&2 &&
+	    $sudo apt-get install -y -qq --no-install-recommends $missing >&2
+}
+
+# Build in the source tree (or in $1, a build directory, with configure
+# options after it). Reconfigures only when needed.
+scimlet_build() {
+	local builddir=${1:-$top}
+	[ $# -gt 0 ] && shift
+	[ -x "$top/configure" ] || (cd "$top" && autoreconf -fi >&2) || return 1
+	mkdir -p "$builddir"
+	if [ ! -f "$builddir/Makefile" ]; then
+		(cd "$builddir" && "$top/configure" --enable-werror "$@" >&2) ||
+		    return 1
+	fi
+	make -C "$builddir" -j"$(nproc)" >&2
+}
+
+# Write a lighttpd configuration from www/lighttpd.conf.in.
+# Usage: scimlet_lighttpd_conf OUT PORT DB FCGI RUNDIR
+scimlet_lighttpd_conf() {
+	local out=$1 port=$2 db=$3 fcgi=$4 rundir=$5
+	mkdir -p "$rundir/www"
+	sed -e "s|@PORT@|$port|g" -e "s|@DB@|$db|g" -e "s|@FCGI@|$fcgi|g" \
+	    -e "s|@RUNDIR@|$rundir|g" -e "s|@DOCROOT@|$rundir/www|g" \
+	    -e "s|@PROCS@|${SCIMLET_PROCS:-2}|g" \
+	    -e "s|@MAX_REQUEST_KB@|${SCIMLET_MAX_REQUEST_KB:-16384}|g" \
+	    -e "s|@MAX_REQUESTS@|${SCIMLET_MAX_REQUESTS:-10000}|g" \
+	    "$top/www/lighttpd.conf.in" > "$out"
+}
+
+# Find a free TCP port on 127.0.0.1.
+scimlet_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}

@@ -1,0 +1,95 @@
+/*
+ * cli.c: `scimlet [--db DIR] COMMAND ...`: option parsing, `init`, and
+ * dispatch to the subcommand files.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "log.h"
+#include "scim_error.h"
+#include "store.h"
+
+static void
+usage(void)
+{
+	fputs("usage: scimlet [--db DIR] init\n"
+	    "       scimlet [--db DIR] tenant add NAME\n"
+	    "       scimlet [--db DIR] tenant list\n"
+	    "       scimlet [--db DIR] token issue TENANT\n"
+	    "       scimlet [--db DIR] token list TENANT\n"
+	    "       scimlet [--db DIR] token revoke TOKEN-ID\n"
+	    "DIR defaults to $SCIMLET_DB.\n", stderr);
+}
+
+int
+cli_storefail(const char *what, int err)
+{
+	fprintf(stderr, "scimlet: %s: %s\n", what,
+	    err == SCIM_EFULL ? "database is full (raise SCIMLET_MAP_SIZE)" :
+	    "storage error");
+	return CLI_FAIL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct store	*st = NULL;
+	const char	*db = getenv("SCIMLET_DB");
+	char		 err[512];
+	int		 i = 1, rc, init;
+
+	log_init("scimlet");
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strncmp(argv[i], "--db=", 5) == 0)
+			db = argv[i] + 5;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			usage();
+			return CLI_OK;
+		} else {
+			usage();
+			return CLI_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage();
+		return CLI_USAGE;
+	}
+	if (db == NULL || *db == '\0') {
+		fputs("scimlet: no database: give --db DIR or set "
+		    "SCIMLET_DB\n", stderr);
+		return CLI_USAGE;
+	}
+	init = strcmp(argv[i], "init") == 0;
+	if (init && i + 1 != argc) {
+		usage();
+		return CLI_USAGE;
+	}
+	if (!init && strcmp(argv[i], "tenant") != 0 &&
+	    strcmp(argv[i], "token") != 0) {
+		fprintf(stderr, "scimlet: unknown command: %s\n", argv[i]);
+		usage();
+		return CLI_USAGE;
+	}
+	if (store_open(db, init ? STORE_CREATE : 0, &st, err, sizeof(err)) !=
+	    SCIM_OK) {
+		fprintf(stderr, "scimlet: %s\n", err);
+		return CLI_FAIL;
+	}
+	if (init)
+		rc = CLI_OK;
+	else if (strcmp(argv[i], "tenant") == 0)
+		rc = cli_tenant(st, argc - i - 1, argv + i + 1);
+	else
+		rc = cli_token(st, argc - i - 1, argv + i + 1);
+	if (rc == CLI_USAGE)
+		usage();
+	store_close(st);
+	return rc;
+}

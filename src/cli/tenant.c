@@ -1,0 +1,70 @@
+/*
+ * tenant.c: `scimlet tenant add NAME` and `scimlet tenant list`.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "scim.h"
+#include "store.h"
+#include "util.h"
+
+/* NAME: [a-z0-9-]{1,63} */
+static int
+name_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n >= 1 && n <= SCIM_TENANT_MAX &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+static int
+print_tenant(const struct tenant *t, const char *created, void *arg)
+{
+	(void)created;
+	(void)arg;
+	printf("%s\n", t->tn_name);
+	return 0;
+}
+
+int
+cli_tenant(struct store *st, int argc, char **argv)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	char			 now[TIME_STRLEN + 1];
+	enum scim_err		 e;
+
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+			return cli_storefail("tenant list", e);
+		e = store_tenant_each(tx, print_tenant, NULL);
+		store_abort(tx);
+		return e == SCIM_OK ? CLI_OK : cli_storefail("tenant list", e);
+	}
+	if (argc != 2 || strcmp(argv[0], "add") != 0)
+		return CLI_USAGE;
+	if (!name_ok(argv[1])) {
+		fprintf(stderr, "scimlet: tenant name must be 1 to %d of "
+		    "a-z, 0-9 and -\n", SCIM_TENANT_MAX);
+		return CLI_FAIL;
+	}
+	util_time_now(now);
+	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
+		return cli_storefail("tenant add", e);
+	if ((e = store_tenant_add(tx, argv[1], now, &t)) != SCIM_OK) {
+		store_abort(tx);
+		if (e == SCIM_EUNIQUE) {
+			fprintf(stderr, "scimlet: tenant %s already exists\n",
+			    argv[1]);
+			return CLI_FAIL;
+		}
+		return cli_storefail("tenant add", e);
+	}
+	if ((e = store_commit(tx)) != SCIM_OK)
+		return cli_storefail("tenant add", e);
+	return CLI_OK;
+}

@@ -1,0 +1,341 @@
+/*
+ * http.c: CGI/FastCGI request decoding and response writing, with every
+ * size limit applied before the bytes are kept.  Knows nothing of SCIM
+ * resources.  RFC 3875 names the parameters used here.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+#include "scim_error.h"
+#include "util.h"
+
+static const char *
+param(const struct http_io *io, const char *name)
+{
+	return io->io_param(io->io_ctx, name);
+}
+
+static int
+hexdig(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Form-decode src[0..len) into out: '+' is a space, %XX a byte; a '%' not
+ * followed by two hex digits stays as it is (clients send raw quotes and
+ * percent signs).  Returns the length, or -1 when it would not fit in
+ * outlen - 1 bytes or decodes to a NUL byte.
+ */
+static long
+form_decode(const char *src, size_t len, char *out, size_t outlen)
+{
+	size_t	i, o = 0;
+	int	hi, lo, c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)src[i];
+		if (c == '+')
+			c = ' ';
+		else if (c == '%' && i + 2 < len &&
+		    (hi = hexdig((unsigned char)src[i + 1])) >= 0 &&
+		    (lo = hexdig((unsigned char)src[i + 2])) >= 0) {
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c == 0 || o + 1 >= outlen)
+			return -1;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return (long)o;
+}
+
+int
+http_query_get(const char *query, const char *name, char *out, size_t outlen)
+{
+	const char	*p, *amp, *eq;
+	char		 key[64];
+	size_t		 len;
+	long		 n;
+
+	if (query == NULL)
+		return 0;
+	for (p = query; *p != '\0'; p = *amp == '\0' ? amp : amp + 1) {
+		if ((amp = strchr(p, '&')) == NULL)
+			amp = p + strlen(p);
+		if ((eq = memchr(p, '=', (size_t)(amp - p))) == NULL)
+			eq = amp;
+		len = (size_t)(eq - p);
+		if (len == 0 || form_decode(p, len, key, sizeof(key)) == -1 ||
+		    !util_strcaseeq(key, name))
+			continue;
+		if (eq == amp) {
+			if (outlen > 0)
+				out[0] = '\0';
+			return 1;
+		}
+		n = form_decode(eq + 1, (size_t)(amp - eq - 1), out, outlen);
+		return n < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Host names and ports only: no spaces, quotes, slashes or controls. */
+static int
+host_ok(const char *h)
+{
+	size_t	n = 0;
+
+	for (; *h != '\0'; h++, n++)
+		if (!isalnum((unsigned char)*h) && strchr(".-:[]_", *h) == NULL)
+			return 0;
+	return n > 0 && n < 256;
+}
+
+/* A path a URL may carry unescaped; no quotes, spaces or controls. */
+static int
+path_ok(const char *p)
+{
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("\"<>\\^`{|}", *p) != NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * The absolute base URL the client used: scheme, host, mount point
+ * (SCRIPT_NAME).  meta.location and Location are built from it.
+ */
+static void
+base_url(const struct http_io *io, char *out, size_t outlen)
+{
+	const char	*https, *scheme, *host, *port, *script;
+	char		 hostbuf[300];
+
+	https = param(io, "HTTPS");
+	scheme = param(io, "REQUEST_SCHEME");
+	if (https != NULL && (util_strcaseeq(https, "on") ||
+	    strcmp(https, "1") == 0))
+		scheme = "https";
+	else if (scheme == NULL || (!util_strcaseeq(scheme, "https")))
+		scheme = "http";
+	else
+		scheme = "https";
+
+	host = param(io, "HTTP_HOST");
+	if (host == NULL || !host_ok(host)) {
+		host = param(io, "SERVER_NAME");
+		port = param(io, "SERVER_PORT");
+		if (host == NULL || !host_ok(host))
+			host = "localhost";
+		if (port != NULL && host_ok(port) &&
+		    strcmp(port, strcmp(scheme, "https") ? "80" : "443")) {
+			snprintf(hostbuf, sizeof(hostbuf), "%s:%s", host, port);
+			host = hostbuf;
+		}
+	}
+	script = param(io, "SCRIPT_NAME");
+	if (script == NULL || !path_ok(script))
+		script = "";
+	if ((size_t)snprintf(out, outlen, "%s://%s%s", scheme, host, script) >=
+	    outlen)
+		snprintf(out, outlen, "%s://%s", scheme, "localhost");
+	/* Strip one trailing slash: we append "/Users/ID". */
+	if (out[0] != '\0' && out[strlen(out) - 1] == '/')
+		out[strlen(out) - 1] = '\0';
+}
+
+static enum http_method
+method_of(const char *m)
+{
+	if (m == NULL)
+		return HTTP_OTHER;
+	if (strcmp(m, "GET") == 0)
+		return HTTP_GET;
+	if (strcmp(m, "POST") == 0)
+		return HTTP_POST;
+	if (strcmp(m, "PUT") == 0)
+		return HTTP_PUT;
+	if (strcmp(m, "PATCH") == 0)
+		return HTTP_PATCH;
+	if (strcmp(m, "DELETE") == 0)
+		return HTTP_DELETE;
+	return HTTP_OTHER;
+}
+
+/* application/json or application/scim+json, any parameters. */
+static int
+json_type(const char *ct)
+{
+	size_t	n;
+
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	n = strcspn(ct, "; \t");
+	return (n == 16 && strncasecmp(ct, "application/json", n) == 0) ||
+	    (n == 21 && strncasecmp(ct, "application/scim+json", n) == 0);
+}
+
+/*
+ * PATH_INFO, or when a server gives none, the part of REQUEST_URI after
+ * SCRIPT_NAME (query removed).
+ */
+static char *
+path_info(const struct http_io *io)
+{
+	const char	*pi, *uri, *script;
+	size_t		 sl, n;
+	char		*out;
+
+	if ((pi = param(io, "PATH_INFO")) != NULL)
+		return strdup(pi);
+	uri = param(io, "REQUEST_URI");
+	script = param(io, "SCRIPT_NAME");
+	if (uri == NULL)
+		return strdup("");
+	sl = script != NULL ? strlen(script) : 0;
+	if (sl > 0 && strncmp(uri, script, sl) == 0)
+		uri += sl;
+	n = strcspn(uri, "?");
+	if ((out = malloc(n + 1)) == NULL)
+		return NULL;
+	if (form_decode(uri, n, out, n + 1) == -1)
+		out[0] = '\0';
+	return out;
+}
+
+enum scim_err
+http_request_read(const struct http_io *io, size_t maxbody,
+    struct scim_req *req, struct scim_resp *resp)
+{
+	const char	*v;
+	long long	 clen = 0;
+	size_t		 got;
+	long		 n;
+
+	memset(req, 0, sizeof(*req));
+	req->rq_method = method_of(param(io, "REQUEST_METHOD"));
+	base_url(io, req->rq_base, sizeof(req->rq_base));
+
+	if ((req->rq_path = path_info(io)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if (strlen(req->rq_path) > SCIM_MAX_PATH)
+		return scim_fail(resp, SCIM_ENOTFOUND, "path too long");
+
+	v = param(io, "QUERY_STRING");
+	if (v != NULL && strlen(v) > SCIM_MAX_QUERY)
+		return scim_fail(resp, SCIM_EINVALSYNTAX,
+		    "query string longer than %d bytes", SCIM_MAX_QUERY);
+	if ((req->rq_query = strdup(v != NULL ? v : "")) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+
+	/* Authorization: bounded here; auth.c parses it. */
+	if ((v = param(io, "HTTP_AUTHORIZATION")) != NULL) {
+		if (strlen(v) > SCIM_MAX_AUTH)
+			return scim_fail(resp, SCIM_EAUTH,
+			    "Authorization header too long");
+		if ((req->rq_auth = strdup(v)) == NULL)
+			return scim_fail(resp, SCIM_ENOMEM, NULL);
+	}
+
+	/* RFC 3875 §4.1.2: CONTENT_LENGTH is a decimal byte count. */
+	if ((v = param(io, "CONTENT_LENGTH")) != NULL && *v != '\0' &&
+	    util_strtonum(v, 0, 0x7fffffffffffffffLL, &clen) == -1)
+		return scim_fail(resp, SCIM_EINVALSYNTAX,
+		    "invalid Content-Length");
+	if ((unsigned long long)clen > maxbody)
+		return scim_fail(resp, SCIM_ETOOLARGE,
+		    "request body larger than %zu bytes", maxbody);
+	if (clen > 0 && (v = param(io, "CONTENT_TYPE")) != NULL && *v != '\0') {
+		if (!json_type(v))
+			return scim_fail(resp, SCIM_EMEDIATYPE, NULL);
+		req->rq_json = 1;
+	}
+	if ((req->rq_body = malloc((size_t)clen + 1)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	for (got = 0; got < (size_t)clen; got += (size_t)n) {
+		n = io->io_read(io->io_ctx, req->rq_body + got,
+		    (size_t)clen - got);
+		if (n <= 0)
+			return scim_fail(resp, SCIM_EINVALSYNTAX,
+			    "request body shorter than Content-Length");
+	}
+	req->rq_body[got] = '\0';
+	req->rq_bodylen = got;
+	return SCIM_OK;
+}
+
+void
+http_request_free(struct scim_req *req)
+{
+	free(req->rq_path);
+	free(req->rq_query);
+	if (req->rq_auth != NULL) {
+		util_bzero(req->rq_auth, strlen(req->rq_auth));
+		free(req->rq_auth);
+	}
+	free(req->rq_body);
+	memset(req, 0, sizeof(*req));
+}
+
+void
+http_response_json(struct scim_resp *resp, int status, char *json)
+{
+	free(resp->rp_body);
+	resp->rp_status = status;
+	resp->rp_body = json;
+	resp->rp_len = json != NULL ? strlen(json) : 0;
+}
+
+int
+http_response_write(const struct http_io *io, const struct scim_resp *resp)
+{
+	char	head[2048];
+	int	n;
+
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n",
+	    resp->rp_status, scim_status_reason(resp->rp_status));
+	if (resp->rp_body != NULL)
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Content-Type: application/scim+json; charset=utf-8\r\n"
+		    "Content-Length: %zu\r\n", resp->rp_len);
+	if (resp->rp_location != NULL &&
+	    strlen(resp->rp_location) < SCIM_MAX_BASEURL + 64)
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Location: %s\r\n", resp->rp_location);
+	if (resp->rp_auth)
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n");
+	if (resp->rp_allow != NULL)
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Allow: %s\r\n", resp->rp_allow);
+	n += snprintf(head + n, sizeof(head) - (size_t)n,
+	    "Cache-Control: no-store\r\n\r\n");
+	if (io->io_write(io->io_ctx, head, (size_t)n) == -1)
+		return -1;
+	if (resp->rp_body != NULL && resp->rp_len > 0 &&
+	    io->io_write(io->io_ctx, resp->rp_body, resp->rp_len) == -1)
+		return -1;
+	return 0;
+}
+
+void
+http_response_free(struct scim_resp *resp)
+{
+	free(resp->rp_body);
+	free(resp->rp_location);
+	memset(resp, 0, sizeof(*resp));
+}

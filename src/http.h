@@ -1,0 +1,87 @@
+/*
+ * http.h: the transport.  Decodes one CGI/FastCGI request (parameters,
+ * query string, bounded body) into struct scim_req and writes struct
+ * scim_resp back.  main.c supplies the I/O functions (libfcgi or stdio),
+ * so CGI mode, FastCGI mode and the unit tests share this code.
+ */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <stddef.h>
+
+#include "scim.h"
+
+enum http_method {
+	HTTP_GET,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_PATCH,
+	HTTP_DELETE,
+	HTTP_OTHER
+};
+
+struct http_io {
+	/* A CGI parameter or NULL.  Borrowed until the request ends. */
+	const char	*(*io_param)(void *ctx, const char *name);
+	/* Up to len bytes; returns bytes read, 0 at end, -1 on error. */
+	long		 (*io_read)(void *ctx, char *buf, size_t len);
+	/* All len bytes; returns 0 or -1. */
+	int		 (*io_write)(void *ctx, const char *buf, size_t len);
+	void		*io_ctx;
+};
+
+struct store;
+
+struct scim_req {
+	enum http_method rq_method;
+	char		*rq_path;	/* PATH_INFO, as given */
+	char		*rq_query;	/* QUERY_STRING, raw */
+	char		*rq_auth;	/* Authorization, or NULL */
+	char		*rq_body;	/* NUL-terminated, or NULL */
+	size_t		 rq_bodylen;
+	int		 rq_json;	/* Content-Type is a JSON type */
+	char		 rq_base[SCIM_MAX_BASEURL]; /* scheme://host/mount */
+	/* Set by main.c after authentication. */
+	struct store	*rq_store;
+	struct tenant	 rq_tenant;
+	char		 rq_tokenid[17];
+};
+
+struct scim_resp {
+	int		 rp_status;	/* 0 until a handler answers */
+	char		*rp_body;	/* owned, or NULL */
+	size_t		 rp_len;
+	char		*rp_location;	/* owned, or NULL */
+	const char	*rp_allow;	/* Allow header for 405 */
+	int		 rp_auth;	/* add WWW-Authenticate: Bearer */
+	enum scim_err	 rp_err;
+	char		 rp_detail[SCIM_MAX_DETAIL];
+};
+
+/*
+ * Decode the request.  maxbody bounds CONTENT_LENGTH: a larger body gives
+ * SCIM_ETOOLARGE without reading it.  On error, resp carries the detail.
+ * http_request_free() must be called in every case.
+ */
+enum scim_err	 http_request_read(const struct http_io *, size_t maxbody,
+		    struct scim_req *, struct scim_resp *);
+void		 http_request_free(struct scim_req *);
+
+/*
+ * The form-decoded value of query parameter name (matched without regard
+ * to case) into out.  Returns 1 when found, 0 when absent, -1 when the
+ * value is longer than outlen - 1 or holds a NUL byte.
+ */
+int		 http_query_get(const char *query, const char *name,
+		    char *out, size_t outlen);
+
+/* Write status line, headers and body.  Returns 0 or -1. */
+int		 http_response_write(const struct http_io *,
+		    const struct scim_resp *);
+void		 http_response_free(struct scim_resp *);
+
+/* Give resp a body: consumes json (a cJSON print), sets status. */
+void		 http_response_json(struct scim_resp *, int status,
+		    char *json);
+
+#endif /* HTTP_H */

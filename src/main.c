@@ -1,0 +1,251 @@
+/*
+ * main.c: the worker, scimlet.fcgi.  Under a FastCGI server it loops on
+ * FCGX_Accept_r and exits after SCIMLET_MAX_REQUESTS requests so the
+ * server starts a fresh one; run as plain CGI it serves one request.
+ * The LMDB environment is opened once per process, after the web server
+ * started it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "auth.h"
+#include "http.h"
+#include "log.h"
+#include "router.h"
+#include "scim_error.h"
+#include "store.h"
+#include "util.h"
+
+struct worker {
+	struct store	*wk_store;
+	const char	*wk_cfgerr;	/* set: answer every request with 500 */
+	char		 wk_errbuf[512];
+	size_t		 wk_maxbody;
+	long long	 wk_maxreq;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+/* CGI transport: the environment and stdio. */
+static const char *
+cgi_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static long
+cgi_read(void *ctx, char *buf, size_t len)
+{
+	size_t	n;
+
+	(void)ctx;
+	n = fread(buf, 1, len, stdin);
+	return n == 0 && ferror(stdin) ? -1 : (long)n;
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+}
+
+/* FastCGI transport: libfcgi's request streams. */
+static const char *
+fcgi_param(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static long
+fcgi_read(void *ctx, char *buf, size_t len)
+{
+	int	n;
+
+	n = FCGX_GetStr(buf, len > INT_MAX ? INT_MAX : (int)len,
+	    ((FCGX_Request *)ctx)->in);
+	return n < 0 ? -1 : n;
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, size_t len)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)ctx)->out;
+	int		 n;
+
+	while (len > 0) {
+		n = FCGX_PutStr(buf, len > INT_MAX ? INT_MAX : (int)len, out);
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Serve one request.  Returns 0, or -1 when the worker must exit after
+ * it (out of memory: let the web server start a clean process).
+ */
+static int
+serve(struct worker *wk, const struct http_io *io)
+{
+	struct scim_req		req;
+	struct scim_resp	resp;
+	enum scim_err		e;
+	char			path[128];
+
+	memset(&resp, 0, sizeof(resp));
+	e = http_request_read(io, wk->wk_maxbody, &req, &resp);
+	if (e == SCIM_OK && wk->wk_cfgerr != NULL)
+		e = scim_fail(&resp, SCIM_ECONFIG, "%s", wk->wk_cfgerr);
+	if (e == SCIM_OK)
+		e = auth_check(wk->wk_store, req.rq_auth, &req.rq_tenant,
+		    req.rq_tokenid, &resp);
+	if (e == SCIM_OK) {
+		req.rq_store = wk->wk_store;
+		e = router_dispatch(&req, &resp);
+	}
+	if (e != SCIM_OK) {
+		if (scim_err_status(e) >= 500)
+			log_warnx("%s: %d %s", log_escape(req.rq_path != NULL ?
+			    req.rq_path : "-", path, sizeof(path)),
+			    scim_err_status(e), resp.rp_detail);
+		scim_error_respond(&resp);
+	}
+	if (http_response_write(io, &resp) == -1)
+		log_warnx("cannot write the response");
+	http_request_free(&req);
+	http_response_free(&resp);
+	return e == SCIM_ENOMEM ? -1 : 0;
+}
+
+/* Read the environment and open the store; problems go to wk_cfgerr. */
+static void
+configure(struct worker *wk)
+{
+	const char	*db, *v;
+	long long	 n;
+
+	wk->wk_maxbody = SCIM_MAX_BODY_DEFAULT;
+	wk->wk_maxreq = SCIM_MAX_REQUESTS_DEFAULT;
+	if ((v = getenv("SCIMLET_MAX_BODY")) != NULL) {
+		if (util_strtonum(v, 1, 1LL << 30, &n) == -1) {
+			wk->wk_cfgerr = "SCIMLET_MAX_BODY must be a byte count "
+			    "between 1 and 1073741824";
+			return;
+		}
+		wk->wk_maxbody = (size_t)n;
+	}
+	if ((v = getenv("SCIMLET_MAX_REQUESTS")) != NULL) {
+		if (util_strtonum(v, 1, LLONG_MAX, &n) == -1) {
+			wk->wk_cfgerr = "SCIMLET_MAX_REQUESTS must be a "
+			    "positive number";
+			return;
+		}
+		wk->wk_maxreq = n;
+	}
+	if ((db = getenv("SCIMLET_DB")) == NULL || *db == '\0') {
+		wk->wk_cfgerr = "SCIMLET_DB is not set: the web server must "
+		    "pass the database directory in SCIMLET_DB";
+		return;
+	}
+	if (store_open(db, 0, &wk->wk_store, wk->wk_errbuf,
+	    sizeof(wk->wk_errbuf)) != SCIM_OK) {
+		log_warnx("SCIMLET_DB: %s", wk->wk_errbuf);
+		wk->wk_cfgerr = "SCIMLET_DB: cannot open the database (see "
+		    "the web server's error log)";
+	}
+}
+
+/* stdin, stdout and stderr must exist before anything is opened. */
+static void
+sane_fds(void)
+{
+	int	fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) == -1)
+			_exit(1);
+}
+
+int
+main(void)
+{
+	struct worker		 wk;
+	struct sigaction	 sa;
+	struct http_io		 io;
+	FCGX_Request		 fr;
+	long long		 served;
+
+	sane_fds();
+	log_init("scimlet.fcgi");
+	memset(&wk, 0, sizeof(wk));
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;	/* no SA_RESTART: accept returns */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+
+	if (FCGX_Init() != 0) {
+		log_warnx("cannot initialise libfcgi");
+		return 1;
+	}
+	configure(&wk);
+	if (wk.wk_cfgerr != NULL)
+		log_warnx("%s", wk.wk_cfgerr);
+
+	if (FCGX_IsCGI()) {
+		io.io_param = cgi_param;
+		io.io_read = cgi_read;
+		io.io_write = cgi_write;
+		io.io_ctx = NULL;
+		serve(&wk, &io);
+		fflush(stdout);
+		store_close(wk.wk_store);
+		return 0;
+	}
+
+	if (FCGX_InitRequest(&fr, 0, 0) != 0) {
+		log_warnx("cannot initialise a FastCGI request");
+		return 1;
+	}
+	io.io_param = fcgi_param;
+	io.io_read = fcgi_read;
+	io.io_write = fcgi_write;
+	io.io_ctx = &fr;
+	for (served = 0; served < wk.wk_maxreq && !stopping; served++) {
+		if (FCGX_Accept_r(&fr) < 0)
+			break;
+		if (serve(&wk, &io) == -1) {
+			FCGX_Finish_r(&fr);
+			break;
+		}
+		FCGX_Finish_r(&fr);
+		if (wk.wk_store != NULL && served % 1000 == 999)
+			store_reader_check(wk.wk_store);
+	}
+	store_close(wk.wk_store);
+	return 0;
+}

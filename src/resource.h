@@ -1,0 +1,59 @@
+/*
+ * resource.h: what the resource types share: listing with filters and
+ * paging, get and delete by id, index maintenance, uniqueness checks, and
+ * turning a stored resource into a response (meta.resourceType,
+ * meta.location).
+ */
+#ifndef RESOURCE_H
+#define RESOURCE_H
+
+#include <cjson/cJSON.h>
+
+#include "scim.h"
+#include "store.h"
+
+struct scim_req;
+struct scim_resp;
+struct schema;
+
+enum scim_err	 resource_list(struct scim_req *, struct scim_resp *,
+		    const struct schema *);
+enum scim_err	 resource_get(struct scim_req *, struct scim_resp *,
+		    const struct schema *, const char *id);
+enum scim_err	 resource_delete(struct scim_req *, struct scim_resp *,
+		    const struct schema *, const char *id);
+
+/* Parse an id from a URL; SCIM_ENOTFOUND (with detail) if it is no UUID. */
+enum scim_err	 resource_id(const char *s, uint8_t id[16],
+		    struct scim_resp *);
+
+/* Add (add != 0) or remove the index entries of a stored resource. */
+enum scim_err	 resource_index(struct store_txn *, uint32_t tenant,
+		    const struct schema *, const cJSON *doc,
+		    const uint8_t id[16], int add);
+
+/*
+ * SCIM_EUNIQUE (409, detail names attr) when another resource than self
+ * (NULL: none) has value in the unique attribute attr (indexed by idx).
+ */
+enum scim_err	 resource_unique(struct store_txn *, uint32_t tenant,
+		    const struct schema *, enum store_idx idx,
+		    const char *attr, const char *value, const uint8_t *self,
+		    struct scim_resp *);
+
+/*
+ * The stored form of a new or replaced resource: "schemas", "id", the
+ * attributes of doc (consumed), then "meta" with created (kept from old
+ * when given), lastModified and a new version.  NULL when out of memory.
+ */
+cJSON		*resource_stored(const struct schema *, const uint8_t id[16],
+		    cJSON *doc, const cJSON *old);
+
+/*
+ * Answer with a stored resource: add meta.resourceType and meta.location,
+ * print it, set status, and for 201 the Location header.  Consumes doc.
+ */
+enum scim_err	 resource_respond(struct scim_req *, struct scim_resp *,
+		    const struct schema *, cJSON *doc, int status);
+
+#endif /* RESOURCE_H */

@@ -1,0 +1,164 @@
+/*
+ * router.c: an exact table of endpoints.  PATH_INFO is "/Endpoint" or
+ * "/Endpoint/ID" (one trailing slash tolerated); endpoint names match
+ * without regard to case.  Anything else is 404; a known path with a
+ * method it does not take is 405 with an Allow header.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "discovery.h"
+#include "http.h"
+#include "resource.h"
+#include "router.h"
+#include "schema.h"
+#include "scim_error.h"
+#include "users.h"
+#include "util.h"
+
+#define M(m)	(1u << (m))
+
+typedef enum scim_err (*handler_fn)(struct scim_req *, struct scim_resp *,
+		    const char *id);
+
+static enum scim_err
+users_list(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	(void)id;
+	return resource_list(req, resp, schema_get(RES_USER));
+}
+
+static enum scim_err
+users_post(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	(void)id;
+	return users_create(req, resp);
+}
+
+static enum scim_err
+users_get(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return resource_get(req, resp, schema_get(RES_USER), id);
+}
+
+static enum scim_err
+users_put(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return users_replace(req, resp, id);
+}
+
+static enum scim_err
+users_delete(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return resource_delete(req, resp, schema_get(RES_USER), id);
+}
+
+static enum scim_err
+groups_list(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	(void)id;
+	return resource_list(req, resp, schema_get(RES_GROUP));
+}
+
+static enum scim_err
+groups_get(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return resource_get(req, resp, schema_get(RES_GROUP), id);
+}
+
+static enum scim_err
+groups_delete(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return resource_delete(req, resp, schema_get(RES_GROUP), id);
+}
+
+static enum scim_err
+not_yet(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	(void)req;
+	(void)id;
+	return scim_fail(resp, SCIM_ENOTIMPL,
+	    "not implemented in this version of scimlet");
+}
+
+static enum scim_err
+spc(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	(void)id;
+	return discovery_spc(req, resp);
+}
+
+static const struct route {
+	const char	*rt_endpoint;
+	int		 rt_withid;	/* /Endpoint/ID */
+	unsigned int	 rt_method;	/* one HTTP_* bit */
+	handler_fn	 rt_fn;
+} routes[] = {
+	{ "Users", 0, M(HTTP_GET), users_list },
+	{ "Users", 0, M(HTTP_POST), users_post },
+	{ "Users", 1, M(HTTP_GET), users_get },
+	{ "Users", 1, M(HTTP_PUT), users_put },
+	{ "Users", 1, M(HTTP_PATCH), not_yet },
+	{ "Users", 1, M(HTTP_DELETE), users_delete },
+	{ "Groups", 0, M(HTTP_GET), groups_list },
+	{ "Groups", 0, M(HTTP_POST), not_yet },
+	{ "Groups", 1, M(HTTP_GET), groups_get },
+	{ "Groups", 1, M(HTTP_PUT), not_yet },
+	{ "Groups", 1, M(HTTP_PATCH), not_yet },
+	{ "Groups", 1, M(HTTP_DELETE), groups_delete },
+	{ "ServiceProviderConfig", 0, M(HTTP_GET), spc },
+	/* Microsoft's test suite calls this name. */
+	{ "serviceConfiguration", 0, M(HTTP_GET), spc },
+};
+
+static const char *const method_names[] = {
+	"GET", "POST", "PUT", "PATCH", "DELETE"
+};
+
+enum scim_err
+router_dispatch(struct scim_req *req, struct scim_resp *resp)
+{
+	static char	 allow[64];
+	char		 path[SCIM_MAX_PATH + 2], *ep, *id, *slash;
+	unsigned int	 methods = 0;
+	size_t		 i, n;
+	int		 withid;
+
+	util_strlcpy(path, req->rq_path, sizeof(path));
+	n = strlen(path);
+	if (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	if (path[0] != '/')
+		return scim_fail(resp, SCIM_ENOTFOUND, "no such endpoint");
+	ep = path + 1;
+	id = NULL;
+	if ((slash = strchr(ep, '/')) != NULL) {
+		*slash = '\0';
+		id = slash + 1;
+		if (*id == '\0' || strchr(id, '/') != NULL)
+			return scim_fail(resp, SCIM_ENOTFOUND,
+			    "no such endpoint");
+	}
+	withid = id != NULL;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (routes[i].rt_withid != withid ||
+		    !util_strcaseeq(routes[i].rt_endpoint, ep))
+			continue;
+		if (routes[i].rt_method & M(req->rq_method))
+			return routes[i].rt_fn(req, resp, id);
+		methods |= routes[i].rt_method;
+	}
+	if (methods == 0)
+		return scim_fail(resp, SCIM_ENOTFOUND, "no such endpoint");
+	allow[0] = '\0';
+	for (i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++) {
+		if (!(methods & M(i)))
+			continue;
+		if (allow[0] != '\0')
+			strcat(allow, ", ");
+		strcat(allow, method_names[i]);
+	}
+	resp->rp_allow = allow;
+	return scim_fail(resp, SCIM_EMETHOD, "method not allowed here");
+}

@@ -1,0 +1,600 @@
+/*
+ * schema.c: the attribute tables for User (RFC 7643 §4.1), the
+ * EnterpriseUser extension (§4.3) and Group (§4.2), and normalisation of
+ * incoming resources against them.
+ *
+ * Leniency, each for a client that needs it (CLIENTS.md):
+ * - attribute names in any case (Microsoft's suite sends PascalCase);
+ * - "True"/"false" strings for booleans (Entra), stored as booleans;
+ * - null as absent; readOnly attributes (id, meta, groups) ignored;
+ * - a one-element array for a single-valued attribute (old Entra);
+ * - a bare string for a complex attribute with a "value" sub-attribute
+ *   (Entra's manager);
+ * - attributes under unknown "urn:" keys are kept as sent (Entra omits
+ *   custom extension URNs from "schemas").
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+#include "json.h"
+#include "schema.h"
+#include "scim_error.h"
+#include "util.h"
+
+#define END	{ NULL, 0, 0, 0, 0, 0, NULL }
+
+/* RFC 7643 §2.4: the sub-attributes of a plain multi-valued attribute. */
+static const struct schema_attr mv_string[] = {
+	{ "value", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	END
+};
+
+static const struct schema_attr mv_email[] = {
+	{ "value", AT_STRING, AF_KEYSTR, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	END
+};
+
+static const struct schema_attr mv_reference[] = {
+	{ "value", AT_REFERENCE, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	END
+};
+
+static const struct schema_attr mv_binary[] = {
+	{ "value", AT_BINARY, AF_CASEEXACT, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	END
+};
+
+static const struct schema_attr user_name[] = {
+	{ "formatted", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "familyName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "givenName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "middleName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "honorificPrefix", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "honorificSuffix", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	END
+};
+
+static const struct schema_attr user_address[] = {
+	{ "formatted", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "streetAddress", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "locality", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "region", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "postalCode", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "country", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	END
+};
+
+static const struct schema_attr user_groups[] = {
+	{ "value", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "$ref", AT_REFERENCE, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "display", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "type", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	END
+};
+
+static const struct schema_attr meta_attrs[] = {
+	{ "resourceType", AT_STRING, AF_CASEEXACT, MUT_RO, RET_DEFAULT,
+	    UNIQ_NONE, NULL },
+	{ "created", AT_DATETIME, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "lastModified", AT_DATETIME, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "location", AT_REFERENCE, AF_CASEEXACT, MUT_RO, RET_DEFAULT,
+	    UNIQ_NONE, NULL },
+	{ "version", AT_STRING, AF_CASEEXACT, MUT_RO, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	END
+};
+
+static const struct schema_attr user_attrs[] = {
+	{ "id", AT_STRING, AF_CASEEXACT, MUT_RO, RET_ALWAYS, UNIQ_SERVER,
+	    NULL },
+	{ "externalId", AT_STRING, AF_CASEEXACT | AF_KEYSTR, MUT_RW,
+	    RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "meta", AT_COMPLEX, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, meta_attrs },
+	{ "userName", AT_STRING, AF_REQUIRED | AF_KEYSTR, MUT_RW, RET_DEFAULT,
+	    UNIQ_SERVER, NULL },
+	{ "name", AT_COMPLEX, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, user_name },
+	{ "displayName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "nickName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "profileUrl", AT_REFERENCE, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "title", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "userType", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "preferredLanguage", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "locale", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "timezone", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "active", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "password", AT_STRING, AF_CASEEXACT, MUT_WO, RET_NEVER, UNIQ_NONE,
+	    NULL },
+	{ "emails", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    mv_email },
+	{ "phoneNumbers", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    mv_string },
+	{ "ims", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    mv_string },
+	{ "photos", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    mv_reference },
+	{ "addresses", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    user_address },
+	{ "groups", AT_COMPLEX, AF_MULTI, MUT_RO, RET_DEFAULT, UNIQ_NONE,
+	    user_groups },
+	{ "entitlements", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    mv_string },
+	{ "roles", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    mv_string },
+	{ "x509Certificates", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT,
+	    UNIQ_NONE, mv_binary },
+	END
+};
+
+static const struct schema_attr enterprise_manager[] = {
+	{ "value", AT_STRING, AF_CASEEXACT, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "$ref", AT_REFERENCE, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "displayName", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	END
+};
+
+static const struct schema_attr enterprise_attrs[] = {
+	{ "employeeNumber", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "costCenter", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "organization", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "division", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "department", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "manager", AT_COMPLEX, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    enterprise_manager },
+	END
+};
+
+static const struct schema_attr group_members[] = {
+	{ "value", AT_STRING, AF_CASEEXACT, MUT_IMMUTABLE, RET_DEFAULT,
+	    UNIQ_NONE, NULL },
+	{ "$ref", AT_REFERENCE, 0, MUT_IMMUTABLE, RET_DEFAULT, UNIQ_NONE,
+	    NULL },
+	{ "display", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "type", AT_STRING, 0, MUT_IMMUTABLE, RET_DEFAULT, UNIQ_NONE, NULL },
+	END
+};
+
+static const struct schema_attr group_attrs[] = {
+	{ "id", AT_STRING, AF_CASEEXACT, MUT_RO, RET_ALWAYS, UNIQ_SERVER,
+	    NULL },
+	{ "externalId", AT_STRING, AF_CASEEXACT | AF_KEYSTR, MUT_RW,
+	    RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "meta", AT_COMPLEX, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, meta_attrs },
+	{ "displayName", AT_STRING, AF_REQUIRED | AF_KEYSTR, MUT_RW,
+	    RET_DEFAULT, UNIQ_SERVER, NULL },
+	{ "members", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
+	    group_members },
+	END
+};
+
+static const struct schema_ext user_exts[] = {
+	{ URN_ENTERPRISE, enterprise_attrs },
+	{ NULL, NULL }
+};
+
+static const struct schema_ext no_exts[] = {
+	{ NULL, NULL }
+};
+
+static const struct schema user_schema = {
+	RES_USER, "User", "Users", URN_USER, user_attrs, user_exts
+};
+
+static const struct schema group_schema = {
+	RES_GROUP, "Group", "Groups", URN_GROUP, group_attrs, no_exts
+};
+
+const struct schema *
+schema_get(enum res_type type)
+{
+	return type == RES_GROUP ? &group_schema : &user_schema;
+}
+
+const struct schema_attr *
+schema_attr_find(const struct schema_attr *tab, const char *name)
+{
+	for (; tab != NULL && tab->sa_name != NULL; tab++)
+		if (util_strcaseeq(tab->sa_name, name))
+			return tab;
+	return NULL;
+}
+
+void
+schema_fold(const char *in, char *out)
+{
+	for (; *in != '\0'; in++, out++)
+		*out = (char)tolower((unsigned char)*in);
+	*out = '\0';
+}
+
+/* The extension whose URN prefixes path ("URN:attr"), or NULL. */
+static const struct schema_ext *
+ext_prefix(const struct schema *sc, const char *path, const char **rest)
+{
+	const struct schema_ext	*e;
+	size_t			 n;
+
+	for (e = sc->sc_exts; e->se_urn != NULL; e++) {
+		n = strlen(e->se_urn);
+		if (strncasecmp(path, e->se_urn, n) == 0 &&
+		    (path[n] == ':' || path[n] == '\0')) {
+			*rest = path[n] == ':' ? path + n + 1 : path + n;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+int
+schema_resolve(const struct schema *sc, const char *path,
+    const struct schema_attr **attr, const struct schema_attr **sub,
+    const char **ext)
+{
+	const struct schema_attr	*tab = sc->sc_attrs;
+	const struct schema_ext		*e;
+	const char			*rest = path, *dot;
+	char				 name[128];
+	size_t				 n;
+
+	*attr = *sub = NULL;
+	*ext = NULL;
+	if ((e = ext_prefix(sc, path, &rest)) != NULL) {
+		tab = e->se_attrs;
+		*ext = e->se_urn;
+	} else if (strncasecmp(path, sc->sc_urn, strlen(sc->sc_urn)) == 0 &&
+	    path[strlen(sc->sc_urn)] == ':')
+		rest = path + strlen(sc->sc_urn) + 1;
+	dot = strchr(rest, '.');
+	n = dot != NULL ? (size_t)(dot - rest) : strlen(rest);
+	if (n == 0 || n >= sizeof(name))
+		return -1;
+	memcpy(name, rest, n);
+	name[n] = '\0';
+	if ((*attr = schema_attr_find(tab, name)) == NULL)
+		return -1;
+	if (dot == NULL)
+		return 0;
+	if ((*sub = schema_attr_find((*attr)->sa_sub, dot + 1)) == NULL)
+		return -1;
+	return 0;
+}
+
+static enum scim_err norm_object(const struct schema_attr *,
+		    const cJSON *, cJSON *, const char *, struct scim_resp *);
+
+/* Coerce and check one scalar of attribute a.  Returns a new item. */
+static enum scim_err
+norm_scalar(const struct schema_attr *a, const cJSON *v, const char *where,
+    cJSON **out, struct scim_resp *resp)
+{
+	*out = NULL;
+	switch (a->sa_type) {
+	case AT_BOOLEAN:
+		if (cJSON_IsBool(v))
+			*out = cJSON_CreateBool(cJSON_IsTrue(v));
+		else if (cJSON_IsString(v) &&
+		    util_strcaseeq(v->valuestring, "true"))
+			*out = cJSON_CreateTrue();
+		else if (cJSON_IsString(v) &&
+		    util_strcaseeq(v->valuestring, "false"))
+			*out = cJSON_CreateFalse();
+		else
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "%s must be a boolean", where);
+		break;
+	case AT_INTEGER:
+	case AT_DECIMAL:
+		if (!cJSON_IsNumber(v))
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "%s must be a number", where);
+		*out = cJSON_Duplicate(v, 0);
+		break;
+	default:
+		if (!cJSON_IsString(v))
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "%s must be a string", where);
+		if ((a->sa_flags & AF_KEYSTR) &&
+		    strlen(v->valuestring) > SCIM_MAX_KEYSTR)
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "%s is longer than %d bytes", where,
+			    SCIM_MAX_KEYSTR);
+		*out = cJSON_CreateString(v->valuestring);
+		break;
+	}
+	return *out == NULL ? scim_fail(resp, SCIM_ENOMEM, NULL) : SCIM_OK;
+}
+
+/* One value (not an array) of attribute a. */
+static enum scim_err
+norm_single(const struct schema_attr *a, const cJSON *v, const char *where,
+    cJSON **out, struct scim_resp *resp)
+{
+	enum scim_err	e;
+
+	*out = NULL;
+	if (a->sa_type != AT_COMPLEX)
+		return norm_scalar(a, v, where, out, resp);
+	if (cJSON_IsString(v) && schema_attr_find(a->sa_sub, "value")) {
+		/* A bare string for a complex attribute: its value. */
+		if ((*out = cJSON_CreateObject()) == NULL)
+			return scim_fail(resp, SCIM_ENOMEM, NULL);
+		if (json_add_string(*out, "value", v->valuestring) == -1) {
+			cJSON_Delete(*out);
+			*out = NULL;
+			return scim_fail(resp, SCIM_ENOMEM, NULL);
+		}
+		return SCIM_OK;
+	}
+	if (!cJSON_IsObject(v))
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "%s must be an object", where);
+	if ((*out = cJSON_CreateObject()) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if ((e = norm_object(a->sa_sub, v, *out, where, resp)) != SCIM_OK) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return e;
+}
+
+/* The value of attribute a, multi-valued or not; NULL *out means absent. */
+static enum scim_err
+norm_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
+    struct scim_resp *resp)
+{
+	const cJSON	*el;
+	cJSON		*arr, *item;
+	enum scim_err	 e;
+
+	*out = NULL;
+	if (cJSON_IsNull(v))
+		return SCIM_OK;
+	if (!(a->sa_flags & AF_MULTI)) {
+		/* Old Entra: [{"value": x}] for a single value. */
+		if (cJSON_IsArray(v)) {
+			if (cJSON_GetArraySize(v) == 0)
+				return SCIM_OK;
+			if (cJSON_GetArraySize(v) != 1)
+				return scim_fail(resp, SCIM_EINVALVALUE,
+				    "%s is single-valued", a->sa_name);
+			v = v->child;
+			if (a->sa_type != AT_COMPLEX && cJSON_IsObject(v) &&
+			    cJSON_GetObjectItem(v, "value") != NULL)
+				v = cJSON_GetObjectItem(v, "value");
+			if (cJSON_IsNull(v))
+				return SCIM_OK;
+		}
+		return norm_single(a, v, a->sa_name, out, resp);
+	}
+	if ((arr = cJSON_CreateArray()) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if (!cJSON_IsArray(v)) {
+		if ((e = norm_single(a, v, a->sa_name, &item, resp)) != SCIM_OK) {
+			cJSON_Delete(arr);
+			return e;
+		}
+		cJSON_AddItemToArray(arr, item);
+	} else
+		cJSON_ArrayForEach(el, v) {
+			if (cJSON_IsNull(el))
+				continue;
+			if ((e = norm_single(a, el, a->sa_name, &item, resp))) {
+				cJSON_Delete(arr);
+				return e;
+			}
+			cJSON_AddItemToArray(arr, item);
+		}
+	*out = arr;
+	return SCIM_OK;
+}
+
+/*
+ * Normalise the members of object in (attributes from tab) into out.
+ * Unknown attributes are copied as they are.
+ */
+static enum scim_err
+norm_object(const struct schema_attr *tab, const cJSON *in, cJSON *out,
+    const char *where, struct scim_resp *resp)
+{
+	const struct schema_attr	*a;
+	const cJSON			*v;
+	const char			*name;
+	cJSON				*item;
+	enum scim_err			 e;
+
+	cJSON_ArrayForEach(v, in) {
+		if (cJSON_IsNull(v))
+			continue;
+		if ((a = schema_attr_find(tab, v->string)) != NULL) {
+			if (a->sa_mut == MUT_RO || a->sa_mut == MUT_WO)
+				continue;
+			if ((e = norm_value(a, v, &item, resp)) != SCIM_OK)
+				return e;
+			if (item == NULL)
+				continue;
+			name = a->sa_name;
+		} else {
+			if ((item = cJSON_Duplicate(v, 1)) == NULL)
+				return scim_fail(resp, SCIM_ENOMEM, NULL);
+			name = v->string;
+		}
+		if (cJSON_GetObjectItem(out, name) != NULL) {
+			cJSON_Delete(item);
+			return scim_fail(resp, SCIM_EINVALSYNTAX,
+			    "%.64s%s%.64s is given twice", where != NULL ?
+			    where : "", where != NULL ? "." : "", name);
+		}
+		if (json_add(out, name, item) == -1)
+			return scim_fail(resp, SCIM_ENOMEM, NULL);
+	}
+	return SCIM_OK;
+}
+
+/* The object for extension URN urn in out, made when absent. */
+static cJSON *
+ext_object(cJSON *out, const char *urn)
+{
+	cJSON	*o;
+
+	if ((o = cJSON_GetObjectItem(out, urn)) != NULL)
+		return cJSON_IsObject(o) ? o : NULL;
+	if ((o = cJSON_CreateObject()) == NULL || json_add(out, urn, o) == -1)
+		return NULL;
+	return o;
+}
+
+enum scim_err
+schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
+    struct scim_resp *resp)
+{
+	const struct schema_ext		*ext;
+	const struct schema_attr	*a;
+	const cJSON			*v;
+	const char			*rest, *colon;
+	cJSON				*doc, *eo, *item, *one;
+	char				 urn[256];
+	enum scim_err			 e = SCIM_OK;
+
+	*out = NULL;
+	if ((doc = cJSON_CreateObject()) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	cJSON_ArrayForEach(v, in) {
+		if (cJSON_IsNull(v) || util_strcaseeq(v->string, "schemas"))
+			continue;
+		if ((ext = ext_prefix(sc, v->string, &rest)) != NULL) {
+			if ((eo = ext_object(doc, ext->se_urn)) == NULL) {
+				e = scim_fail(resp, SCIM_ENOMEM, NULL);
+				break;
+			}
+			if (*rest == '\0') {
+				/* The extension object. */
+				if (!cJSON_IsObject(v)) {
+					e = scim_fail(resp, SCIM_EINVALVALUE,
+					    "%s must be an object",
+					    ext->se_urn);
+					break;
+				}
+				e = norm_object(ext->se_attrs, v, eo,
+				    ext->se_urn, resp);
+			} else {
+				/* "URN:attr": one attribute of it. */
+				if ((one = cJSON_CreateObject()) == NULL ||
+				    json_add(one, rest,
+				    cJSON_Duplicate(v, 1)) == -1) {
+					cJSON_Delete(one);
+					e = scim_fail(resp, SCIM_ENOMEM, NULL);
+					break;
+				}
+				e = norm_object(ext->se_attrs, one, eo,
+				    ext->se_urn, resp);
+				cJSON_Delete(one);
+			}
+			if (e != SCIM_OK)
+				break;
+			continue;
+		}
+		if (strncasecmp(v->string, "urn:", 4) == 0 &&
+		    !cJSON_IsObject(v) &&
+		    (colon = strrchr(v->string, ':')) != NULL &&
+		    (size_t)(colon - v->string) < sizeof(urn) && colon[1]) {
+			/* An unknown extension's "URN:attr": nest it. */
+			memcpy(urn, v->string, (size_t)(colon - v->string));
+			urn[colon - v->string] = '\0';
+			if ((eo = ext_object(doc, urn)) == NULL) {
+				e = scim_fail(resp, SCIM_EINVALSYNTAX,
+				    "%.64s is given twice", urn);
+				break;
+			}
+			if (cJSON_GetObjectItem(eo, colon + 1) != NULL) {
+				e = scim_fail(resp, SCIM_EINVALSYNTAX,
+				    "%.128s is given twice", v->string);
+				break;
+			}
+			if (json_add(eo, colon + 1,
+			    cJSON_Duplicate(v, 1)) == -1) {
+				e = scim_fail(resp, SCIM_ENOMEM, NULL);
+				break;
+			}
+			continue;
+		}
+		if ((a = schema_attr_find(sc->sc_attrs, v->string)) != NULL) {
+			if (a->sa_mut == MUT_RO || a->sa_mut == MUT_WO)
+				continue;
+			if ((e = norm_value(a, v, &item, resp)) != SCIM_OK)
+				break;
+			if (item == NULL)
+				continue;
+			rest = a->sa_name;
+		} else {
+			if ((item = cJSON_Duplicate(v, 1)) == NULL) {
+				e = scim_fail(resp, SCIM_ENOMEM, NULL);
+				break;
+			}
+			rest = v->string;
+		}
+		if (cJSON_GetObjectItem(doc, rest) != NULL) {
+			cJSON_Delete(item);
+			e = scim_fail(resp, SCIM_EINVALSYNTAX,
+			    "%.64s is given twice", rest);
+			break;
+		}
+		if (json_add(doc, rest, item) == -1) {
+			e = scim_fail(resp, SCIM_ENOMEM, NULL);
+			break;
+		}
+	}
+	/* An extension object that ended up empty is absent. */
+	for (ext = sc->sc_exts; e == SCIM_OK && ext->se_urn != NULL; ext++)
+		if ((eo = cJSON_GetObjectItem(doc, ext->se_urn)) != NULL &&
+		    eo->child == NULL)
+			cJSON_DeleteItemFromObject(doc, ext->se_urn);
+	if (e != SCIM_OK) {
+		cJSON_Delete(doc);
+		return e;
+	}
+	*out = doc;
+	return SCIM_OK;
+}
+
+cJSON *
+schema_urns(const struct schema *sc, const cJSON *doc)
+{
+	const cJSON	*v;
+	cJSON		*arr;
+
+	if ((arr = cJSON_CreateArray()) == NULL)
+		return NULL;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(sc->sc_urn));
+	cJSON_ArrayForEach(v, doc)
+		if (cJSON_IsObject(v) && strncasecmp(v->string, "urn:", 4) == 0)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(v->string));
+	return arr;
+}

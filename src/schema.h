@@ -1,0 +1,103 @@
+/*
+ * schema.h: attribute definitions (RFC 7643 §4, §8.7) and the
+ * normalisation every incoming resource goes through: attribute names to
+ * their canonical case, string booleans to booleans, null to absent,
+ * readOnly and writeOnly attributes dropped, types checked.
+ */
+#ifndef SCHEMA_H
+#define SCHEMA_H
+
+#include <cjson/cJSON.h>
+
+#include "scim.h"
+
+enum attr_type {
+	AT_STRING,
+	AT_BOOLEAN,
+	AT_DECIMAL,
+	AT_INTEGER,
+	AT_DATETIME,
+	AT_BINARY,
+	AT_REFERENCE,
+	AT_COMPLEX
+};
+
+#define AF_MULTI	0x01	/* multiValued */
+#define AF_REQUIRED	0x02
+#define AF_CASEEXACT	0x04
+#define AF_KEYSTR	0x08	/* indexed: at most SCIM_MAX_KEYSTR bytes */
+
+enum attr_mut { MUT_RW, MUT_RO, MUT_IMMUTABLE, MUT_WO };
+enum attr_ret { RET_DEFAULT, RET_ALWAYS, RET_NEVER, RET_REQUEST };
+enum attr_uniq { UNIQ_NONE, UNIQ_SERVER, UNIQ_GLOBAL };
+
+struct schema_attr {
+	const char			*sa_name;	/* canonical case */
+	enum attr_type			 sa_type;
+	unsigned int			 sa_flags;
+	enum attr_mut			 sa_mut;
+	enum attr_ret			 sa_ret;
+	enum attr_uniq			 sa_uniq;
+	const struct schema_attr	*sa_sub;	/* complex: ends at
+							   sa_name == NULL */
+};
+
+struct schema_ext {
+	const char			*se_urn;
+	const struct schema_attr	*se_attrs;
+};
+
+struct schema {
+	enum res_type			 sc_type;
+	const char			*sc_name;	/* "User" */
+	const char			*sc_endpoint;	/* "Users" */
+	const char			*sc_urn;	/* core schema URN */
+	const struct schema_attr	*sc_attrs;
+	const struct schema_ext		*sc_exts;	/* ends at se_urn NULL */
+};
+
+#define URN_USER	"urn:ietf:params:scim:schemas:core:2.0:User"
+#define URN_GROUP	"urn:ietf:params:scim:schemas:core:2.0:Group"
+#define URN_ENTERPRISE	\
+	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+const struct schema		*schema_get(enum res_type);
+
+/* The attribute named name (any case) in a table, or NULL. */
+const struct schema_attr	*schema_attr_find(const struct schema_attr *,
+				    const char *name);
+
+/*
+ * Resolve "attr" or "attr.sub" (any case; optionally URN-qualified) to
+ * its definitions.  *sub is NULL for a plain attribute.  *ext is the
+ * extension URN the attribute lives under, or NULL for the core schema.
+ * Returns 0, or -1 when the path names no known attribute.
+ */
+int				 schema_resolve(const struct schema *,
+				    const char *path,
+				    const struct schema_attr **attr,
+				    const struct schema_attr **sub,
+				    const char **ext);
+
+/*
+ * Normalise a resource from a request body into a new tree *out (the
+ * caller frees it).  The result has no "schemas", "id" or "meta".
+ * Errors: SCIM_EINVALVALUE (wrong type, bad boolean, oversized indexed
+ * string), SCIM_EINVALSYNTAX (an attribute given twice), SCIM_ENOMEM.
+ */
+struct scim_resp;
+enum scim_err			 schema_normalize(const struct schema *,
+				    const cJSON *in, cJSON **out,
+				    struct scim_resp *);
+
+/* The "schemas" array for a stored resource: core URN + extensions. */
+cJSON				*schema_urns(const struct schema *,
+				    const cJSON *doc);
+
+/*
+ * Case folding for caseExact:false comparisons and index keys: ASCII
+ * letters are lowered, other bytes kept.  out holds strlen(in) + 1.
+ */
+void				 schema_fold(const char *in, char *out);
+
+#endif /* SCHEMA_H */

@@ -1,0 +1,72 @@
+/*
+ * scim.h: what every module of scimlet shares: the result type, the
+ * resource types, and every input limit in one place (SCIM_MAX_*).
+ */
+#ifndef SCIM_H
+#define SCIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits.  Each is enforced where input enters; violations are SCIM errors. */
+#define SCIM_MAX_BODY_DEFAULT	(1024 * 1024)	/* SCIMLET_MAX_BODY default */
+#define SCIM_MAX_REQUESTS_DEFAULT 10000		/* SCIMLET_MAX_REQUESTS default */
+#define SCIM_MAX_AUTH		8192	/* Authorization header bytes -> 401 */
+#define SCIM_MAX_DEPTH		32	/* JSON nesting depth -> 400 */
+#define SCIM_MAX_STRING		65536	/* any JSON string, bytes -> 400 */
+#define SCIM_MAX_KEYSTR		4096	/* userName, externalId, emails.value,
+					   displayName, bytes -> 400 */
+#define SCIM_MAX_QUERY		8192	/* QUERY_STRING bytes -> 400 */
+#define SCIM_MAX_PATH		1024	/* PATH_INFO bytes -> 404 */
+#define SCIM_MAX_FILTER		4096	/* filter bytes -> 400 invalidFilter */
+#define SCIM_MAX_FILTER_DEPTH	32	/* filter nesting -> 400 invalidFilter */
+#define SCIM_MAX_FILTER_NODES	256	/* filter AST nodes -> 400 invalidFilter */
+#define SCIM_DEFAULT_COUNT	100	/* page size when count is absent */
+#define SCIM_MAX_COUNT		1000	/* page size cap (filter.maxResults) */
+#define SCIM_MAX_CANDIDATES	10000	/* index hits examined per filter */
+#define SCIM_MAX_DETAIL		256	/* error detail bytes */
+#define SCIM_MAX_BASEURL	512	/* scheme://host/script-name bytes */
+#define SCIM_TENANT_MAX		63	/* tenant name: [a-z0-9-]{1,63} */
+
+/*
+ * The one result type.  scim_error.c maps each value to its HTTP status
+ * and RFC 7644 §3.12 scimType.
+ */
+enum scim_err {
+	SCIM_OK = 0,
+	SCIM_EINVALSYNTAX,	/* 400 invalidSyntax: bad JSON, bad request */
+	SCIM_EINVALVALUE,	/* 400 invalidValue */
+	SCIM_EFILTER,		/* 400 invalidFilter */
+	SCIM_EPATH,		/* 400 invalidPath */
+	SCIM_ENOTARGET,		/* 400 noTarget */
+	SCIM_EMUTABILITY,	/* 400 mutability */
+	SCIM_ETOOMANY,		/* 400 tooMany */
+	SCIM_EAUTH,		/* 401, with WWW-Authenticate: Bearer */
+	SCIM_EFORBIDDEN,	/* 403 */
+	SCIM_ENOTFOUND,		/* 404 */
+	SCIM_EMETHOD,		/* 405 */
+	SCIM_EUNIQUE,		/* 409 uniqueness */
+	SCIM_EPRECOND,		/* 412 */
+	SCIM_ETOOLARGE,		/* 413 */
+	SCIM_EMEDIATYPE,	/* 415 */
+	SCIM_ECONFIG,		/* 500: worker misconfigured (detail says how) */
+	SCIM_ESTORE,		/* 500: storage failure (logged, not shown) */
+	SCIM_ENOMEM,		/* 500: out of memory; the worker exits after */
+	SCIM_EFULL,		/* 507: the database map is full */
+	SCIM_ENOTIMPL,		/* 501 */
+	SCIM_ERR__MAX
+};
+
+/* Resource types; the byte is part of every LMDB key. */
+enum res_type {
+	RES_USER = 'U',
+	RES_GROUP = 'G'
+};
+
+/* A tenant as the request handlers see it. */
+struct tenant {
+	uint32_t	 tn_id;		/* key prefix in every db */
+	char		 tn_name[SCIM_TENANT_MAX + 1];
+};
+
+#endif /* SCIM_H */

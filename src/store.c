@@ -1,0 +1,648 @@
+/*
+ * store.c: the LMDB environment and keyspace.  The only user of mdb_*.
+ *
+ * Keys (all integers big-endian):
+ *   tenants    name                                  -> tenant JSON
+ *   tokens     SHA-256(token)                        -> token JSON
+ *   resources  tenant(4) type(1) id(16)              -> resource JSON
+ *   index      tenant(4) type(1) attr(1) value|0xff+SHA-256(value)
+ *                                                    -> id(16), dupsort
+ *   meta       "format", "next_tenant"              -> small values
+ *
+ * 0xff never occurs in UTF-8, so a hashed index value cannot collide with
+ * an inline one.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <lmdb.h>
+#include <openssl/sha.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define STORE_FORMAT	"1"
+#define STORE_MAXREADERS 510
+#define STORE_PREFIX	5	/* tenant(4) type(1) */
+
+struct store {
+	MDB_env		*st_env;
+	MDB_dbi		 st_tenants;
+	MDB_dbi		 st_tokens;
+	MDB_dbi		 st_resources;
+	MDB_dbi		 st_index;
+	MDB_dbi		 st_meta;
+};
+
+struct store_txn {
+	struct store	*tx_store;
+	MDB_txn		*tx_txn;
+};
+
+/* Filesystems LMDB must not live on (statfs f_type). */
+static const struct {
+	long		 magic;
+	const char	*name;
+} remote_fs[] = {
+	{ 0x6969, "NFS" },
+	{ 0xff534d42, "CIFS" },
+	{ 0xfe534d42, "SMB2" },
+	{ 0x517b, "SMB" },
+	{ 0x65735546, "FUSE" },
+};
+
+/*
+ * Turn an LMDB result into ours.  Unexpected codes are logged with where
+ * they happened; the client only ever sees a generic 500.
+ */
+static enum scim_err
+store_err(int rc, const char *where)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return SCIM_OK;
+	case MDB_NOTFOUND:
+		return SCIM_ENOTFOUND;
+	case MDB_KEYEXIST:
+		return SCIM_EUNIQUE;
+	case MDB_MAP_FULL:
+		log_warnx("%s: database map is full: raise SCIMLET_MAP_SIZE",
+		    where);
+		return SCIM_EFULL;
+	case ENOMEM:
+		return SCIM_ENOMEM;
+	default:
+		log_warnx("%s: %s", where, mdb_strerror(rc));
+		return SCIM_ESTORE;
+	}
+}
+
+static int
+store_is_remote(const char *dir, char *err, size_t errlen)
+{
+	struct statfs	sfs;
+	size_t		i;
+
+	if (statfs(dir, &sfs) == -1)
+		return 0;
+	for (i = 0; i < sizeof(remote_fs) / sizeof(remote_fs[0]); i++) {
+		if ((long)sfs.f_type == remote_fs[i].magic) {
+			snprintf(err, errlen, "%s is on %s: LMDB needs a local "
+			    "filesystem", dir, remote_fs[i].name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+store_dbis(struct store *st, MDB_txn *txn, unsigned int flags)
+{
+	int	rc;
+
+	if ((rc = mdb_dbi_open(txn, "tenants", flags, &st->st_tenants)) ||
+	    (rc = mdb_dbi_open(txn, "tokens", flags, &st->st_tokens)) ||
+	    (rc = mdb_dbi_open(txn, "resources", flags, &st->st_resources)) ||
+	    (rc = mdb_dbi_open(txn, "index",
+	    flags | MDB_DUPSORT | MDB_DUPFIXED, &st->st_index)) ||
+	    (rc = mdb_dbi_open(txn, "meta", flags, &st->st_meta)))
+		return rc;
+	return 0;
+}
+
+/*
+ * Open the named databases.  A worker first tries a read transaction (no
+ * writer lock); only a database made by an older version, missing some,
+ * needs a write transaction to create them.
+ */
+static int
+store_open_dbis(struct store *st, int create, char *err, size_t errlen)
+{
+	MDB_txn	*txn;
+	MDB_val	 k, v;
+	int	 rc;
+
+	if (!create) {
+		if ((rc = mdb_txn_begin(st->st_env, NULL, MDB_RDONLY, &txn)))
+			goto fail;
+		if ((rc = store_dbis(st, txn, 0)) == 0) {
+			k.mv_data = "format";
+			k.mv_size = 6;
+			rc = mdb_get(txn, st->st_meta, &k, &v);
+			if (rc == 0 && (v.mv_size != strlen(STORE_FORMAT) ||
+			    memcmp(v.mv_data, STORE_FORMAT, v.mv_size))) {
+				mdb_txn_abort(txn);
+				snprintf(err, errlen, "database format is newer "
+				    "than this scimlet");
+				return -1;
+			}
+			if (rc == 0)
+				return mdb_txn_commit(txn) == 0 ? 0 : -1;
+		}
+		mdb_txn_abort(txn);
+		if (rc != MDB_NOTFOUND)
+			goto fail;
+	}
+	if ((rc = mdb_txn_begin(st->st_env, NULL, 0, &txn)))
+		goto fail;
+	if ((rc = store_dbis(st, txn, MDB_CREATE))) {
+		mdb_txn_abort(txn);
+		goto fail;
+	}
+	k.mv_data = "format";
+	k.mv_size = 6;
+	v.mv_data = STORE_FORMAT;
+	v.mv_size = strlen(STORE_FORMAT);
+	if ((rc = mdb_put(txn, st->st_meta, &k, &v, 0))) {
+		mdb_txn_abort(txn);
+		goto fail;
+	}
+	if ((rc = mdb_txn_commit(txn)))	/* frees txn, even on failure */
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot open databases: %s", mdb_strerror(rc));
+	return -1;
+}
+
+enum scim_err
+store_open(const char *dir, int flags, struct store **out, char *err,
+    size_t errlen)
+{
+	struct store		*st;
+	struct stat		 sb;
+	char			 path[PATH_MAX];
+	const char		*ms;
+	unsigned long long	 mapsize = STORE_MAPSIZE_DEFAULT;
+	long long		 v;
+	int			 rc, dead;
+
+	*out = NULL;
+	if (flags & STORE_CREATE) {
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create %s: %s", dir,
+			    strerror(errno));
+			return SCIM_ECONFIG;
+		}
+		if (store_is_remote(dir, err, errlen))
+			return SCIM_ECONFIG;
+	} else {
+		if (snprintf(path, sizeof(path), "%s/data.mdb", dir) >=
+		    (int)sizeof(path) || stat(path, &sb) == -1) {
+			snprintf(err, errlen, "no database in %s: run "
+			    "`scimlet --db %s init`", dir, dir);
+			return SCIM_ECONFIG;
+		}
+	}
+	if ((ms = getenv("SCIMLET_MAP_SIZE")) != NULL) {
+		if (util_strtonum(ms, 1 << 20, LLONG_MAX, &v) == -1) {
+			snprintf(err, errlen, "SCIMLET_MAP_SIZE: not a size in "
+			    "bytes of at least 1 MiB");
+			return SCIM_ECONFIG;
+		}
+		mapsize = (unsigned long long)v;
+	}
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return SCIM_ENOMEM;
+	}
+	if ((rc = mdb_env_create(&st->st_env)) ||
+	    (rc = mdb_env_set_maxdbs(st->st_env, 16)) ||
+	    (rc = mdb_env_set_maxreaders(st->st_env, STORE_MAXREADERS)) ||
+	    (rc = mdb_env_set_mapsize(st->st_env, (size_t)mapsize)) ||
+	    (rc = mdb_env_open(st->st_env, dir, 0, 0600))) {
+		snprintf(err, errlen, "cannot open database %s: %s", dir,
+		    mdb_strerror(rc));
+		store_close(st);
+		return SCIM_ECONFIG;
+	}
+	/* Web servers kill idle workers: clear the slots they held. */
+	if (mdb_reader_check(st->st_env, &dead) == 0 && dead > 0)
+		log_warnx("cleared %d stale reader slot(s)", dead);
+	if (store_open_dbis(st, flags & STORE_CREATE, err, errlen) == -1) {
+		store_close(st);
+		return SCIM_ECONFIG;
+	}
+	*out = st;
+	return SCIM_OK;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->st_env != NULL)
+		mdb_env_close(st->st_env);
+	free(st);
+}
+
+int
+store_reader_check(struct store *st)
+{
+	int	dead = 0;
+
+	if (mdb_reader_check(st->st_env, &dead) != 0)
+		return 0;
+	return dead;
+}
+
+enum scim_err
+store_begin(struct store *st, int write, struct store_txn **out)
+{
+	struct store_txn	*tx;
+	int			 rc;
+
+	*out = NULL;
+	if ((tx = calloc(1, sizeof(*tx))) == NULL)
+		return SCIM_ENOMEM;
+	tx->tx_store = st;
+	rc = mdb_txn_begin(st->st_env, NULL, write ? 0 : MDB_RDONLY,
+	    &tx->tx_txn);
+	if (rc != 0) {
+		free(tx);
+		return store_err(rc, "begin transaction");
+	}
+	*out = tx;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_commit(struct store_txn *tx)
+{
+	int	rc;
+
+	rc = mdb_txn_commit(tx->tx_txn);
+	free(tx);
+	return store_err(rc, "commit");
+}
+
+void
+store_abort(struct store_txn *tx)
+{
+	if (tx == NULL)
+		return;
+	mdb_txn_abort(tx->tx_txn);
+	free(tx);
+}
+
+/* Tenants. */
+
+static enum scim_err
+tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
+    char *created, size_t createdlen)
+{
+	cJSON	*doc, *id, *cr;
+
+	if ((doc = cJSON_ParseWithLength(v->mv_data, v->mv_size)) == NULL)
+		return SCIM_ESTORE;
+	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
+	cr = cJSON_GetObjectItemCaseSensitive(doc, "created");
+	if (!cJSON_IsNumber(id) || k->mv_size > SCIM_TENANT_MAX) {
+		cJSON_Delete(doc);
+		return SCIM_ESTORE;
+	}
+	t->tn_id = (uint32_t)id->valuedouble;
+	memcpy(t->tn_name, k->mv_data, k->mv_size);
+	t->tn_name[k->mv_size] = '\0';
+	if (created != NULL)
+		util_strlcpy(created, cJSON_IsString(cr) ? cr->valuestring :
+		    "", createdlen);
+	cJSON_Delete(doc);
+	return SCIM_OK;
+}
+
+enum scim_err
+store_tenant_add(struct store_txn *tx, const char *name, const char *created,
+    struct tenant *out)
+{
+	struct store	*st = tx->tx_store;
+	MDB_val		 k, v;
+	uint8_t		 nb[4];
+	uint32_t	 next = 1;
+	char		 buf[256];
+	int		 rc, n;
+
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	if ((rc = mdb_get(tx->tx_txn, st->st_tenants, &k, &v)) == 0)
+		return SCIM_EUNIQUE;
+	if (rc != MDB_NOTFOUND)
+		return store_err(rc, "tenant lookup");
+
+	k.mv_data = "next_tenant";
+	k.mv_size = 11;
+	if ((rc = mdb_get(tx->tx_txn, st->st_meta, &k, &v)) == 0 &&
+	    v.mv_size == 4) {
+		memcpy(nb, v.mv_data, 4);
+		next = (uint32_t)nb[0] << 24 | (uint32_t)nb[1] << 16 |
+		    (uint32_t)nb[2] << 8 | nb[3];
+	} else if (rc != MDB_NOTFOUND && rc != 0)
+		return store_err(rc, "tenant counter");
+	if (next == UINT32_MAX)
+		return SCIM_ESTORE;
+	nb[0] = (uint8_t)((next + 1) >> 24);
+	nb[1] = (uint8_t)((next + 1) >> 16);
+	nb[2] = (uint8_t)((next + 1) >> 8);
+	nb[3] = (uint8_t)(next + 1);
+	v.mv_data = nb;
+	v.mv_size = 4;
+	if ((rc = mdb_put(tx->tx_txn, st->st_meta, &k, &v, 0)))
+		return store_err(rc, "tenant counter");
+
+	n = snprintf(buf, sizeof(buf), "{\"id\":%u,\"created\":\"%s\"}",
+	    next, created);
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	v.mv_data = buf;
+	v.mv_size = (size_t)n;
+	if ((rc = mdb_put(tx->tx_txn, st->st_tenants, &k, &v,
+	    MDB_NOOVERWRITE)))
+		return store_err(rc, "tenant add");
+	out->tn_id = next;
+	util_strlcpy(out->tn_name, name, sizeof(out->tn_name));
+	return SCIM_OK;
+}
+
+enum scim_err
+store_tenant_get(struct store_txn *tx, const char *name, struct tenant *out)
+{
+	MDB_val	k, v;
+	int	rc;
+
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	if (k.mv_size == 0 || k.mv_size > SCIM_TENANT_MAX)
+		return SCIM_ENOTFOUND;
+	if ((rc = mdb_get(tx->tx_txn, tx->tx_store->st_tenants, &k, &v)))
+		return store_err(rc, "tenant get");
+	return tenant_parse(&k, &v, out, NULL, 0);
+}
+
+enum scim_err
+store_tenant_each(struct store_txn *tx, store_tenant_cb cb, void *arg)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	struct tenant	 t;
+	char		 created[64];
+	enum scim_err	 e = SCIM_OK;
+	int		 rc;
+
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_tenants, &c)))
+		return store_err(rc, "tenant list");
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	while (rc == 0) {
+		if ((e = tenant_parse(&k, &v, &t, created, sizeof(created))))
+			break;
+		if (cb(&t, created, arg))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (e == SCIM_OK && rc != 0 && rc != MDB_NOTFOUND)
+		e = store_err(rc, "tenant list");
+	return e;
+}
+
+/* Tokens. */
+
+enum scim_err
+store_token_put(struct store_txn *tx, const uint8_t hash[STORE_HASHLEN],
+    const char *json)
+{
+	MDB_val	k, v;
+
+	k.mv_data = (void *)hash;
+	k.mv_size = STORE_HASHLEN;
+	v.mv_data = (void *)json;
+	v.mv_size = strlen(json);
+	return store_err(mdb_put(tx->tx_txn, tx->tx_store->st_tokens, &k, &v,
+	    0), "token put");
+}
+
+enum scim_err
+store_token_get(struct store_txn *tx, const uint8_t hash[STORE_HASHLEN],
+    const char **json, size_t *len)
+{
+	MDB_val	k, v;
+	int	rc;
+
+	k.mv_data = (void *)hash;
+	k.mv_size = STORE_HASHLEN;
+	if ((rc = mdb_get(tx->tx_txn, tx->tx_store->st_tokens, &k, &v)))
+		return store_err(rc, "token get");
+	*json = v.mv_data;
+	*len = v.mv_size;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_token_each(struct store_txn *tx, store_token_cb cb, void *arg)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	int		 rc;
+
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_tokens, &c)))
+		return store_err(rc, "token list");
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	while (rc == 0) {
+		if (k.mv_size == STORE_HASHLEN &&
+		    cb(k.mv_data, v.mv_data, v.mv_size, arg))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "token list");
+}
+
+/* Resources. */
+
+static size_t
+key_prefix(uint8_t *key, uint32_t tenant, enum res_type type)
+{
+	key[0] = (uint8_t)(tenant >> 24);
+	key[1] = (uint8_t)(tenant >> 16);
+	key[2] = (uint8_t)(tenant >> 8);
+	key[3] = (uint8_t)tenant;
+	key[4] = (uint8_t)type;
+	return STORE_PREFIX;
+}
+
+enum scim_err
+store_res_get(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    const uint8_t id[16], const char **json, size_t *len)
+{
+	uint8_t	key[STORE_PREFIX + 16];
+	MDB_val	k, v;
+	int	rc;
+
+	memcpy(key + key_prefix(key, tenant, type), id, 16);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	if ((rc = mdb_get(tx->tx_txn, tx->tx_store->st_resources, &k, &v)))
+		return store_err(rc, "resource get");
+	*json = v.mv_data;
+	*len = v.mv_size;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_res_put(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    const uint8_t id[16], const char *json, size_t len, int create)
+{
+	uint8_t	key[STORE_PREFIX + 16];
+	MDB_val	k, v;
+
+	memcpy(key + key_prefix(key, tenant, type), id, 16);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	v.mv_data = (void *)json;
+	v.mv_size = len;
+	return store_err(mdb_put(tx->tx_txn, tx->tx_store->st_resources, &k,
+	    &v, create ? MDB_NOOVERWRITE : 0), "resource put");
+}
+
+enum scim_err
+store_res_del(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    const uint8_t id[16])
+{
+	uint8_t	key[STORE_PREFIX + 16];
+	MDB_val	k;
+
+	memcpy(key + key_prefix(key, tenant, type), id, 16);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	return store_err(mdb_del(tx->tx_txn, tx->tx_store->st_resources, &k,
+	    NULL), "resource delete");
+}
+
+enum scim_err
+store_res_each(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    store_res_cb cb, void *arg)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 prefix[STORE_PREFIX];
+	int		 rc;
+
+	key_prefix(prefix, tenant, type);
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_resources, &c)))
+		return store_err(rc, "resource list");
+	k.mv_data = prefix;
+	k.mv_size = sizeof(prefix);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0) {
+		if (k.mv_size != STORE_PREFIX + 16 ||
+		    memcmp(k.mv_data, prefix, STORE_PREFIX) != 0)
+			break;
+		if (cb((const uint8_t *)k.mv_data + STORE_PREFIX, v.mv_data,
+		    v.mv_size, arg))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "resource list");
+}
+
+/* Index. */
+
+static size_t
+idx_key(uint8_t *key, uint32_t tenant, enum res_type type,
+    enum store_idx attr, const char *value, size_t len)
+{
+	size_t	n = key_prefix(key, tenant, type);
+
+	key[n++] = (uint8_t)attr;
+	if (len <= STORE_IDX_INLINE) {
+		memcpy(key + n, value, len);
+		return n + len;
+	}
+	key[n++] = 0xff;
+	SHA256((const unsigned char *)value, len, key + n);
+	return n + SHA256_DIGEST_LENGTH;
+}
+
+#define IDX_KEYMAX	(STORE_PREFIX + 1 + STORE_IDX_INLINE)
+
+enum scim_err
+store_idx_add(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    enum store_idx attr, const char *value, size_t len, const uint8_t id[16])
+{
+	uint8_t	key[IDX_KEYMAX];
+	MDB_val	k, v;
+	int	rc;
+
+	k.mv_data = key;
+	k.mv_size = idx_key(key, tenant, type, attr, value, len);
+	v.mv_data = (void *)id;
+	v.mv_size = 16;
+	rc = mdb_put(tx->tx_txn, tx->tx_store->st_index, &k, &v,
+	    MDB_NODUPDATA);
+	return rc == MDB_KEYEXIST ? SCIM_OK : store_err(rc, "index add");
+}
+
+enum scim_err
+store_idx_del(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    enum store_idx attr, const char *value, size_t len, const uint8_t id[16])
+{
+	uint8_t	key[IDX_KEYMAX];
+	MDB_val	k, v;
+	int	rc;
+
+	k.mv_data = key;
+	k.mv_size = idx_key(key, tenant, type, attr, value, len);
+	v.mv_data = (void *)id;
+	v.mv_size = 16;
+	rc = mdb_del(tx->tx_txn, tx->tx_store->st_index, &k, &v);
+	return rc == MDB_NOTFOUND ? SCIM_OK : store_err(rc, "index delete");
+}
+
+enum scim_err
+store_idx_find(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    enum store_idx attr, const char *value, size_t len, uint8_t (*ids)[16],
+    size_t max, size_t *n)
+{
+	uint8_t		 key[IDX_KEYMAX];
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	enum scim_err	 e = SCIM_OK;
+	int		 rc;
+
+	*n = 0;
+	k.mv_data = key;
+	k.mv_size = idx_key(key, tenant, type, attr, value, len);
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_index, &c)))
+		return store_err(rc, "index find");
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET);
+	while (rc == 0) {
+		if (v.mv_size != 16) {
+			e = SCIM_ESTORE;
+			break;
+		}
+		if (*n == max) {
+			e = SCIM_ETOOMANY;
+			break;
+		}
+		memcpy(ids[(*n)++], v.mv_data, 16);
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
+	}
+	mdb_cursor_close(c);
+	if (e == SCIM_OK && rc != 0 && rc != MDB_NOTFOUND)
+		e = store_err(rc, "index find");
+	return e;
+}

@@ -1,0 +1,121 @@
+/*
+ * store.h: the LMDB keyspace (DESIGN.md).  Nothing else in scimlet calls
+ * mdb_*.  Every key begins with the tenant id, so one tenant never reaches
+ * another's data.
+ *
+ * Lifetime: a value handed out by a store_* getter (const char *json,
+ * size_t len) points into the database map.  It is valid only until the
+ * next write in the same transaction or the end of the transaction.  Do
+ * not modify it; parse or copy it before committing or aborting.
+ *
+ * Caveats (from lmdb.h):
+ * - Open the store in the process that uses it, never across fork().
+ * - Keep transactions short: build the response, end the transaction,
+ *   then write to the client.
+ * - The database must not live on a remote filesystem (NFS, SMB).
+ *
+ * Errors: functions return SCIM_OK or SCIM_ENOTFOUND, SCIM_EUNIQUE,
+ * SCIM_EFULL (map full), SCIM_ENOMEM, SCIM_ESTORE (anything else, logged).
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scim.h"
+
+struct store;
+struct store_txn;
+
+#define STORE_CREATE	0x1	/* create the directory, env and dbs */
+
+/* Default map size; SCIMLET_MAP_SIZE (bytes) overrides it. */
+#define STORE_MAPSIZE_DEFAULT	(1024ULL * 1024 * 1024)
+
+/*
+ * Open the environment in dir.  Without STORE_CREATE the database must
+ * already exist (made by `scimlet init`).  Runs mdb_reader_check().
+ * On failure returns SCIM_ECONFIG or SCIM_ESTORE and writes a message for
+ * the operator into err.
+ */
+enum scim_err	 store_open(const char *dir, int flags, struct store **out,
+		    char *err, size_t errlen);
+void		 store_close(struct store *);	/* NULL is fine */
+
+/* Clear reader slots left by dead processes.  Returns the count cleared. */
+int		 store_reader_check(struct store *);
+
+/* Transactions.  store_abort() accepts NULL. */
+enum scim_err	 store_begin(struct store *, int write, struct store_txn **);
+enum scim_err	 store_commit(struct store_txn *);
+void		 store_abort(struct store_txn *);
+
+/* Tenants: name -> record.  store_tenant_add gives SCIM_EUNIQUE if taken. */
+enum scim_err	 store_tenant_add(struct store_txn *, const char *name,
+		    const char *created, struct tenant *out);
+enum scim_err	 store_tenant_get(struct store_txn *, const char *name,
+		    struct tenant *out);
+typedef int	(*store_tenant_cb)(const struct tenant *, const char *created,
+		    void *arg);
+enum scim_err	 store_tenant_each(struct store_txn *, store_tenant_cb,
+		    void *arg);
+
+/* Tokens: SHA-256(token) -> record (JSON text, owned by auth.c). */
+#define STORE_HASHLEN	32
+enum scim_err	 store_token_put(struct store_txn *,
+		    const uint8_t hash[STORE_HASHLEN], const char *json);
+enum scim_err	 store_token_get(struct store_txn *,
+		    const uint8_t hash[STORE_HASHLEN], const char **json,
+		    size_t *len);
+/* Callbacks return 0 to go on, nonzero to stop the walk. */
+typedef int	(*store_token_cb)(const uint8_t hash[STORE_HASHLEN],
+		    const char *json, size_t len, void *arg);
+enum scim_err	 store_token_each(struct store_txn *, store_token_cb,
+		    void *arg);
+
+/* Resources: (tenant, type, id) -> stored JSON. */
+enum scim_err	 store_res_get(struct store_txn *, uint32_t tenant,
+		    enum res_type, const uint8_t id[16], const char **json,
+		    size_t *len);
+/* With create set, an existing id gives SCIM_EUNIQUE. */
+enum scim_err	 store_res_put(struct store_txn *, uint32_t tenant,
+		    enum res_type, const uint8_t id[16], const char *json,
+		    size_t len, int create);
+enum scim_err	 store_res_del(struct store_txn *, uint32_t tenant,
+		    enum res_type, const uint8_t id[16]);
+/* Every resource of a type in id order. */
+typedef int	(*store_res_cb)(const uint8_t id[16], const char *json,
+		    size_t len, void *arg);
+enum scim_err	 store_res_each(struct store_txn *, uint32_t tenant,
+		    enum res_type, store_res_cb, void *arg);
+
+/*
+ * Index: (tenant, type, attribute, value) -> ids, several ids per value.
+ * The caller folds the value (case rules are the schema's); values longer
+ * than STORE_IDX_INLINE bytes are stored as their SHA-256, so a hit must
+ * be confirmed against the resource.
+ */
+enum store_idx {
+	IDX_USERNAME = 1,
+	IDX_EXTERNALID = 2,
+	IDX_EMAIL = 3,
+	IDX_DISPLAYNAME = 4
+};
+#define STORE_IDX_INLINE	256
+enum scim_err	 store_idx_add(struct store_txn *, uint32_t tenant,
+		    enum res_type, enum store_idx, const char *value,
+		    size_t len, const uint8_t id[16]);
+/* Removing an absent entry is not an error. */
+enum scim_err	 store_idx_del(struct store_txn *, uint32_t tenant,
+		    enum res_type, enum store_idx, const char *value,
+		    size_t len, const uint8_t id[16]);
+/*
+ * The ids under one value, in id order, at most max of them into ids.
+ * *n is the number found; more than max gives SCIM_ETOOMANY.
+ */
+enum scim_err	 store_idx_find(struct store_txn *, uint32_t tenant,
+		    enum res_type, enum store_idx, const char *value,
+		    size_t len, uint8_t (*ids)[16], size_t max, size_t *n);
+
+#endif /* STORE_H */

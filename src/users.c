@@ -1,0 +1,158 @@
+/*
+ * users.c: creating and replacing Users.  Reading, listing and deleting
+ * are resource.c's.  Each write is ONE transaction: check uniqueness,
+ * store the resource, update the index, commit; any failure aborts it.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "json.h"
+#include "resource.h"
+#include "schema.h"
+#include "scim_error.h"
+#include "store.h"
+#include "users.h"
+#include "util.h"
+
+/* Decode and normalise the body into *out; userName is required. */
+static enum scim_err
+user_body(struct scim_req *req, struct scim_resp *resp, cJSON **out)
+{
+	const struct schema	*sc = schema_get(RES_USER);
+	const cJSON		*un;
+	cJSON			*in;
+	enum scim_err		 e;
+
+	*out = NULL;
+	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, &in, resp)))
+		return e;
+	e = schema_normalize(sc, in, out, resp);
+	cJSON_Delete(in);
+	if (e != SCIM_OK)
+		return e;
+	un = cJSON_GetObjectItem(*out, "userName");
+	if (!cJSON_IsString(un) || un->valuestring[0] == '\0') {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "userName is required");
+	}
+	return SCIM_OK;
+}
+
+/* Store doc (consumed) under id in tx, replacing old when given. */
+static enum scim_err
+user_write(struct scim_req *req, struct scim_resp *resp,
+    struct store_txn *tx, const uint8_t id[16], cJSON *doc, const cJSON *old,
+    cJSON **stored)
+{
+	const struct schema	*sc = schema_get(RES_USER);
+	uint32_t		 tn = req->rq_tenant.tn_id;
+	char			*json;
+	enum scim_err		 e;
+
+	*stored = NULL;
+	e = resource_unique(tx, tn, sc, IDX_USERNAME, "userName",
+	    cJSON_GetObjectItem(doc, "userName")->valuestring,
+	    old != NULL ? id : NULL, resp);
+	if (e != SCIM_OK) {
+		cJSON_Delete(doc);
+		return e;
+	}
+	if ((*stored = resource_stored(sc, id, doc, old)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if ((json = cJSON_PrintUnformatted(*stored)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	e = store_res_put(tx, tn, RES_USER, id, json, strlen(json),
+	    old == NULL);
+	free(json);
+	if (e == SCIM_OK && old != NULL)
+		e = resource_index(tx, tn, sc, old, id, 0);
+	if (e == SCIM_OK)
+		e = resource_index(tx, tn, sc, *stored, id, 1);
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
+enum scim_err
+users_create(struct scim_req *req, struct scim_resp *resp)
+{
+	struct store_txn	*tx = NULL;
+	uint8_t			 id[16];
+	cJSON			*doc, *stored = NULL;
+	enum scim_err		 e;
+
+	if ((e = user_body(req, resp, &doc)) != SCIM_OK)
+		return e;
+	/* A new user is active unless the client says otherwise. */
+	if (cJSON_GetObjectItem(doc, "active") == NULL)
+		cJSON_AddTrueToObject(doc, "active");
+	if (util_uuid_new(id) == -1) {
+		cJSON_Delete(doc);
+		return scim_fail(resp, SCIM_ESTORE, NULL);
+	}
+	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK) {
+		cJSON_Delete(doc);
+		return scim_fail(resp, e, NULL);
+	}
+	if ((e = user_write(req, resp, tx, id, doc, NULL, &stored)) ||
+	    (e = store_commit(tx)) != SCIM_OK) {
+		if (resp->rp_err == SCIM_OK)	/* commit failed: tx is gone */
+			tx = NULL;
+		store_abort(tx);
+		cJSON_Delete(stored);
+		return scim_fail(resp, e, NULL);
+	}
+	return resource_respond(req, resp, schema_get(RES_USER), stored, 201);
+}
+
+enum scim_err
+users_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
+{
+	struct store_txn	*tx = NULL;
+	uint8_t			 id[16];
+	const char		*json;
+	size_t			 len;
+	cJSON			*doc, *old = NULL, *stored = NULL;
+	const cJSON		*act;
+	enum scim_err		 e;
+
+	if ((e = resource_id(ids, id, resp)) != SCIM_OK)
+		return e;
+	if ((e = user_body(req, resp, &doc)) != SCIM_OK)
+		return e;
+	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK) {
+		cJSON_Delete(doc);
+		return scim_fail(resp, e, NULL);
+	}
+	e = store_res_get(tx, req->rq_tenant.tn_id, RES_USER, id, &json, &len);
+	if (e == SCIM_OK && (old = cJSON_ParseWithLength(json, len)) == NULL)
+		e = SCIM_ESTORE;
+	if (e != SCIM_OK) {
+		cJSON_Delete(doc);
+		store_abort(tx);
+		if (e == SCIM_ENOTFOUND)
+			return scim_fail(resp, e, "User %.64s not found", ids);
+		return scim_fail(resp, e, NULL);
+	}
+	/*
+	 * A PUT without `active` keeps the current state: a client that
+	 * omits it must not reactivate a deprovisioned user by accident.
+	 */
+	if (cJSON_GetObjectItem(doc, "active") == NULL &&
+	    cJSON_IsBool(act = cJSON_GetObjectItem(old, "active")))
+		cJSON_AddBoolToObject(doc, "active", cJSON_IsTrue(act));
+	if ((e = user_write(req, resp, tx, id, doc, old, &stored)) ||
+	    (e = store_commit(tx)) != SCIM_OK) {
+		if (resp->rp_err == SCIM_OK)
+			tx = NULL;
+		store_abort(tx);
+		cJSON_Delete(old);
+		cJSON_Delete(stored);
+		return scim_fail(resp, e, NULL);
+	}
+	cJSON_Delete(old);
+	return resource_respond(req, resp, schema_get(RES_USER), stored, 200);
+}

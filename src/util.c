@@ -1,0 +1,206 @@
+/*
+ * util.c: randomness, UUIDs, timestamps, encodings.  No SCIM here.
+ */
+#include "config.h"
+
+#include <sys/random.h>
+#include <sys/time.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+int
+util_random(void *buf, size_t len)
+{
+	unsigned char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = getrandom(p, len, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+util_uuid_new(uint8_t id[16])
+{
+	if (util_random(id, 16) == -1)
+		return -1;
+	id[6] = (id[6] & 0x0f) | 0x40;	/* version 4 (RFC 9562 §5.4) */
+	id[8] = (id[8] & 0x3f) | 0x80;	/* variant 10 */
+	return 0;
+}
+
+void
+util_uuid_format(const uint8_t id[16], char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		  i, o = 0;
+
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[id[i] >> 4];
+		out[o++] = hex[id[i] & 0xf];
+	}
+	out[o] = '\0';
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+util_uuid_parse(const char *s, uint8_t id[16])
+{
+	size_t	i, n = 0;
+	int	hi, lo;
+
+	for (i = 0; i < UUID_STRLEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -1;
+			continue;
+		}
+		if ((hi = hexval((unsigned char)s[i])) < 0 ||
+		    (lo = hexval((unsigned char)s[i + 1])) < 0)
+			return -1;
+		id[n++] = (uint8_t)(hi << 4 | lo);
+		i++;
+	}
+	return s[UUID_STRLEN] == '\0' ? 0 : -1;
+}
+
+void
+util_time_now(char *out)
+{
+	struct timeval	tv;
+	struct tm	tm;
+	char		buf[32];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* 19 + ".mmmZ" = TIME_STRLEN */
+	memcpy(out, buf, 19);
+	out[19] = '.';
+	out[20] = (char)('0' + (tv.tv_usec / 100000) % 10);
+	out[21] = (char)('0' + (tv.tv_usec / 10000) % 10);
+	out[22] = (char)('0' + (tv.tv_usec / 1000) % 10);
+	out[23] = 'Z';
+	out[24] = '\0';
+}
+
+void
+util_hex(const void *buf, size_t len, char *out)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = buf;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+void
+util_b64url(const void *buf, size_t len, char *out)
+{
+	static const char	 tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	const unsigned char	*p = buf;
+	size_t			 i, o = 0;
+	uint32_t		 v;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		out[o++] = tab[v >> 18 & 63];
+		out[o++] = tab[v >> 12 & 63];
+		out[o++] = tab[v >> 6 & 63];
+		out[o++] = tab[v & 63];
+	}
+	if (len - i == 1) {
+		v = (uint32_t)p[i] << 16;
+		out[o++] = tab[v >> 18 & 63];
+		out[o++] = tab[v >> 12 & 63];
+	} else if (len - i == 2) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+		out[o++] = tab[v >> 18 & 63];
+		out[o++] = tab[v >> 12 & 63];
+		out[o++] = tab[v >> 6 & 63];
+	}
+	out[o] = '\0';
+}
+
+size_t
+util_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t	len = strlen(src);
+
+	if (size > 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+int
+util_strcaseeq(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}
+
+void
+util_bzero(void *buf, size_t len)
+{
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(buf, len);
+#else
+	volatile unsigned char *p = buf;
+	while (len-- > 0)
+		*p++ = 0;
+#endif
+}
+
+int
+util_strtonum(const char *s, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

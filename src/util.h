@@ -1,0 +1,51 @@
+/*
+ * util.h: small helpers with no knowledge of SCIM: randomness, UUIDs,
+ * timestamps, encodings, bounded string copies.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UUID_STRLEN	36	/* 8-4-4-4-12, without the NUL */
+#define TIME_STRLEN	24	/* 2026-11-23T05:24:08.123Z, without the NUL */
+
+/* Fill buf with len bytes from getrandom(2).  Returns 0, or -1 (errno). */
+int	 util_random(void *buf, size_t len);
+
+/* A random (version 4) UUID.  Returns 0, or -1 when randomness failed. */
+int	 util_uuid_new(uint8_t id[16]);
+
+/* Format id as lowercase 8-4-4-4-12 into out (UUID_STRLEN + 1 bytes). */
+void	 util_uuid_format(const uint8_t id[16], char *out);
+
+/*
+ * Parse a UUID in 8-4-4-4-12 form, either case.  Returns 0, or -1 when s
+ * is anything else (so untrusted ids never reach a key builder).
+ */
+int	 util_uuid_parse(const char *s, uint8_t id[16]);
+
+/* The current UTC time as RFC 3339 with milliseconds (TIME_STRLEN + 1). */
+void	 util_time_now(char *out);
+
+/* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
+void	 util_hex(const void *buf, size_t len, char *out);
+
+/* Unpadded base64url of len bytes into out (4 * len / 3 + 2 bytes). */
+void	 util_b64url(const void *buf, size_t len, char *out);
+
+/* Copy at most size - 1 bytes and terminate.  Returns strlen(src). */
+size_t	 util_strlcpy(char *dst, const char *src, size_t size);
+
+/* ASCII case-insensitive equality (SCIM attribute names, schemes). */
+int	 util_strcaseeq(const char *a, const char *b);
+
+/* Clear memory the compiler may not optimise away (secrets). */
+void	 util_bzero(void *buf, size_t len);
+
+/* Parse a decimal in [min, max].  Returns 0, or -1 when s is not one. */
+int	 util_strtonum(const char *s, long long min, long long max,
+	    long long *out);
+
+#endif /* UTIL_H */
