@@ -38,7 +38,7 @@ scimlet_build() {
 		(cd "$builddir" && "$top/configure" --enable-werror "$@" >&2) ||
 		    return 1
 	fi
-	make -C "$builddir" -j"$(nproc)" >&2
+	make -s --no-print-directory -C "$builddir" -j"$(nproc)" >&2
 }
 
 # Write a lighttpd configuration from www/lighttpd.conf.in.
