@@ -416,6 +416,71 @@ filter_parse(const char *text, char *err, size_t errlen)
 	return n;
 }
 
+int
+filter_parse_path(const char *text, struct fpath *fp, char *err,
+    size_t errlen)
+{
+	struct parser	p;
+
+	memset(fp, 0, sizeof(*fp));
+	memset(&p, 0, sizeof(p));
+	p.p_text = text;
+	p.p_err = err;
+	p.p_errlen = errlen;
+	if (strlen(text) > SCIM_MAX_FILTER) {
+		snprintf(err, errlen, "path longer than %d bytes",
+		    SCIM_MAX_FILTER);
+		return -1;
+	}
+	lex(&p);
+	if (p.p_tok != T_WORD || (fp->fp_attr = word_dup(&p, 0)) == NULL ||
+	    !path_ok(fp->fp_attr)) {
+		fail(&p, p.p_start, "invalid attribute path");
+		goto fail;
+	}
+	lex(&p);
+	if (p.p_tok == T_LBRACK) {
+		p.p_depth = 1;
+		lex(&p);
+		if ((fp->fp_filter = parse_or(&p)) == NULL || p.p_failed)
+			goto fail;
+		if (p.p_tok != T_RBRACK) {
+			fail(&p, p.p_start, "expected ']'");
+			goto fail;
+		}
+		if (p.p_text[p.p_pos] == '.') {
+			lex(&p);
+			if (p.p_tok != T_WORD || p.p_len < 2 ||
+			    (fp->fp_sub = word_dup(&p, 1)) == NULL ||
+			    !path_ok(fp->fp_sub)) {
+				fail(&p, p.p_start, "invalid sub-attribute");
+				goto fail;
+			}
+		}
+		lex(&p);
+	}
+	if (p.p_tok != T_EOF) {
+		fail(&p, p.p_start, "unexpected text after the path");
+		goto fail;
+	}
+	if (!p.p_failed)
+		return 0;
+fail:
+	if (!p.p_failed)
+		snprintf(err, errlen, "invalid path");
+	filter_path_free(fp);
+	return -1;
+}
+
+void
+filter_path_free(struct fpath *fp)
+{
+	free(fp->fp_attr);
+	filter_free(fp->fp_filter);
+	free(fp->fp_sub);
+	memset(fp, 0, sizeof(*fp));
+}
+
 /* Evaluation. */
 
 static int
@@ -585,6 +650,13 @@ filter_match(const struct fnode *n, const struct schema *sc,
     const cJSON *doc)
 {
 	return eval(n, NULL, sc, doc);
+}
+
+int
+filter_match_element(const struct fnode *n, const struct schema_attr *tab,
+    const cJSON *el)
+{
+	return eval(n, tab, NULL, el);
 }
 
 /* Planning. */

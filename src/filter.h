@@ -53,6 +53,30 @@ int		 filter_match(const struct fnode *, const struct schema *,
 		    const cJSON *doc);
 
 /*
+ * A PATCH path (RFC 7644 §3.5.2): attrPath [ "[" valFilter "]" [ "."
+ * subAttr ] ].  fp_attr may be URN-qualified and dotted ("name.givenName");
+ * schema_resolve() splits it.
+ */
+struct fpath {
+	char		*fp_attr;
+	struct fnode	*fp_filter;	/* or NULL */
+	char		*fp_sub;	/* after the filter, or NULL */
+};
+
+/* Parse a path.  Returns 0, or -1 with a message in err. */
+int		 filter_parse_path(const char *text, struct fpath *,
+		    char *err, size_t errlen);
+void		 filter_path_free(struct fpath *);
+
+/*
+ * 1 when one element (an object) of a complex attribute whose
+ * sub-attributes are tab matches f (the filter inside a value path).
+ */
+struct schema_attr;
+int		 filter_match_element(const struct fnode *f,
+		    const struct schema_attr *tab, const cJSON *el);
+
+/*
  * How to find the candidates.  PLAN_ID: one resource by id; PLAN_INDEX:
  * the ids under (pl_idx, pl_value) in the index; both already folded as
  * the index stores them.  Every candidate is still checked with

@@ -49,6 +49,12 @@ users_put(struct scim_req *req, struct scim_resp *resp, const char *id)
 }
 
 static enum scim_err
+users_patch_fn(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return users_patch(req, resp, id);
+}
+
+static enum scim_err
 users_delete(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
 	return resource_delete(req, resp, schema_get(RES_USER), id);
@@ -99,7 +105,7 @@ static const struct route {
 	{ "Users", 0, M(HTTP_POST), users_post },
 	{ "Users", 1, M(HTTP_GET), users_get },
 	{ "Users", 1, M(HTTP_PUT), users_put },
-	{ "Users", 1, M(HTTP_PATCH), not_yet },
+	{ "Users", 1, M(HTTP_PATCH), users_patch_fn },
 	{ "Users", 1, M(HTTP_DELETE), users_delete },
 	{ "Groups", 0, M(HTTP_GET), groups_list },
 	{ "Groups", 0, M(HTTP_POST), not_yet },

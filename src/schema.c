@@ -278,7 +278,16 @@ schema_resolve(const struct schema *sc, const char *path,
 		return -1;
 	memcpy(name, rest, n);
 	name[n] = '\0';
-	if ((*attr = schema_attr_find(tab, name)) == NULL)
+	if ((*attr = schema_attr_find(tab, name)) == NULL && e == NULL &&
+	    rest == path) {
+		/* Entra sends extension attributes unprefixed ("manager"). */
+		for (e = sc->sc_exts; e->se_urn != NULL; e++)
+			if ((*attr = schema_attr_find(e->se_attrs, name))) {
+				*ext = e->se_urn;
+				break;
+			}
+	}
+	if (*attr == NULL)
 		return -1;
 	if (dot == NULL)
 		return 0;
@@ -332,16 +341,55 @@ norm_scalar(const struct schema_attr *a, const cJSON *v, const char *where,
 	return *out == NULL ? scim_fail(resp, SCIM_ENOMEM, NULL) : SCIM_OK;
 }
 
-/* One value (not an array) of attribute a. */
-static enum scim_err
-norm_single(const struct schema_attr *a, const cJSON *v, const char *where,
-    cJSON **out, struct scim_resp *resp)
+/*
+ * Entra sends app roles in PATCH as {"value": "{\"id\":…,\"value\":\"Admin\",
+ * \"displayName\":…}"}: a JSON object inside the string.  Returns the
+ * element with the inner value (and display) unwrapped, or NULL when v is
+ * not of that shape.
+ */
+static cJSON *
+role_unwrap(const cJSON *v)
 {
-	enum scim_err	e;
+	const cJSON	*s, *iv, *idn;
+	cJSON		*in, *out;
+
+	s = cJSON_IsString(v) ? v : cJSON_GetObjectItem(v, "value");
+	if (!cJSON_IsString(s) || s->valuestring[0] != '{')
+		return NULL;
+	if ((in = cJSON_Parse(s->valuestring)) == NULL)
+		return NULL;
+	iv = cJSON_GetObjectItem(in, "value");
+	idn = cJSON_GetObjectItem(in, "displayName");
+	if (!cJSON_IsString(iv) || (out = cJSON_IsObject(v) ?
+	    cJSON_Duplicate(v, 1) : cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(in);
+		return NULL;
+	}
+	cJSON_DeleteItemFromObject(out, "value");
+	json_add_string(out, "value", iv->valuestring);
+	if (cJSON_IsString(idn) && cJSON_GetObjectItem(out, "display") == NULL)
+		json_add_string(out, "display", idn->valuestring);
+	cJSON_Delete(in);
+	return out;
+}
+
+enum scim_err
+schema_single(const struct schema_attr *a, const cJSON *v, cJSON **out,
+    struct scim_resp *resp)
+{
+	const char	*where = a->sa_name;
+	cJSON		*unwrapped = NULL;
+	enum scim_err	 e;
 
 	*out = NULL;
 	if (a->sa_type != AT_COMPLEX)
 		return norm_scalar(a, v, where, out, resp);
+	if (strcmp(a->sa_name, "roles") == 0 &&
+	    (unwrapped = role_unwrap(v)) != NULL) {
+		e = schema_single(a, unwrapped, out, resp);
+		cJSON_Delete(unwrapped);
+		return e;
+	}
 	if (cJSON_IsString(v) && schema_attr_find(a->sa_sub, "value")) {
 		/* A bare string for a complex attribute: its value. */
 		if ((*out = cJSON_CreateObject()) == NULL)
@@ -361,13 +409,19 @@ norm_single(const struct schema_attr *a, const cJSON *v, const char *where,
 	if ((e = norm_object(a->sa_sub, v, *out, where, resp)) != SCIM_OK) {
 		cJSON_Delete(*out);
 		*out = NULL;
+		return e;
 	}
-	return e;
+	/*
+	 * The manager is kept as {"value": id} whatever shape came in, so
+	 * Entra reads back what it compares and does not re-send it.
+	 */
+	if (strcmp(a->sa_name, "manager") == 0)
+		cJSON_DeleteItemFromObject(*out, "$ref");
+	return SCIM_OK;
 }
 
-/* The value of attribute a, multi-valued or not; NULL *out means absent. */
-static enum scim_err
-norm_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
+enum scim_err
+schema_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
     struct scim_resp *resp)
 {
 	const cJSON	*el;
@@ -392,12 +446,12 @@ norm_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
 			if (cJSON_IsNull(v))
 				return SCIM_OK;
 		}
-		return norm_single(a, v, a->sa_name, out, resp);
+		return schema_single(a, v, out, resp);
 	}
 	if ((arr = cJSON_CreateArray()) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	if (!cJSON_IsArray(v)) {
-		if ((e = norm_single(a, v, a->sa_name, &item, resp)) != SCIM_OK) {
+		if ((e = schema_single(a, v, &item, resp)) != SCIM_OK) {
 			cJSON_Delete(arr);
 			return e;
 		}
@@ -406,7 +460,7 @@ norm_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
 		cJSON_ArrayForEach(el, v) {
 			if (cJSON_IsNull(el))
 				continue;
-			if ((e = norm_single(a, el, a->sa_name, &item, resp))) {
+			if ((e = schema_single(a, el, &item, resp))) {
 				cJSON_Delete(arr);
 				return e;
 			}
@@ -436,7 +490,7 @@ norm_object(const struct schema_attr *tab, const cJSON *in, cJSON *out,
 		if ((a = schema_attr_find(tab, v->string)) != NULL) {
 			if (a->sa_mut == MUT_RO || a->sa_mut == MUT_WO)
 				continue;
-			if ((e = norm_value(a, v, &item, resp)) != SCIM_OK)
+			if ((e = schema_value(a, v, &item, resp)) != SCIM_OK)
 				return e;
 			if (item == NULL)
 				continue;
@@ -548,7 +602,7 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 		if ((a = schema_attr_find(sc->sc_attrs, v->string)) != NULL) {
 			if (a->sa_mut == MUT_RO || a->sa_mut == MUT_WO)
 				continue;
-			if ((e = norm_value(a, v, &item, resp)) != SCIM_OK)
+			if ((e = schema_value(a, v, &item, resp)) != SCIM_OK)
 				break;
 			if (item == NULL)
 				continue;

@@ -71,6 +71,8 @@ const struct schema_attr	*schema_attr_find(const struct schema_attr *,
  * Resolve "attr" or "attr.sub" (any case; optionally URN-qualified) to
  * its definitions.  *sub is NULL for a plain attribute.  *ext is the
  * extension URN the attribute lives under, or NULL for the core schema.
+ * A name the core schema lacks is looked up in the extensions, so
+ * Entra's unprefixed "manager" resolves.
  * Returns 0, or -1 when the path names no known attribute.
  */
 int				 schema_resolve(const struct schema *,
@@ -88,6 +90,20 @@ int				 schema_resolve(const struct schema *,
 struct scim_resp;
 enum scim_err			 schema_normalize(const struct schema *,
 				    const cJSON *in, cJSON **out,
+				    struct scim_resp *);
+
+/*
+ * Normalise the value v of attribute a as schema_normalize() does
+ * (booleans, one-element arrays, bare strings for complex values, Entra's
+ * JSON-string roles).  *out is a new tree, or NULL when v means "absent"
+ * (null, []).  schema_single() does one element of a multi-valued
+ * attribute, or the value of a single-valued one.
+ */
+enum scim_err			 schema_value(const struct schema_attr *,
+				    const cJSON *v, cJSON **out,
+				    struct scim_resp *);
+enum scim_err			 schema_single(const struct schema_attr *,
+				    const cJSON *v, cJSON **out,
 				    struct scim_resp *);
 
 /* The "schemas" array for a stored resource: core URN + extensions. */

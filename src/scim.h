@@ -66,7 +66,11 @@ enum res_type {
 /* A tenant as the request handlers see it. */
 struct tenant {
 	uint32_t	 tn_id;		/* key prefix in every db */
+	unsigned int	 tn_flags;	/* TENANT_* settings */
 	char		 tn_name[SCIM_TENANT_MAX + 1];
 };
+
+/* Tenant settings (`scimlet tenant set`). */
+#define TENANT_PATCH_204	0x1	/* patch-response=no-content */
 
 #endif /* SCIM_H */

@@ -303,12 +303,16 @@ static enum scim_err
 tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
     char *created, size_t createdlen)
 {
-	cJSON	*doc, *id, *cr;
+	cJSON	*doc, *id, *cr, *pr;
 
 	if ((doc = cJSON_ParseWithLength(v->mv_data, v->mv_size)) == NULL)
 		return SCIM_ESTORE;
 	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	cr = cJSON_GetObjectItemCaseSensitive(doc, "created");
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "patch-response");
+	t->tn_flags = 0;
+	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "no-content") == 0)
+		t->tn_flags |= TENANT_PATCH_204;
 	if (!cJSON_IsNumber(id) || k->mv_size > SCIM_TENANT_MAX) {
 		cJSON_Delete(doc);
 		return SCIM_ESTORE;
@@ -373,6 +377,37 @@ store_tenant_add(struct store_txn *tx, const char *name, const char *created,
 	out->tn_id = next;
 	util_strlcpy(out->tn_name, name, sizeof(out->tn_name));
 	return SCIM_OK;
+}
+
+enum scim_err
+store_tenant_set(struct store_txn *tx, const char *name, const char *key,
+    const char *value)
+{
+	MDB_val	 k, v;
+	cJSON	*doc;
+	char	*json;
+	int	 rc;
+
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	if (k.mv_size == 0 || k.mv_size > SCIM_TENANT_MAX)
+		return SCIM_ENOTFOUND;
+	if ((rc = mdb_get(tx->tx_txn, tx->tx_store->st_tenants, &k, &v)))
+		return store_err(rc, "tenant get");
+	if ((doc = cJSON_ParseWithLength(v.mv_data, v.mv_size)) == NULL)
+		return SCIM_ESTORE;
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
+	if (cJSON_AddStringToObject(doc, key, value) == NULL ||
+	    (json = cJSON_PrintUnformatted(doc)) == NULL) {
+		cJSON_Delete(doc);
+		return SCIM_ENOMEM;
+	}
+	cJSON_Delete(doc);
+	v.mv_data = json;
+	v.mv_size = strlen(json);
+	rc = mdb_put(tx->tx_txn, tx->tx_store->st_tenants, &k, &v, 0);
+	free(json);
+	return store_err(rc, "tenant set");
 }
 
 enum scim_err

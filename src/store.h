@@ -56,6 +56,9 @@ enum scim_err	 store_tenant_add(struct store_txn *, const char *name,
 		    const char *created, struct tenant *out);
 enum scim_err	 store_tenant_get(struct store_txn *, const char *name,
 		    struct tenant *out);
+/* Set one setting (a string member of the tenant record). */
+enum scim_err	 store_tenant_set(struct store_txn *, const char *name,
+		    const char *key, const char *value);
 typedef int	(*store_tenant_cb)(const struct tenant *, const char *created,
 		    void *arg);
 enum scim_err	 store_tenant_each(struct store_txn *, store_tenant_cb,

@@ -10,6 +10,7 @@
 
 #include "http.h"
 #include "json.h"
+#include "patch.h"
 #include "resource.h"
 #include "schema.h"
 #include "scim_error.h"
@@ -155,4 +156,69 @@ users_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	}
 	cJSON_Delete(old);
 	return resource_respond(req, resp, schema_get(RES_USER), stored, 200);
+}
+
+enum scim_err
+users_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
+{
+	const struct schema	*sc = schema_get(RES_USER);
+	struct store_txn	*tx = NULL;
+	uint8_t			 id[16];
+	const char		*json;
+	size_t			 len;
+	cJSON			*body = NULL, *old = NULL, *doc = NULL;
+	cJSON			*stored = NULL;
+	const cJSON		*un;
+	enum scim_err		 e;
+
+	if ((e = resource_id(ids, id, resp)) != SCIM_OK)
+		return e;
+	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, &body, resp)))
+		return e;
+	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
+		goto fail;
+	e = store_res_get(tx, req->rq_tenant.tn_id, RES_USER, id, &json, &len);
+	if (e == SCIM_ENOTFOUND) {
+		e = scim_fail(resp, e, "User %.64s not found", ids);
+		goto fail;
+	}
+	if (e == SCIM_OK && ((old = cJSON_ParseWithLength(json, len)) == NULL ||
+	    (doc = cJSON_Duplicate(old, 1)) == NULL))
+		e = SCIM_ENOMEM;
+	if (e != SCIM_OK)
+		goto fail;
+	/* Applied to a copy: a failed operation leaves nothing behind. */
+	if ((e = patch_apply(sc, body, doc, NULL, resp)) != SCIM_OK)
+		goto fail;
+	un = cJSON_GetObjectItem(doc, "userName");
+	if (!cJSON_IsString(un) || un->valuestring[0] == '\0') {
+		e = scim_fail(resp, SCIM_EINVALVALUE, "userName is required");
+		goto fail;
+	}
+	cJSON_DeleteItemFromObject(doc, "schemas");
+	cJSON_DeleteItemFromObject(doc, "id");
+	cJSON_DeleteItemFromObject(doc, "meta");
+	e = user_write(req, resp, tx, id, doc, old, &stored);
+	doc = NULL;
+	if (e != SCIM_OK)
+		goto fail;
+	e = store_commit(tx);
+	tx = NULL;
+	if (e != SCIM_OK)
+		goto fail;
+	cJSON_Delete(old);
+	cJSON_Delete(body);
+	if (req->rq_tenant.tn_flags & TENANT_PATCH_204) {
+		cJSON_Delete(stored);
+		resp->rp_status = 204;
+		return SCIM_OK;
+	}
+	return resource_respond(req, resp, sc, stored, 200);
+fail:
+	store_abort(tx);
+	cJSON_Delete(body);
+	cJSON_Delete(old);
+	cJSON_Delete(doc);
+	cJSON_Delete(stored);
+	return scim_fail(resp, e, NULL);
 }

@@ -19,6 +19,8 @@ usage(void)
 	fputs("usage: scimlet [--db DIR] init\n"
 	    "       scimlet [--db DIR] tenant add NAME\n"
 	    "       scimlet [--db DIR] tenant list\n"
+	    "       scimlet [--db DIR] tenant set TENANT patch-response="
+	    "resource|no-content\n"
 	    "       scimlet [--db DIR] token issue TENANT\n"
 	    "       scimlet [--db DIR] token list TENANT\n"
 	    "       scimlet [--db DIR] token revoke TOKEN-ID\n"

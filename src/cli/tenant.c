@@ -30,6 +30,61 @@ print_tenant(const struct tenant *t, const char *created, void *arg)
 	return 0;
 }
 
+/* The settings a tenant has, and the values each takes. */
+static const struct {
+	const char	*key;
+	const char	*values[3];
+} settings[] = {
+	/* PATCH answers: the resource (200), or 204 (Microsoft's suite). */
+	{ "patch-response", { "resource", "no-content", NULL } },
+};
+
+/* `tenant set TENANT KEY=VALUE` */
+static int
+tenant_set(struct store *st, const char *name, const char *kv)
+{
+	struct store_txn	*tx;
+	const char		*eq;
+	char			 key[64];
+	size_t			 i, j;
+	enum scim_err		 e;
+
+	if ((eq = strchr(kv, '=')) == NULL || (size_t)(eq - kv) >= sizeof(key))
+		return CLI_USAGE;
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (strcmp(settings[i].key, key) == 0)
+			break;
+	if (i == sizeof(settings) / sizeof(settings[0])) {
+		fprintf(stderr, "scimlet: unknown setting %s\n", key);
+		return CLI_FAIL;
+	}
+	for (j = 0; settings[i].values[j] != NULL; j++)
+		if (strcmp(settings[i].values[j], eq + 1) == 0)
+			break;
+	if (settings[i].values[j] == NULL) {
+		fprintf(stderr, "scimlet: %s takes", key);
+		for (j = 0; settings[i].values[j] != NULL; j++)
+			fprintf(stderr, " %s", settings[i].values[j]);
+		fputc('\n', stderr);
+		return CLI_FAIL;
+	}
+	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
+		return cli_storefail("tenant set", e);
+	if ((e = store_tenant_set(tx, name, key, eq + 1)) != SCIM_OK) {
+		store_abort(tx);
+		if (e == SCIM_ENOTFOUND) {
+			fprintf(stderr, "scimlet: no tenant %s\n", name);
+			return CLI_FAIL;
+		}
+		return cli_storefail("tenant set", e);
+	}
+	if ((e = store_commit(tx)) != SCIM_OK)
+		return cli_storefail("tenant set", e);
+	return CLI_OK;
+}
+
 int
 cli_tenant(struct store *st, int argc, char **argv)
 {
@@ -45,6 +100,8 @@ cli_tenant(struct store *st, int argc, char **argv)
 		store_abort(tx);
 		return e == SCIM_OK ? CLI_OK : cli_storefail("tenant list", e);
 	}
+	if (argc == 3 && strcmp(argv[0], "set") == 0)
+		return tenant_set(st, argv[1], argv[2]);
 	if (argc != 2 || strcmp(argv[0], "add") != 0)
 		return CLI_USAGE;
 	if (!name_ok(argv[1])) {

@@ -1,0 +1,45 @@
+/*
+ * patch.h: the RFC 7644 §3.5.2 PATCH engine, with the dialects Entra and
+ * Okta really send (CLIENTS.md §2.6, §2.10, §3.7, §3.9, §7.4).
+ *
+ * patch_apply() changes a copy of the stored resource in memory; group
+ * membership operations go to the caller's callbacks, which change the
+ * store inside the request's write transaction.  The caller aborts that
+ * transaction when patch_apply() fails, so nothing of a failed request
+ * is applied.
+ */
+#ifndef PATCH_H
+#define PATCH_H
+
+#include <cjson/cJSON.h>
+
+#include "scim.h"
+
+#define SCIM_MAX_PATCH_OPS	1000	/* Operations per request -> 400 */
+
+struct scim_resp;
+struct schema;
+
+/* Membership changes of a group, by member id (as sent: any string). */
+struct patch_members {
+	enum scim_err	(*pm_add)(void *arg, const char *id,
+			    struct scim_resp *);
+	enum scim_err	(*pm_remove)(void *arg, const char *id,
+			    struct scim_resp *);
+	enum scim_err	(*pm_clear)(void *arg, struct scim_resp *);
+	void		 *pm_arg;
+};
+
+/*
+ * Apply the PatchOp message body to doc (a stored resource: schemas, id,
+ * attributes, meta) in place.  pm handles `members` (NULL: the resource
+ * has none).  Errors carry a detail naming the failing operation
+ * ("Operations[2]: ..."): SCIM_EINVALSYNTAX (malformed message or op),
+ * SCIM_EPATH, SCIM_ENOTARGET, SCIM_EINVALVALUE, SCIM_EMUTABILITY, or
+ * whatever a callback returned.
+ */
+enum scim_err	 patch_apply(const struct schema *, const cJSON *body,
+		    cJSON *doc, const struct patch_members *pm,
+		    struct scim_resp *);
+
+#endif /* PATCH_H */
