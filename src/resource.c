@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "filter.h"
 #include "http.h"
 #include "json.h"
+#include "project.h"
 #include "resource.h"
 #include "schema.h"
 #include "scim_error.h"
@@ -203,48 +205,214 @@ fail:
 	return -1;
 }
 
+struct emit {
+	struct scim_req		*em_req;
+	const struct schema	*em_sc;
+	struct buf		*em_out;
+	int			 em_n;		/* members written */
+};
+
+/* One member of a group, as text: value, $ref, display, type. */
+static int
+emit_member(const uint8_t id[16], enum res_type type, const char *display,
+    size_t dlen, void *arg)
+{
+	struct emit	*em = arg;
+	char		 ids[UUID_STRLEN + 1];
+
+	util_uuid_format(id, ids);
+	buf_str(em->em_out, em->em_n++ > 0 ? ",{\"value\":\"" :
+	    "{\"value\":\"");
+	buf_str(em->em_out, ids);
+	buf_str(em->em_out, "\",\"$ref\":");
+	/* req->rq_base passed host and path checks: no escaping needed. */
+	buf_str(em->em_out, "\"");
+	buf_str(em->em_out, em->em_req->rq_base);
+	buf_str(em->em_out, type == RES_GROUP ? "/Groups/" : "/Users/");
+	buf_str(em->em_out, ids);
+	buf_str(em->em_out, "\"");
+	if (dlen > 0) {
+		buf_str(em->em_out, ",\"display\":");
+		buf_json_str(em->em_out, display, dlen);
+	}
+	buf_str(em->em_out, type == RES_GROUP ? ",\"type\":\"Group\"}" :
+	    ",\"type\":\"User\"}");
+	return buf_failed(em->em_out) != SCIM_OK;
+}
+
+struct groups_arg {
+	struct scim_req		*ga_req;
+	struct store_txn	*ga_tx;
+	cJSON			*ga_arr;
+	enum scim_err		 ga_err;
+};
+
+/* One entry of User.groups (readOnly, computed from memberof). */
+static int
+user_group(const uint8_t gid[16], void *arg)
+{
+	struct groups_arg	*ga = arg;
+	char			 ids[UUID_STRLEN + 1];
+	char			 ref[SCIM_MAX_BASEURL + 64];
+	const char		*json;
+	const cJSON		*dn;
+	cJSON			*g, *el;
+	size_t			 len;
+
+	util_uuid_format(gid, ids);
+	snprintf(ref, sizeof(ref), "%s/Groups/%s", ga->ga_req->rq_base, ids);
+	if ((el = cJSON_CreateObject()) == NULL) {
+		ga->ga_err = SCIM_ENOMEM;
+		return 1;
+	}
+	cJSON_AddItemToArray(ga->ga_arr, el);
+	json_add_string(el, "value", ids);
+	json_add_string(el, "$ref", ref);
+	if (store_res_get(ga->ga_tx, ga->ga_req->rq_tenant.tn_id, RES_GROUP,
+	    gid, &json, &len) == SCIM_OK &&
+	    (g = cJSON_ParseWithLength(json, len)) != NULL) {
+		dn = cJSON_GetObjectItem(g, "displayName");
+		if (cJSON_IsString(dn))
+			json_add_string(el, "display", dn->valuestring);
+		cJSON_Delete(g);
+	}
+	json_add_string(el, "type", "direct");
+	return 0;
+}
+
+/*
+ * Write the response form of stored resource doc (consumed) into out:
+ * computed attributes added (meta.resourceType, meta.location, a user's
+ * groups, a group's members), the projection applied.  tx is a read (or
+ * the request's write) transaction for the membership keys.
+ */
+static enum scim_err
+emit(struct scim_req *req, struct store_txn *tx, const struct schema *sc,
+    const struct proj *pj, cJSON *doc, struct buf *out)
+{
+	struct groups_arg	 ga;
+	struct emit		 em;
+	const cJSON		*idv;
+	uint8_t			 id[16];
+	char			*text;
+	size_t			 n;
+	enum scim_err		 e = SCIM_OK;
+	int			 members;
+
+	idv = cJSON_GetObjectItem(doc, "id");
+	if (!cJSON_IsString(idv) || util_uuid_parse(idv->valuestring, id)) {
+		cJSON_Delete(doc);
+		return SCIM_ESTORE;
+	}
+	if (decorate(req, sc, doc) == -1) {
+		cJSON_Delete(doc);
+		return SCIM_ENOMEM;
+	}
+	if (sc->sc_type == RES_USER && proj_wants(pj, "groups")) {
+		memset(&ga, 0, sizeof(ga));
+		ga.ga_req = req;
+		ga.ga_tx = tx;
+		if ((ga.ga_arr = cJSON_CreateArray()) == NULL ||
+		    json_add(doc, "groups", ga.ga_arr) == -1)
+			e = SCIM_ENOMEM;
+		else if ((e = store_memberof_each(tx, req->rq_tenant.tn_id, id,
+		    user_group, &ga)) == SCIM_OK)
+			e = ga.ga_err;
+		if (e == SCIM_OK && ga.ga_arr->child == NULL)
+			cJSON_DeleteItemFromObject(doc, "groups");
+	}
+	members = sc->sc_type == RES_GROUP && proj_wants(pj, "members");
+	proj_apply(pj, sc, doc);
+	text = e == SCIM_OK ? cJSON_PrintUnformatted(doc) : NULL;
+	cJSON_Delete(doc);
+	if (e != SCIM_OK || text == NULL) {
+		free(text);
+		return e != SCIM_OK ? e : SCIM_ENOMEM;
+	}
+	n = strlen(text);
+	if (!members) {
+		buf_add(out, text, n);
+		free(text);
+		return buf_failed(out);
+	}
+	/*
+	 * Members are written as text straight from their keys, never as
+	 * one tree: memory grows by the bytes of each member only.
+	 */
+	buf_add(out, text, n - 1);	/* without the closing brace */
+	free(text);
+	buf_str(out, ",\"members\":[");
+	em.em_req = req;
+	em.em_sc = sc;
+	em.em_out = out;
+	em.em_n = 0;
+	e = store_member_each(tx, req->rq_tenant.tn_id, id, emit_member, &em);
+	buf_str(out, "]}");
+	return e != SCIM_OK ? e : buf_failed(out);
+}
+
 enum scim_err
 resource_respond(struct scim_req *req, struct scim_resp *resp,
     const struct schema *sc, cJSON *doc, int status)
 {
-	const cJSON	*loc;
-	char		*body;
+	struct store_txn	*tx = NULL;
+	struct proj		 pj;
+	struct buf		 out;
+	const cJSON		*loc;
+	char			 ids[UUID_STRLEN + 1] = "";
+	enum scim_err		 e;
 
-	if (decorate(req, sc, doc) == -1) {
+	if ((e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK) {
 		cJSON_Delete(doc);
-		return scim_fail(resp, SCIM_ENOMEM, NULL);
+		return e;
 	}
-	loc = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "meta"),
-	    "location");
-	if (status == 201 && cJSON_IsString(loc) &&
-	    (resp->rp_location = strdup(loc->valuestring)) == NULL) {
+	loc = cJSON_GetObjectItem(doc, "id");
+	if (cJSON_IsString(loc))
+		util_strlcpy(ids, loc->valuestring, sizeof(ids));
+	if (status == 201) {
+		char l[SCIM_MAX_BASEURL + 64];
+		snprintf(l, sizeof(l), "%s/%s/%s", req->rq_base,
+		    sc->sc_endpoint, ids);
+		if ((resp->rp_location = strdup(l)) == NULL) {
+			cJSON_Delete(doc);
+			return scim_fail(resp, SCIM_ENOMEM, NULL);
+		}
+	}
+	buf_init(&out, BUF_MAX_RESPONSE);
+	if ((e = store_begin(req->rq_store, 0, &tx)) != SCIM_OK) {
 		cJSON_Delete(doc);
-		return scim_fail(resp, SCIM_ENOMEM, NULL);
+		return scim_fail(resp, e, NULL);
 	}
-	body = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
-	if (body == NULL)
-		return scim_fail(resp, SCIM_ENOMEM, NULL);
-	http_response_json(resp, status, body);
-	return SCIM_OK;
+	e = emit(req, tx, sc, &pj, doc, &out);
+	store_abort(tx);
+	if (e != SCIM_OK) {
+		buf_free(&out);
+		return scim_fail(resp, e, NULL);
+	}
+	http_response_json(resp, status, buf_take(&out));
+	return resp->rp_body != NULL ? SCIM_OK :
+	    scim_fail(resp, SCIM_ENOMEM, NULL);
 }
 
 /* Listing. */
 
 struct page {
 	struct scim_req		*pg_req;
+	struct store_txn	*pg_tx;
 	const struct schema	*pg_sc;
 	const struct fnode	*pg_filter;	/* NULL: everything */
+	const struct proj	*pg_proj;
 	long long		 pg_start;	/* 1-based */
 	long long		 pg_count;
 	long long		 pg_total;	/* matches so far */
-	cJSON			*pg_list;	/* Resources */
+	long long		 pg_items;	/* written to pg_out */
+	struct buf		*pg_out;	/* the Resources, as text */
 	enum scim_err		 pg_err;
 };
 
 /*
  * One candidate: count it when it matches, and when it falls in the page
- * window, add its decorated form.  Returns 1 to stop on error.
+ * window, write its response form.  Returns 1 to stop on error.
  */
 static int
 page_add(const uint8_t id[16], const char *json, size_t len, void *arg)
@@ -273,13 +441,11 @@ page_add(const uint8_t id[16], const char *json, size_t len, void *arg)
 		pg->pg_err = SCIM_ESTORE;
 		return 1;
 	}
-	if (decorate(pg->pg_req, pg->pg_sc, doc) == -1) {
-		cJSON_Delete(doc);
-		pg->pg_err = SCIM_ENOMEM;
-		return 1;
-	}
-	cJSON_AddItemToArray(pg->pg_list, doc);
-	return 0;
+	if (pg->pg_items++ > 0)
+		buf_add(pg->pg_out, ",", 1);
+	pg->pg_err = emit(pg->pg_req, pg->pg_tx, pg->pg_sc, pg->pg_proj, doc,
+	    pg->pg_out);
+	return pg->pg_err != SCIM_OK;
 }
 
 /* startIndex and count (RFC 7644 §3.4.2.4). */
@@ -360,17 +526,22 @@ resource_list(struct scim_req *req, struct scim_resp *resp,
 {
 	struct page		 pg;
 	struct filter_plan	 plan;
+	struct proj		 pj;
+	struct buf		 items, out;
 	struct store_txn	*tx = NULL;
 	struct fnode		*f = NULL;
-	char			 ftext[SCIM_MAX_FILTER + 1], err[256], *body;
-	cJSON			*out = NULL, *schemas;
+	char			 ftext[SCIM_MAX_FILTER + 1], err[256];
+	char			 head[256];
 	enum scim_err		 e;
 	int			 r;
 
 	memset(&pg, 0, sizeof(pg));
 	pg.pg_req = req;
 	pg.pg_sc = sc;
+	pg.pg_proj = &pj;
 	if ((e = paging(req, &pg.pg_start, &pg.pg_count, resp)) != SCIM_OK)
+		return e;
+	if ((e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK)
 		return e;
 	r = http_query_get(req->rq_query, "filter", ftext, sizeof(ftext));
 	if (r == -1)
@@ -386,13 +557,11 @@ resource_list(struct scim_req *req, struct scim_resp *resp,
 		pg.pg_filter = f;
 	}
 
-	if ((out = cJSON_CreateObject()) == NULL ||
-	    (pg.pg_list = cJSON_CreateArray()) == NULL) {
-		e = SCIM_ENOMEM;
-		goto out;
-	}
+	buf_init(&items, BUF_MAX_RESPONSE);
+	pg.pg_out = &items;
 	if ((e = store_begin(req->rq_store, 0, &tx)) != SCIM_OK)
 		goto out;
+	pg.pg_tx = tx;
 	if (f != NULL)
 		e = run_plan(tx, req->rq_tenant.tn_id, &plan, &pg);
 	else if ((e = store_res_each(tx, req->rq_tenant.tn_id, sc->sc_type,
@@ -402,23 +571,21 @@ resource_list(struct scim_req *req, struct scim_resp *resp,
 	if (e != SCIM_OK)
 		goto out;
 
-	schemas = cJSON_AddArrayToObject(out, "schemas");
-	cJSON_AddItemToArray(schemas, cJSON_CreateString(URN_LIST));
-	cJSON_AddNumberToObject(out, "totalResults", (double)pg.pg_total);
-	cJSON_AddNumberToObject(out, "startIndex", (double)pg.pg_start);
-	cJSON_AddNumberToObject(out, "itemsPerPage",
-	    (double)cJSON_GetArraySize(pg.pg_list));
-	cJSON_AddItemToObject(out, "Resources", pg.pg_list);
-	pg.pg_list = NULL;
-	if ((body = cJSON_PrintUnformatted(out)) == NULL) {
-		e = SCIM_ENOMEM;
-		goto out;
-	}
-	http_response_json(resp, 200, body);
+	snprintf(head, sizeof(head), "{\"schemas\":[\"%s\"],"
+	    "\"totalResults\":%lld,\"startIndex\":%lld,\"itemsPerPage\":%lld,"
+	    "\"Resources\":[", URN_LIST, pg.pg_total, pg.pg_start, pg.pg_items);
+	buf_init(&out, BUF_MAX_RESPONSE);
+	buf_str(&out, head);
+	if (items.b_data != NULL)
+		buf_add(&out, items.b_data, items.b_len);
+	buf_str(&out, "]}");
+	if ((e = buf_failed(&out)) == SCIM_OK)
+		http_response_json(resp, 200, buf_take(&out));
+	else
+		buf_free(&out);
 out:
 	filter_free(f);
-	cJSON_Delete(pg.pg_list);
-	cJSON_Delete(out);
+	buf_free(&items);
 	if (e == SCIM_ETOOMANY)
 		return scim_fail(resp, e, "filter matches more than %d "
 		    "candidates; narrow it", SCIM_MAX_CANDIDATES);
@@ -476,6 +643,11 @@ resource_delete(struct scim_req *req, struct scim_resp *resp,
 		e = resource_index(tx, tn, sc, doc, id, 0);
 	if (e == SCIM_OK)
 		e = store_res_del(tx, tn, sc->sc_type, id);
+	/* Its memberships go with it; member users are never touched. */
+	if (e == SCIM_OK && sc->sc_type == RES_GROUP)
+		e = store_member_clear(tx, tn, id);
+	if (e == SCIM_OK)
+		e = store_memberof_clear(tx, tn, id);
 	cJSON_Delete(doc);
 	if (e != SCIM_OK) {
 		store_abort(tx);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "discovery.h"
+#include "groups.h"
 #include "http.h"
 #include "resource.h"
 #include "router.h"
@@ -74,18 +75,28 @@ groups_get(struct scim_req *req, struct scim_resp *resp, const char *id)
 }
 
 static enum scim_err
-groups_delete(struct scim_req *req, struct scim_resp *resp, const char *id)
+groups_post(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
-	return resource_delete(req, resp, schema_get(RES_GROUP), id);
+	(void)id;
+	return groups_create(req, resp);
 }
 
 static enum scim_err
-not_yet(struct scim_req *req, struct scim_resp *resp, const char *id)
+groups_put(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
-	(void)req;
-	(void)id;
-	return scim_fail(resp, SCIM_ENOTIMPL,
-	    "not implemented in this version of scimlet");
+	return groups_replace(req, resp, id);
+}
+
+static enum scim_err
+groups_patch_fn(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return groups_patch(req, resp, id);
+}
+
+static enum scim_err
+groups_delete(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return resource_delete(req, resp, schema_get(RES_GROUP), id);
 }
 
 static enum scim_err
@@ -108,10 +119,10 @@ static const struct route {
 	{ "Users", 1, M(HTTP_PATCH), users_patch_fn },
 	{ "Users", 1, M(HTTP_DELETE), users_delete },
 	{ "Groups", 0, M(HTTP_GET), groups_list },
-	{ "Groups", 0, M(HTTP_POST), not_yet },
+	{ "Groups", 0, M(HTTP_POST), groups_post },
 	{ "Groups", 1, M(HTTP_GET), groups_get },
-	{ "Groups", 1, M(HTTP_PUT), not_yet },
-	{ "Groups", 1, M(HTTP_PATCH), not_yet },
+	{ "Groups", 1, M(HTTP_PUT), groups_put },
+	{ "Groups", 1, M(HTTP_PATCH), groups_patch_fn },
 	{ "Groups", 1, M(HTTP_DELETE), groups_delete },
 	{ "ServiceProviderConfig", 0, M(HTTP_GET), spc },
 	/* Microsoft's test suite calls this name. */

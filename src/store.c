@@ -7,6 +7,8 @@
  *   resources  tenant(4) type(1) id(16)              -> resource JSON
  *   index      tenant(4) type(1) attr(1) value|0xff+SHA-256(value)
  *                                                    -> id(16), dupsort
+ *   members    tenant(4) group(16) member(16)      -> type(1) display
+ *   memberof   tenant(4) member(16) group(16)      -> (empty)
  *   meta       "format", "next_tenant"              -> small values
  *
  * 0xff never occurs in UTF-8, so a hashed index value cannot collide with
@@ -41,6 +43,8 @@ struct store {
 	MDB_dbi		 st_tokens;
 	MDB_dbi		 st_resources;
 	MDB_dbi		 st_index;
+	MDB_dbi		 st_members;
+	MDB_dbi		 st_memberof;
 	MDB_dbi		 st_meta;
 };
 
@@ -115,6 +119,8 @@ store_dbis(struct store *st, MDB_txn *txn, unsigned int flags)
 	    (rc = mdb_dbi_open(txn, "resources", flags, &st->st_resources)) ||
 	    (rc = mdb_dbi_open(txn, "index",
 	    flags | MDB_DUPSORT | MDB_DUPFIXED, &st->st_index)) ||
+	    (rc = mdb_dbi_open(txn, "members", flags, &st->st_members)) ||
+	    (rc = mdb_dbi_open(txn, "memberof", flags, &st->st_memberof)) ||
 	    (rc = mdb_dbi_open(txn, "meta", flags, &st->st_meta)))
 		return rc;
 	return 0;
@@ -592,6 +598,193 @@ store_res_each(struct store_txn *tx, uint32_t tenant, enum res_type type,
 	mdb_cursor_close(c);
 	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
 	    store_err(rc, "resource list");
+}
+
+/* Membership. */
+
+#define MKEY	(4 + 16 + 16)
+
+static void
+member_key(uint8_t *key, uint32_t tenant, const uint8_t a[16],
+    const uint8_t b[16])
+{
+	key[0] = (uint8_t)(tenant >> 24);
+	key[1] = (uint8_t)(tenant >> 16);
+	key[2] = (uint8_t)(tenant >> 8);
+	key[3] = (uint8_t)tenant;
+	memcpy(key + 4, a, 16);
+	memcpy(key + 20, b, 16);
+}
+
+enum scim_err
+store_member_put(struct store_txn *tx, uint32_t tenant,
+    const uint8_t group[16], const uint8_t member[16], enum res_type mtype,
+    const char *display, int *added)
+{
+	struct store	*st = tx->tx_store;
+	uint8_t		 key[MKEY], val[1 + STORE_DISPLAY_MAX];
+	size_t		 dlen = display != NULL ? strlen(display) : 0;
+	MDB_val		 k, v;
+	int		 rc;
+
+	if (dlen > STORE_DISPLAY_MAX)
+		dlen = STORE_DISPLAY_MAX;
+	member_key(key, tenant, group, member);
+	k.mv_data = key;
+	k.mv_size = MKEY;
+	if (added != NULL) {
+		rc = mdb_get(tx->tx_txn, st->st_members, &k, &v);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return store_err(rc, "member get");
+		*added = rc == MDB_NOTFOUND;
+	}
+	val[0] = (uint8_t)mtype;
+	if (dlen > 0)
+		memcpy(val + 1, display, dlen);
+	v.mv_data = val;
+	v.mv_size = 1 + dlen;
+	if ((rc = mdb_put(tx->tx_txn, st->st_members, &k, &v, 0)))
+		return store_err(rc, "member put");
+	member_key(key, tenant, member, group);
+	v.mv_data = "";
+	v.mv_size = 0;
+	return store_err(mdb_put(tx->tx_txn, st->st_memberof, &k, &v, 0),
+	    "memberof put");
+}
+
+enum scim_err
+store_member_del(struct store_txn *tx, uint32_t tenant,
+    const uint8_t group[16], const uint8_t member[16], int *removed)
+{
+	struct store	*st = tx->tx_store;
+	uint8_t		 key[MKEY];
+	MDB_val		 k;
+	int		 rc;
+
+	member_key(key, tenant, group, member);
+	k.mv_data = key;
+	k.mv_size = MKEY;
+	rc = mdb_del(tx->tx_txn, st->st_members, &k, NULL);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_err(rc, "member delete");
+	if (removed != NULL)
+		*removed = rc == 0;
+	member_key(key, tenant, member, group);
+	rc = mdb_del(tx->tx_txn, st->st_memberof, &k, NULL);
+	return rc == MDB_NOTFOUND ? SCIM_OK : store_err(rc, "memberof delete");
+}
+
+/*
+ * Walk the keys of dbi that start with tenant + id; cb gets the second id
+ * and the value.  With del set every key walked is deleted, and so is
+ * its mirror in other (the members/memberof pair).
+ */
+static enum scim_err
+member_walk(struct store_txn *tx, MDB_dbi dbi, MDB_dbi other,
+    uint32_t tenant, const uint8_t id[16], int del,
+    int (*cb)(const uint8_t *, const MDB_val *, void *), void *arg)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v, ok;
+	uint8_t		 prefix[20], mirror[MKEY];
+	int		 rc;
+
+	member_key(mirror, tenant, id, id);
+	memcpy(prefix, mirror, 20);
+	if ((rc = mdb_cursor_open(tx->tx_txn, dbi, &c)))
+		return store_err(rc, "member walk");
+	k.mv_data = prefix;
+	k.mv_size = sizeof(prefix);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0) {
+		if (k.mv_size != MKEY || memcmp(k.mv_data, prefix, 20) != 0)
+			break;
+		if (del) {
+			member_key(mirror, tenant, (const uint8_t *)k.mv_data +
+			    20, id);
+			ok.mv_data = mirror;
+			ok.mv_size = MKEY;
+			rc = mdb_del(tx->tx_txn, other, &ok, NULL);
+			if (rc != 0 && rc != MDB_NOTFOUND)
+				break;
+			if ((rc = mdb_cursor_del(c, 0)))
+				break;
+			/* Seek again: the first key left under the prefix. */
+			k.mv_data = prefix;
+			k.mv_size = sizeof(prefix);
+			rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+			continue;
+		}
+		if (cb != NULL && cb((const uint8_t *)k.mv_data + 20, &v, arg))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "member walk");
+}
+
+struct member_arg {
+	store_member_cb		 ma_cb;
+	store_memberof_cb	 ma_ofcb;
+	void			*ma_arg;
+};
+
+static int
+member_each_cb(const uint8_t *id, const MDB_val *v, void *arg)
+{
+	struct member_arg	*ma = arg;
+	const uint8_t		*p = v->mv_data;
+
+	if (v->mv_size < 1)
+		return 0;
+	return ma->ma_cb(id, (enum res_type)p[0], (const char *)p + 1,
+	    v->mv_size - 1, ma->ma_arg);
+}
+
+static int
+memberof_each_cb(const uint8_t *id, const MDB_val *v, void *arg)
+{
+	struct member_arg	*ma = arg;
+
+	(void)v;
+	return ma->ma_ofcb(id, ma->ma_arg);
+}
+
+enum scim_err
+store_member_each(struct store_txn *tx, uint32_t tenant,
+    const uint8_t group[16], store_member_cb cb, void *arg)
+{
+	struct member_arg	ma = { cb, NULL, arg };
+
+	return member_walk(tx, tx->tx_store->st_members, 0, tenant, group, 0,
+	    member_each_cb, &ma);
+}
+
+enum scim_err
+store_memberof_each(struct store_txn *tx, uint32_t tenant,
+    const uint8_t member[16], store_memberof_cb cb, void *arg)
+{
+	struct member_arg	ma = { NULL, cb, arg };
+
+	return member_walk(tx, tx->tx_store->st_memberof, 0, tenant, member, 0,
+	    memberof_each_cb, &ma);
+}
+
+enum scim_err
+store_member_clear(struct store_txn *tx, uint32_t tenant,
+    const uint8_t group[16])
+{
+	return member_walk(tx, tx->tx_store->st_members,
+	    tx->tx_store->st_memberof, tenant, group, 1, NULL, NULL);
+}
+
+enum scim_err
+store_memberof_clear(struct store_txn *tx, uint32_t tenant,
+    const uint8_t member[16])
+{
+	return member_walk(tx, tx->tx_store->st_memberof,
+	    tx->tx_store->st_members, tenant, member, 1, NULL, NULL);
 }
 
 /* Index. */

@@ -94,6 +94,37 @@ enum scim_err	 store_res_each(struct store_txn *, uint32_t tenant,
 		    enum res_type, store_res_cb, void *arg);
 
 /*
+ * Membership, one key per member (never an array in the group record):
+ * members (tenant, group, member) -> type byte + display, and memberof
+ * (tenant, member, group), written and removed together.  Adding or
+ * removing one member costs O(log n) in the group's size.
+ */
+#define STORE_DISPLAY_MAX	256	/* display bytes kept per member */
+/* *added (may be NULL) is 1 when the member was new. */
+enum scim_err	 store_member_put(struct store_txn *, uint32_t tenant,
+		    const uint8_t group[16], const uint8_t member[16],
+		    enum res_type mtype, const char *display, int *added);
+/* *removed (may be NULL) is 1 when it was a member. */
+enum scim_err	 store_member_del(struct store_txn *, uint32_t tenant,
+		    const uint8_t group[16], const uint8_t member[16],
+		    int *removed);
+/* Every member of a group in id order; display is not NUL-terminated. */
+typedef int	(*store_member_cb)(const uint8_t id[16], enum res_type type,
+		    const char *display, size_t dlen, void *arg);
+enum scim_err	 store_member_each(struct store_txn *, uint32_t tenant,
+		    const uint8_t group[16], store_member_cb, void *arg);
+/* Every group a user or group is a direct member of. */
+typedef int	(*store_memberof_cb)(const uint8_t group[16], void *arg);
+enum scim_err	 store_memberof_each(struct store_txn *, uint32_t tenant,
+		    const uint8_t member[16], store_memberof_cb, void *arg);
+/* Remove every member of group. */
+enum scim_err	 store_member_clear(struct store_txn *, uint32_t tenant,
+		    const uint8_t group[16]);
+/* Remove member from every group it is in. */
+enum scim_err	 store_memberof_clear(struct store_txn *, uint32_t tenant,
+		    const uint8_t member[16]);
+
+/*
  * Index: (tenant, type, attribute, value) -> ids, several ids per value.
  * The caller folds the value (case rules are the schema's); values longer
  * than STORE_IDX_INLINE bytes are stored as their SHA-256, so a hit must

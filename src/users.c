@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "groups.h"
 #include "http.h"
 #include "json.h"
 #include "patch.h"
@@ -44,6 +45,51 @@ user_body(struct scim_req *req, struct scim_resp *resp, cJSON **out)
 	return SCIM_OK;
 }
 
+struct redisplay {
+	struct store_txn	*rd_tx;
+	uint32_t		 rd_tenant;
+	const uint8_t		*rd_user;
+	const char		*rd_display;
+	enum scim_err		 rd_err;
+};
+
+static int
+redisplay(const uint8_t group[16], void *arg)
+{
+	struct redisplay	*rd = arg;
+
+	rd->rd_err = store_member_put(rd->rd_tx, rd->rd_tenant, group,
+	    rd->rd_user, RES_USER, rd->rd_display, NULL);
+	return rd->rd_err != SCIM_OK;
+}
+
+/*
+ * Groups keep each member's display name with its key (so a group's
+ * members are listed without reading every user): a rename updates it in
+ * every group the user is in.
+ */
+static enum scim_err
+user_redisplay(struct store_txn *tx, uint32_t tenant, const uint8_t id[16],
+    const cJSON *old, const cJSON *stored)
+{
+	struct redisplay	 rd;
+	const char		*was, *now;
+	enum scim_err		 e;
+
+	was = groups_member_display(RES_USER, old);
+	now = groups_member_display(RES_USER, stored);
+	if (now == NULL || (was != NULL && strcmp(was, now) == 0))
+		return SCIM_OK;
+	rd.rd_tx = tx;
+	rd.rd_tenant = tenant;
+	rd.rd_user = id;
+	rd.rd_display = now;
+	rd.rd_err = SCIM_OK;
+	if ((e = store_memberof_each(tx, tenant, id, redisplay, &rd)))
+		return e;
+	return rd.rd_err;
+}
+
 /* Store doc (consumed) under id in tx, replacing old when given. */
 static enum scim_err
 user_write(struct scim_req *req, struct scim_resp *resp,
@@ -74,6 +120,8 @@ user_write(struct scim_req *req, struct scim_resp *resp,
 		e = resource_index(tx, tn, sc, old, id, 0);
 	if (e == SCIM_OK)
 		e = resource_index(tx, tn, sc, *stored, id, 1);
+	if (e == SCIM_OK && old != NULL)
+		e = user_redisplay(tx, tn, id, old, *stored);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
 

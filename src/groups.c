@@ -1,0 +1,356 @@
+/*
+ * groups.c: creating, replacing and patching Groups.  Reading, listing
+ * and deleting are resource.c's.  Every write is one transaction: group
+ * record, index, membership keys; any failure aborts all of it.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "groups.h"
+#include "http.h"
+#include "json.h"
+#include "patch.h"
+#include "resource.h"
+#include "schema.h"
+#include "scim_error.h"
+#include "store.h"
+#include "util.h"
+
+/* What the membership callbacks need. */
+struct members {
+	struct store_txn	*mb_tx;
+	uint32_t		 mb_tenant;
+	uint8_t			 mb_group[16];
+};
+
+const char *
+groups_member_display(enum res_type type, const cJSON *doc)
+{
+	const cJSON	*v;
+
+	if (type == RES_USER &&
+	    cJSON_IsString(v = cJSON_GetObjectItem(doc, "displayName")) &&
+	    v->valuestring[0] != '\0')
+		return v->valuestring;
+	v = cJSON_GetObjectItem(doc, type == RES_USER ? "userName" :
+	    "displayName");
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Add member ids to the group: it must be a user or group of the tenant. */
+static enum scim_err
+member_add(void *arg, const char *ids, struct scim_resp *resp)
+{
+	struct members	*mb = arg;
+	uint8_t		 id[16];
+	const char	*json;
+	size_t		 len;
+	cJSON		*doc;
+	enum res_type	 type = RES_USER;
+	enum scim_err	 e;
+
+	if (util_uuid_parse(ids, id) == -1)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "member %.64s does not exist", ids);
+	if (memcmp(id, mb->mb_group, 16) == 0)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "a group cannot be a member of itself");
+	e = store_res_get(mb->mb_tx, mb->mb_tenant, RES_USER, id, &json, &len);
+	if (e == SCIM_ENOTFOUND) {
+		type = RES_GROUP;
+		e = store_res_get(mb->mb_tx, mb->mb_tenant, RES_GROUP, id,
+		    &json, &len);
+	}
+	if (e == SCIM_ENOTFOUND)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "member %.64s does not exist", ids);
+	if (e != SCIM_OK)
+		return scim_fail(resp, e, NULL);
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
+		return scim_fail(resp, SCIM_ESTORE, NULL);
+	e = store_member_put(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, type,
+	    groups_member_display(type, doc), NULL);
+	cJSON_Delete(doc);
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
+/* Removing a member that is not one succeeds (idempotent). */
+static enum scim_err
+member_remove(void *arg, const char *ids, struct scim_resp *resp)
+{
+	struct members	*mb = arg;
+	uint8_t		 id[16];
+	enum scim_err	 e;
+
+	if (util_uuid_parse(ids, id) == -1)
+		return SCIM_OK;
+	e = store_member_del(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, NULL);
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
+static enum scim_err
+member_clear(void *arg, struct scim_resp *resp)
+{
+	struct members	*mb = arg;
+	enum scim_err	 e;
+
+	e = store_member_clear(mb->mb_tx, mb->mb_tenant, mb->mb_group);
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
+/*
+ * Decode and normalise a Group body.  *members is the "members" value
+ * when the body has one (borrowed from *in, which the caller frees).
+ */
+static enum scim_err
+group_body(struct scim_req *req, struct scim_resp *resp, cJSON **in,
+    cJSON **out, const cJSON **members)
+{
+	const cJSON	*dn;
+	enum scim_err	 e;
+
+	*out = NULL;
+	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, in, resp)))
+		return e;
+	*members = cJSON_GetObjectItem(*in, "members");
+	if ((e = schema_normalize(schema_get(RES_GROUP), *in, out, resp)))
+		return e;
+	cJSON_DeleteItemFromObject(*out, "members");
+	dn = cJSON_GetObjectItem(*out, "displayName");
+	if (!cJSON_IsString(dn) || dn->valuestring[0] == '\0')
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "displayName is required");
+	return SCIM_OK;
+}
+
+/* Set the group's members to list (an array of {"value": id} or ids). */
+static enum scim_err
+members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
+{
+	const cJSON	*el, *v;
+	enum scim_err	 e;
+
+	if ((e = member_clear(mb, resp)) != SCIM_OK)
+		return e;
+	if (cJSON_IsNull(list))
+		return SCIM_OK;
+	if (!cJSON_IsArray(list))
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "members must be an array");
+	cJSON_ArrayForEach(el, list) {
+		v = cJSON_IsObject(el) ? cJSON_GetObjectItem(el, "value") : el;
+		if (!cJSON_IsString(v))
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "a member needs a value (its id)");
+		if ((e = member_add(mb, v->valuestring, resp)) != SCIM_OK)
+			return e;
+	}
+	return SCIM_OK;
+}
+
+/* Store doc (consumed) as group id, replacing old when given. */
+static enum scim_err
+group_write(struct scim_req *req, struct scim_resp *resp,
+    struct store_txn *tx, const uint8_t id[16], cJSON *doc, const cJSON *old,
+    cJSON **stored)
+{
+	const struct schema	*sc = schema_get(RES_GROUP);
+	uint32_t		 tn = req->rq_tenant.tn_id;
+	char			*json;
+	enum scim_err		 e;
+
+	*stored = NULL;
+	e = resource_unique(tx, tn, sc, IDX_DISPLAYNAME, "displayName",
+	    cJSON_GetObjectItem(doc, "displayName")->valuestring,
+	    old != NULL ? id : NULL, resp);
+	if (e != SCIM_OK) {
+		cJSON_Delete(doc);
+		return e;
+	}
+	if ((*stored = resource_stored(sc, id, doc, old)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if ((json = cJSON_PrintUnformatted(*stored)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	e = store_res_put(tx, tn, RES_GROUP, id, json, strlen(json),
+	    old == NULL);
+	free(json);
+	if (e == SCIM_OK && old != NULL)
+		e = resource_index(tx, tn, sc, old, id, 0);
+	if (e == SCIM_OK)
+		e = resource_index(tx, tn, sc, *stored, id, 1);
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
+/* Load group id for change: *old is its stored form. */
+static enum scim_err
+group_load(struct scim_req *req, struct scim_resp *resp,
+    struct store_txn *tx, const uint8_t id[16], const char *ids, cJSON **old)
+{
+	const char	*json;
+	size_t		 len;
+	enum scim_err	 e;
+
+	*old = NULL;
+	e = store_res_get(tx, req->rq_tenant.tn_id, RES_GROUP, id, &json,
+	    &len);
+	if (e == SCIM_ENOTFOUND)
+		return scim_fail(resp, e, "Group %.64s not found", ids);
+	if (e != SCIM_OK)
+		return scim_fail(resp, e, NULL);
+	if ((*old = cJSON_ParseWithLength(json, len)) == NULL)
+		return scim_fail(resp, SCIM_ESTORE, NULL);
+	return SCIM_OK;
+}
+
+enum scim_err
+groups_create(struct scim_req *req, struct scim_resp *resp)
+{
+	struct store_txn	*tx = NULL;
+	struct members		 mb;
+	cJSON			*in = NULL, *doc = NULL, *stored = NULL;
+	const cJSON		*members;
+	enum scim_err		 e;
+
+	if ((e = group_body(req, resp, &in, &doc, &members)) != SCIM_OK)
+		goto fail;
+	memset(&mb, 0, sizeof(mb));
+	mb.mb_tenant = req->rq_tenant.tn_id;
+	if (util_uuid_new(mb.mb_group) == -1) {
+		e = scim_fail(resp, SCIM_ESTORE, NULL);
+		goto fail;
+	}
+	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
+		goto fail;
+	mb.mb_tx = tx;
+	e = group_write(req, resp, tx, mb.mb_group, doc, NULL, &stored);
+	doc = NULL;
+	if (e == SCIM_OK && members != NULL)
+		e = members_set(&mb, members, resp);
+	if (e != SCIM_OK)
+		goto fail;
+	e = store_commit(tx);
+	tx = NULL;
+	if (e != SCIM_OK)
+		goto fail;
+	cJSON_Delete(in);
+	return resource_respond(req, resp, schema_get(RES_GROUP), stored, 201);
+fail:
+	store_abort(tx);
+	cJSON_Delete(in);
+	cJSON_Delete(doc);
+	cJSON_Delete(stored);
+	return scim_fail(resp, e, NULL);
+}
+
+enum scim_err
+groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
+{
+	struct store_txn	*tx = NULL;
+	struct members		 mb;
+	cJSON			*in = NULL, *doc = NULL, *old = NULL;
+	cJSON			*stored = NULL;
+	const cJSON		*members;
+	enum scim_err		 e;
+
+	memset(&mb, 0, sizeof(mb));
+	mb.mb_tenant = req->rq_tenant.tn_id;
+	if ((e = resource_id(ids, mb.mb_group, resp)) != SCIM_OK)
+		return e;
+	if ((e = group_body(req, resp, &in, &doc, &members)) != SCIM_OK)
+		goto fail;
+	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
+		goto fail;
+	mb.mb_tx = tx;
+	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)))
+		goto fail;
+	e = group_write(req, resp, tx, mb.mb_group, doc, old, &stored);
+	doc = NULL;
+	/*
+	 * "members" given: exactly that list (Okta pushes the whole group).
+	 * Left out: the members stay, so a rename by PUT cannot empty a
+	 * group by accident.
+	 */
+	if (e == SCIM_OK && members != NULL)
+		e = members_set(&mb, members, resp);
+	if (e != SCIM_OK)
+		goto fail;
+	e = store_commit(tx);
+	tx = NULL;
+	if (e != SCIM_OK)
+		goto fail;
+	cJSON_Delete(in);
+	cJSON_Delete(old);
+	return resource_respond(req, resp, schema_get(RES_GROUP), stored, 200);
+fail:
+	store_abort(tx);
+	cJSON_Delete(in);
+	cJSON_Delete(doc);
+	cJSON_Delete(old);
+	cJSON_Delete(stored);
+	return scim_fail(resp, e, NULL);
+}
+
+enum scim_err
+groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
+{
+	const struct schema	*sc = schema_get(RES_GROUP);
+	struct store_txn	*tx = NULL;
+	struct members		 mb;
+	struct patch_members	 pm = { member_add, member_remove,
+				    member_clear, NULL };
+	cJSON			*body = NULL, *old = NULL, *doc = NULL;
+	cJSON			*stored = NULL;
+	const cJSON		*dn;
+	enum scim_err		 e;
+
+	memset(&mb, 0, sizeof(mb));
+	mb.mb_tenant = req->rq_tenant.tn_id;
+	pm.pm_arg = &mb;
+	if ((e = resource_id(ids, mb.mb_group, resp)) != SCIM_OK)
+		return e;
+	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, &body, resp)))
+		return e;
+	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
+		goto fail;
+	mb.mb_tx = tx;
+	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)))
+		goto fail;
+	if ((doc = cJSON_Duplicate(old, 1)) == NULL) {
+		e = SCIM_ENOMEM;
+		goto fail;
+	}
+	/* Member keys change in tx; the record changes in doc. */
+	if ((e = patch_apply(sc, body, doc, &pm, resp)) != SCIM_OK)
+		goto fail;
+	dn = cJSON_GetObjectItem(doc, "displayName");
+	if (!cJSON_IsString(dn) || dn->valuestring[0] == '\0') {
+		e = scim_fail(resp, SCIM_EINVALVALUE,
+		    "displayName is required");
+		goto fail;
+	}
+	cJSON_DeleteItemFromObject(doc, "schemas");
+	cJSON_DeleteItemFromObject(doc, "id");
+	cJSON_DeleteItemFromObject(doc, "meta");
+	e = group_write(req, resp, tx, mb.mb_group, doc, old, &stored);
+	doc = NULL;
+	if (e != SCIM_OK)
+		goto fail;
+	e = store_commit(tx);
+	tx = NULL;
+	if (e != SCIM_OK)
+		goto fail;
+	cJSON_Delete(body);
+	cJSON_Delete(old);
+	cJSON_Delete(stored);
+	resp->rp_status = 204;
+	return SCIM_OK;
+fail:
+	store_abort(tx);
+	cJSON_Delete(body);
+	cJSON_Delete(old);
+	cJSON_Delete(doc);
+	cJSON_Delete(stored);
+	return scim_fail(resp, e, NULL);
+}

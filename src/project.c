@@ -1,0 +1,221 @@
+/*
+ * project.c: attribute projection on a resource about to be returned.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+#include "project.h"
+#include "schema.h"
+#include "scim_error.h"
+#include "util.h"
+
+/* One name of the list, resolved against the schema when it can be. */
+static int
+item_parse(const struct schema *sc, const char *name, struct proj_item *it)
+{
+	const struct schema_attr	*a, *sub;
+	const struct schema_ext		*e;
+	const char			*ext, *dot;
+
+	memset(it, 0, sizeof(*it));
+	for (e = sc->sc_exts; e->se_urn != NULL; e++)
+		if (util_strcaseeq(name, e->se_urn)) {
+			util_strlcpy(it->pi_ext, e->se_urn, sizeof(it->pi_ext));
+			return 0;
+		}
+	if (schema_resolve(sc, name, &a, &sub, &ext) == 0) {
+		if (ext != NULL)
+			util_strlcpy(it->pi_ext, ext, sizeof(it->pi_ext));
+		util_strlcpy(it->pi_attr, a->sa_name, sizeof(it->pi_attr));
+		if (sub != NULL)
+			util_strlcpy(it->pi_sub, sub->sa_name,
+			    sizeof(it->pi_sub));
+		return 0;
+	}
+	/* An attribute the schema does not know: taken as written. */
+	if (strncasecmp(name, "urn:", 4) == 0)
+		return -1;
+	dot = strchr(name, '.');
+	if (dot != NULL) {
+		if ((size_t)(dot - name) >= sizeof(it->pi_attr))
+			return -1;
+		memcpy(it->pi_attr, name, (size_t)(dot - name));
+		util_strlcpy(it->pi_sub, dot + 1, sizeof(it->pi_sub));
+	} else
+		util_strlcpy(it->pi_attr, name, sizeof(it->pi_attr));
+	return 0;
+}
+
+enum scim_err
+proj_parse(const char *query, const struct schema *sc, struct proj *pj,
+    struct scim_resp *resp)
+{
+	char	 list[2048], *p, *name;
+	int	 r;
+
+	memset(pj, 0, sizeof(*pj));
+	if ((r = http_query_get(query, "attributes", list, sizeof(list))) == 1)
+		pj->pj_mode = PROJ_ONLY;
+	else if (r == 0 && (r = http_query_get(query, "excludedAttributes",
+	    list, sizeof(list))) == 1)
+		pj->pj_mode = PROJ_EXCLUDE;
+	if (r == -1)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "attribute list too long");
+	if (pj->pj_mode == PROJ_ALL)
+		return SCIM_OK;
+	for (p = list; (name = strsep(&p, ",")) != NULL; ) {
+		while (*name == ' ')
+			name++;
+		name[strcspn(name, " ")] = '\0';
+		if (*name == '\0')
+			continue;
+		if (pj->pj_n == PROJ_MAX_ITEMS)
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "more than %d attributes listed", PROJ_MAX_ITEMS);
+		if (item_parse(sc, name, &pj->pj_items[pj->pj_n]) == 0)
+			pj->pj_n++;
+	}
+	if (pj->pj_mode == PROJ_ONLY && pj->pj_n == 0)
+		pj->pj_mode = PROJ_ALL;
+	return SCIM_OK;
+}
+
+/*
+ * How the list names attribute attr of extension ext: 0 not at all, 1 as
+ * a whole (or the whole extension), 2 only some of its sub-attributes.
+ */
+static int
+listed(const struct proj *pj, const char *ext, const char *attr)
+{
+	int	i, how = 0;
+
+	for (i = 0; i < pj->pj_n; i++) {
+		const struct proj_item *it = &pj->pj_items[i];
+		if (!util_strcaseeq(it->pi_ext, ext))
+			continue;
+		if (it->pi_attr[0] == '\0')
+			return 1;
+		if (!util_strcaseeq(it->pi_attr, attr))
+			continue;
+		if (it->pi_sub[0] == '\0')
+			return 1;
+		how = 2;
+	}
+	return how;
+}
+
+static int
+sub_listed(const struct proj *pj, const char *ext, const char *attr,
+    const char *sub)
+{
+	int	i;
+
+	for (i = 0; i < pj->pj_n; i++) {
+		const struct proj_item *it = &pj->pj_items[i];
+		if (util_strcaseeq(it->pi_ext, ext) &&
+		    util_strcaseeq(it->pi_attr, attr) &&
+		    util_strcaseeq(it->pi_sub, sub))
+			return 1;
+	}
+	return 0;
+}
+
+int
+proj_wants(const struct proj *pj, const char *attr)
+{
+	int	how = listed(pj, "", attr);
+
+	if (pj->pj_mode == PROJ_ALL)
+		return 1;
+	if (pj->pj_mode == PROJ_ONLY)
+		return how != 0;
+	return how != 1;
+}
+
+/* Keep or drop the sub-attributes of one object value. */
+static void
+apply_subs(const struct proj *pj, const char *ext, const char *attr,
+    cJSON *obj, int keep_listed)
+{
+	cJSON	*c, *next;
+
+	for (c = obj->child; c != NULL; c = next) {
+		next = c->next;
+		if (sub_listed(pj, ext, attr, c->string) != keep_listed)
+			cJSON_Delete(cJSON_DetachItemViaPointer(obj, c));
+	}
+}
+
+/* Apply to the attributes of one container (the resource or an
+ * extension object). */
+static void
+apply_container(const struct proj *pj, const char *ext, cJSON *obj)
+{
+	cJSON	*c, *next, *el;
+	int	 how;
+
+	for (c = obj->child; c != NULL; c = next) {
+		next = c->next;
+		if (ext[0] == '\0' && (strcmp(c->string, "id") == 0 ||
+		    strcmp(c->string, "schemas") == 0 ||
+		    strncasecmp(c->string, "urn:", 4) == 0))
+			continue;
+		how = listed(pj, ext, c->string);
+		if (pj->pj_mode == PROJ_ONLY) {
+			if (how == 0) {
+				cJSON_Delete(cJSON_DetachItemViaPointer(obj, c));
+				continue;
+			}
+			if (how == 1)
+				continue;
+		} else {
+			if (how == 1) {
+				cJSON_Delete(cJSON_DetachItemViaPointer(obj, c));
+				continue;
+			}
+			if (how == 0)
+				continue;
+		}
+		/* Only some sub-attributes are named. */
+		if (cJSON_IsObject(c))
+			apply_subs(pj, ext, c->string, c,
+			    pj->pj_mode == PROJ_ONLY);
+		else if (cJSON_IsArray(c))
+			cJSON_ArrayForEach(el, c)
+				if (cJSON_IsObject(el))
+					apply_subs(pj, ext, c->string, el,
+					    pj->pj_mode == PROJ_ONLY);
+	}
+}
+
+void
+proj_apply(const struct proj *pj, const struct schema *sc, cJSON *doc)
+{
+	cJSON	*c, *next;
+	int	 how;
+
+	(void)sc;
+	if (pj->pj_mode == PROJ_ALL)
+		return;
+	apply_container(pj, "", doc);
+	for (c = doc->child; c != NULL; c = next) {
+		next = c->next;
+		if (strncasecmp(c->string, "urn:", 4) != 0 || !cJSON_IsObject(c))
+			continue;
+		how = listed(pj, c->string, "");
+		if (pj->pj_mode == PROJ_EXCLUDE && how == 1) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(doc, c));
+			continue;
+		}
+		if (pj->pj_mode == PROJ_ONLY && how == 1)
+			continue;
+		apply_container(pj, c->string, c);
+		if (c->child == NULL)
+			cJSON_Delete(cJSON_DetachItemViaPointer(doc, c));
+	}
+}
