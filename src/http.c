@@ -190,8 +190,8 @@ json_type(const char *ct)
 }
 
 /*
- * PATH_INFO, or when a server gives none, the part of REQUEST_URI after
- * SCRIPT_NAME (query removed).
+ * PATH_INFO, or when a server gives none (or an empty one), the part of
+ * REQUEST_URI after SCRIPT_NAME (query removed).
  */
 static char *
 path_info(const struct http_io *io)
@@ -200,7 +200,7 @@ path_info(const struct http_io *io)
 	size_t		 sl, n;
 	char		*out;
 
-	if ((pi = param(io, "PATH_INFO")) != NULL)
+	if ((pi = param(io, "PATH_INFO")) != NULL && *pi != '\0')
 		return strdup(pi);
 	uri = param(io, "REQUEST_URI");
 	script = param(io, "SCRIPT_NAME");

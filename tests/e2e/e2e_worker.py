@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Worker lifetime under lighttpd: recycling after SCIMLET_MAX_REQUESTS,
+data surviving restarts, no worker outliving its server."""
+import time
+
+from harness import Server, Tap, worker_pids
+
+t = Tap()
+s = Server(procs=1, max_requests=3)
+tok = s.tenant("acme")
+first = worker_pids(s.db)
+t.eq(len(first), 1, "one worker running")
+codes, created = [], []
+for i in range(10):
+    r = s.req("POST", "/Users", {"userName": "w%d@example.com" % i}, token=tok)
+    codes.append(r.status)
+    if r.status == 201:
+        created.append(r.json["id"])
+    if i in (2, 5, 8):          # a worker exits after its third request
+        for _ in range(50):
+            if worker_pids(s.db) and worker_pids(s.db) != first:
+                break
+            time.sleep(0.05)
+t.eq(codes, [201] * 10, "10 requests across recycled workers all succeed")
+later = worker_pids(s.db)
+t.ok(later and later != first, "the worker was replaced (pid changed)", (first, later))
+r = s.req("GET", "/Users?count=0", token=tok)
+t.eq(r.json.get("totalResults"), 10, "every acknowledged write is there")
+
+# Stop the server; start another on the same database.
+s.stop_lighttpd()
+t.eq(worker_pids(s.db), [], "no worker outlives lighttpd")
+s.start()
+r = s.req("GET", "/Users/" + created[0], token=tok)
+t.eq((r.status, r.json.get("userName")), (200, "w0@example.com"),
+     "data survives a restart")
+r = s.req("GET", "/Users?count=0", token=tok)
+t.eq(r.json.get("totalResults"), 10, "all ten after the restart")
+s.stop()
+t.done()
