@@ -207,6 +207,8 @@ path_info(const struct http_io *io)
 	if (uri == NULL)
 		return strdup("");
 	sl = script != NULL ? strlen(script) : 0;
+	if (sl > 0 && script[sl - 1] == '/')
+		sl--;		/* keep the slash that starts the path */
 	if (sl > 0 && strncmp(uri, script, sl) == 0)
 		uri += sl;
 	n = strcspn(uri, "?");

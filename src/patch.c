@@ -94,7 +94,8 @@ one_primary(cJSON *arr, const cJSON *keep)
 	cJSON_ArrayForEach(el, arr)
 		if (el != keep &&
 		    cJSON_IsTrue(p = cJSON_GetObjectItem(el, "primary")))
-			cJSON_ReplaceItemViaPointer(el, p, cJSON_CreateFalse());
+			cJSON_ReplaceItemInObjectCaseSensitive(el, p->string,
+			    cJSON_CreateFalse());
 }
 
 static int
@@ -195,7 +196,9 @@ attr_op(struct patch *pt, enum op op, const struct schema_attr *a,
 	}
 	if ((e = schema_value(a, value, &nv, pt->pt_resp)) != SCIM_OK)
 		return e;
-	if (nv == NULL) {		/* [] */
+	if (nv == NULL || (cJSON_IsArray(nv) && nv->child == NULL)) {
+		/* [] : replace clears, add adds nothing. */
+		cJSON_Delete(nv);
 		if (op == OP_REPLACE)
 			cJSON_DeleteItemFromObject(container, a->sa_name);
 		return SCIM_OK;
@@ -663,11 +666,11 @@ patch_apply(const struct schema *sc, const cJSON *body, cJSON *doc,
 
 	ops = cJSON_GetObjectItem(body, "Operations");
 	if (!cJSON_IsArray(ops) || ops->child == NULL)
-		return scim_fail(resp, SCIM_EINVALSYNTAX, "a PatchOp needs a "
-		    "non-empty Operations array");
+		return scim_fail(resp, SCIM_EINVALSYNTAX, "Operations must be "
+		    "a non-empty array");
 	if (cJSON_GetArraySize(ops) > SCIM_MAX_PATCH_OPS)
-		return scim_fail(resp, SCIM_EINVALVALUE, "more than %d "
-		    "operations", SCIM_MAX_PATCH_OPS);
+		return scim_fail(resp, SCIM_EINVALVALUE, "Operations: more "
+		    "than %d", SCIM_MAX_PATCH_OPS);
 	cJSON_ArrayForEach(o, ops) {
 		opv = cJSON_GetObjectItem(o, "op");
 		path = cJSON_GetObjectItem(o, "path");

@@ -1,0 +1,224 @@
+/*
+ * check_filter.c: the filter grammar, evaluation and index planning.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "schema.h"
+#include "tap.h"
+
+/* Valid filters (RFC 7644 §3.4.2.2 examples and client shapes). */
+static const struct {
+	int		 line;
+	const char	*f;
+} valid[] = {
+	{ __LINE__, "userName Eq \"john\"" },
+	{ __LINE__, "Username eq \"john\"" },
+	{ __LINE__, "name.familyName co \"O'Malley\"" },
+	{ __LINE__, "urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"J\"" },
+	{ __LINE__, "title pr" },
+	{ __LINE__, "meta.lastModified gt \"2011-05-13T04:42:34Z\"" },
+	{ __LINE__, "title pr and userType eq \"Employee\"" },
+	{ __LINE__, "title pr or userType eq \"Intern\"" },
+	{ __LINE__, "schemas eq \"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\"" },
+	{ __LINE__, "userType eq \"Employee\" and (emails co \"example.com\" or emails.value co \"example.org\")" },
+	{ __LINE__, "userType ne \"Employee\" and not (emails co \"example.com\" or emails.value co \"example.org\")" },
+	{ __LINE__, "userType eq \"Employee\" and (emails.type eq \"work\")" },
+	{ __LINE__, "userType eq \"Employee\" and emails[type eq \"work\" and value co \"@example.com\"]" },
+	{ __LINE__, "emails[type eq \"work\" and value co \"@example.com\"] or ims[type eq \"xmpp\" and value co \"@foo.com\"]" },
+	{ __LINE__, "emails[type eq \"work\"].value eq \"a@b.c\"" },
+	{ __LINE__, "externalId eq jyoung" },
+	{ __LINE__, "id eq 2819c223 and manager eq 4fab" },
+	{ __LINE__, "active eq true" },
+	{ __LINE__, "age gt 21.5" },
+	{ __LINE__, "x eq null" },
+	{ __LINE__, "((userName eq \"a\"))" },
+	{ __LINE__, "userName eq \"with \\\"escaped\\\" quotes\"" },
+};
+
+/* Invalid filters, with the offset the error must name. */
+static const struct {
+	int		 line;
+	const char	*f;
+	const char	*at;
+} invalid[] = {
+	{ __LINE__, "userName eq", "offset 11" },
+	{ __LINE__, "userName eq \"x", "offset 12" },
+	{ __LINE__, "userName foo \"x\"", "offset 9" },
+	{ __LINE__, "userName eq \"x\" garbage", "offset 16" },
+	{ __LINE__, "(userName eq \"x\"", "offset 16" },
+	{ __LINE__, "userName eq \"x\")", "offset 15" },
+	{ __LINE__, "emails[type eq \"work\"", "offset 21" },
+	{ __LINE__, "] eq 1", "offset 0" },
+	{ __LINE__, "1abc eq 2", "offset 0" },
+	{ __LINE__, "userName eq \"x\" and", "offset 19" },
+	{ __LINE__, "", "empty" },
+	{ __LINE__, "   ", "empty" },
+};
+
+static const char *user_doc =
+    "{\"id\":\"2819c223-7f76-453a-919d-413861904646\","
+    "\"userName\":\"Bjensen@Example.com\",\"externalId\":\"EXT-1\","
+    "\"active\":true,\"title\":\"Tour Guide\","
+    "\"name\":{\"familyName\":\"Jensen\",\"givenName\":\"Barbara\"},"
+    "\"emails\":[{\"value\":\"bjensen@example.com\",\"type\":\"work\"},"
+    "{\"value\":\"babs@jensen.org\",\"type\":\"home\"}],"
+    "\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":"
+    "{\"employeeNumber\":\"701984\",\"manager\":{\"value\":\"m-1\"}}}";
+
+static const struct {
+	int		 line;
+	const char	*f;
+	int		 match;
+} matches[] = {
+	{ __LINE__, "userName eq \"bjensen@example.com\"", 1 },
+	{ __LINE__, "USERNAME EQ \"BJENSEN@EXAMPLE.COM\"", 1 },
+	{ __LINE__, "externalId eq \"EXT-1\"", 1 },
+	{ __LINE__, "externalId eq \"ext-1\"", 0 },
+	{ __LINE__, "emails.value eq \"BABS@jensen.org\"", 1 },
+	{ __LINE__, "emails eq \"bjensen@example.com\"", 1 },
+	{ __LINE__, "emails[type eq \"work\"].value eq \"bjensen@example.com\"", 1 },
+	{ __LINE__, "emails[type eq \"home\"].value eq \"bjensen@example.com\"", 0 },
+	{ __LINE__, "emails[type eq \"home\"]", 1 },
+	{ __LINE__, "emails[type eq \"other\"]", 0 },
+	{ __LINE__, "name.familyName eq \"jensen\"", 1 },
+	{ __LINE__, "active eq true", 1 },
+	{ __LINE__, "active eq \"True\"", 1 },
+	{ __LINE__, "active eq false", 0 },
+	{ __LINE__, "title pr", 1 },
+	{ __LINE__, "nickName pr", 0 },
+	{ __LINE__, "userName eq \"x\" or title pr", 1 },
+	{ __LINE__, "userName eq \"x\" and title pr", 0 },
+	{ __LINE__, "not (userName eq \"x\")", 1 },
+	{ __LINE__, "noSuchAttribute eq \"x\"", 0 },
+	{ __LINE__, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq \"701984\"", 1 },
+	{ __LINE__, "manager eq \"m-1\"", 1 },
+	{ __LINE__, "id eq \"2819c223-7f76-453a-919d-413861904646\"", 1 },
+	{ __LINE__, "id eq \"2819C223-7F76-453A-919D-413861904646\"", 0 },
+};
+
+static const struct {
+	int		 line;
+	int		 group;
+	const char	*f;
+	int		 ok;		/* 0: SCIM_EFILTER */
+	enum plan_kind	 kind;
+	enum store_idx	 idx;
+	const char	*value;		/* folded as the index keeps it */
+	int		 empty;
+} plans[] = {
+	{ __LINE__, 0, "userName eq \"Ada@X\"", 1, PLAN_INDEX, IDX_USERNAME, "ada@x", 0 },
+	{ __LINE__, 0, "externalId eq \"AbC\"", 1, PLAN_INDEX, IDX_EXTERNALID, "AbC", 0 },
+	{ __LINE__, 0, "emails.value eq \"A@B\"", 1, PLAN_INDEX, IDX_EMAIL, "a@b", 0 },
+	{ __LINE__, 0, "emails[type eq \"work\"].value eq \"A@B\"", 1, PLAN_INDEX, IDX_EMAIL, "a@b", 0 },
+	{ __LINE__, 0, "externalId eq \"e\" and userName eq \"u\"", 1, PLAN_INDEX, IDX_USERNAME, "u", 0 },
+	{ __LINE__, 0, "emails.value eq \"m\" and externalId eq \"e\"", 1, PLAN_INDEX, IDX_EXTERNALID, "e", 0 },
+	{ __LINE__, 0, "userName eq \"u\" and id eq \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_ID, 0, NULL, 0 },
+	{ __LINE__, 0, "id eq \"nope\"", 1, PLAN_ID, 0, NULL, 1 },
+	{ __LINE__, 0, "userName co \"u\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "userName eq \"u\" or id eq \"x\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "title eq \"x\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "displayName eq \"x\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "not (userName eq \"u\")", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 1, "displayName eq \"Eng\"", 1, PLAN_INDEX, IDX_DISPLAYNAME, "eng", 0 },
+	{ __LINE__, 1, "externalId eq \"G\"", 1, PLAN_INDEX, IDX_EXTERNALID, "G", 0 },
+	{ __LINE__, 1, "userName eq \"x\"", 0, 0, 0, NULL, 0 },
+};
+
+int
+main(void)
+{
+	struct fnode		*f;
+	struct filter_plan	 pl;
+	struct fpath		 fp;
+	char			 err[256], *big;
+	cJSON			*doc;
+	size_t			 i;
+	enum scim_err		 e;
+
+	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		f = filter_parse(valid[i].f, err, sizeof(err));
+		ok(f != NULL, "line %d: parses: %s%s%s", valid[i].line,
+		    valid[i].f, f ? "" : " -- ", f ? "" : err);
+		filter_free(f);
+	}
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		err[0] = '\0';
+		f = filter_parse(invalid[i].f, err, sizeof(err));
+		ok(f == NULL && strstr(err, invalid[i].at) != NULL,
+		    "line %d: refused at %s: \"%s\" (%s)", invalid[i].line,
+		    invalid[i].at, invalid[i].f, err);
+		filter_free(f);
+	}
+
+	/* Limits. */
+	big = malloc(SCIM_MAX_FILTER * 2);
+	memset(big, '(', 40);
+	strcpy(big + 40, "a eq 1");
+	memset(big + 46, ')', 40);
+	big[86] = '\0';
+	ok(filter_parse(big, err, sizeof(err)) == NULL &&
+	    strstr(err, "deeply"), "40 parentheses deep: refused (%s)", err);
+	big[0] = '\0';
+	for (i = 0; i < 300; i++)
+		strcat(big, i ? " or a eq 1" : "a eq 1");
+	ok(filter_parse(big, err, sizeof(err)) == NULL &&
+	    strstr(err, "complex"), "300 terms: refused (%s)", err);
+	memset(big, 'a', SCIM_MAX_FILTER + 1);
+	big[SCIM_MAX_FILTER + 1] = '\0';
+	ok(filter_parse(big, err, sizeof(err)) == NULL, "over %d bytes: refused",
+	    SCIM_MAX_FILTER);
+	free(big);
+
+	doc = cJSON_Parse(user_doc);
+	for (i = 0; i < sizeof(matches) / sizeof(matches[0]); i++) {
+		f = filter_parse(matches[i].f, err, sizeof(err));
+		ok(f != NULL && filter_match(f, schema_get(RES_USER), doc) ==
+		    matches[i].match, "line %d: %s %s", matches[i].line,
+		    matches[i].f, matches[i].match ? "matches" : "does not match");
+		filter_free(f);
+	}
+	cJSON_Delete(doc);
+
+	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+		f = filter_parse(plans[i].f, err, sizeof(err));
+		e = f ? filter_plan(f, schema_get(plans[i].group ? RES_GROUP :
+		    RES_USER), &pl, err, sizeof(err)) : SCIM_EINVALSYNTAX;
+		if (!plans[i].ok)
+			ok(e == SCIM_EFILTER, "line %d: plan refused: %s",
+			    plans[i].line, plans[i].f);
+		else
+			ok(e == SCIM_OK && pl.pl_kind == plans[i].kind &&
+			    pl.pl_empty == plans[i].empty &&
+			    (plans[i].kind == PLAN_ID ||
+			    (pl.pl_idx == plans[i].idx &&
+			    strcmp(pl.pl_value, plans[i].value) == 0)),
+			    "line %d: plan for %s", plans[i].line, plans[i].f);
+		filter_free(f);
+	}
+
+	/* PATCH paths. */
+	ok(filter_parse_path("emails[type eq \"work\"].value", &fp, err,
+	    sizeof(err)) == 0 && strcmp(fp.fp_attr, "emails") == 0 &&
+	    fp.fp_filter != NULL && strcmp(fp.fp_sub, "value") == 0,
+	    "path with a filter and a sub-attribute");
+	filter_path_free(&fp);
+	ok(filter_parse_path("urn:ietf:params:scim:schemas:extension:"
+	    "enterprise:2.0:User:manager", &fp, err, sizeof(err)) == 0 &&
+	    fp.fp_filter == NULL && fp.fp_sub == NULL, "URN path");
+	filter_path_free(&fp);
+	ok(filter_parse_path("members[value eq \"x\"]", &fp, err,
+	    sizeof(err)) == 0 && fp.fp_sub == NULL, "members[value eq]");
+	filter_path_free(&fp);
+	ok(filter_parse_path("emails[type eq", &fp, err, sizeof(err)) == -1,
+	    "unterminated filter path refused");
+	ok(filter_parse_path("name.givenName extra", &fp, err,
+	    sizeof(err)) == -1, "junk after a path refused");
+	ok(filter_parse_path("", &fp, err, sizeof(err)) == -1,
+	    "empty path refused");
+	return tap_done();
+}
