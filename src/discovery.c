@@ -1,6 +1,6 @@
 /*
  * discovery.c: the service provider configuration.  It states what this
- * version really does: no PATCH, bulk, sort or ETags yet.
+ * version really does: PATCH and filters; no bulk, sort or ETags yet.
  */
 #include "config.h"
 
@@ -32,7 +32,7 @@ discovery_spc(struct scim_req *req, struct scim_resp *resp)
 	arr = cJSON_AddArrayToObject(doc, "schemas");
 	cJSON_AddItemToArray(arr, cJSON_CreateString(
 	    "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"));
-	supported(doc, "patch", 0);
+	supported(doc, "patch", 1);
 	o = supported(doc, "bulk", 0);
 	cJSON_AddNumberToObject(o, "maxOperations", 0);
 	cJSON_AddNumberToObject(o, "maxPayloadSize", 0);

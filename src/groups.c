@@ -39,9 +39,13 @@ groups_member_display(enum res_type type, const cJSON *doc)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Add member ids to the group: it must be a user or group of the tenant. */
+/*
+ * Add member ids to the group: it must be a user or group of the tenant.
+ * Its display is what the client sent with it, else its own name.
+ */
 static enum scim_err
-member_add(void *arg, const char *ids, struct scim_resp *resp)
+member_add(void *arg, const char *ids, const char *display,
+    struct scim_resp *resp)
 {
 	struct members	*mb = arg;
 	uint8_t		 id[16];
@@ -71,7 +75,7 @@ member_add(void *arg, const char *ids, struct scim_resp *resp)
 	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
 		return scim_fail(resp, SCIM_ESTORE, NULL);
 	e = store_member_put(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, type,
-	    groups_member_display(type, doc), NULL);
+	    display != NULL ? display : groups_member_display(type, doc), NULL);
 	cJSON_Delete(doc);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
@@ -129,7 +133,7 @@ group_body(struct scim_req *req, struct scim_resp *resp, cJSON **in,
 static enum scim_err
 members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
 {
-	const cJSON	*el, *v;
+	const cJSON	*el, *v, *d;
 	enum scim_err	 e;
 
 	if ((e = member_clear(mb, resp)) != SCIM_OK)
@@ -144,7 +148,10 @@ members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
 		if (!cJSON_IsString(v))
 			return scim_fail(resp, SCIM_EINVALVALUE,
 			    "a member needs a value (its id)");
-		if ((e = member_add(mb, v->valuestring, resp)) != SCIM_OK)
+		d = cJSON_IsObject(el) ? cJSON_GetObjectItem(el, "display") :
+		    NULL;
+		if ((e = member_add(mb, v->valuestring, cJSON_IsString(d) &&
+		    d->valuestring[0] != '\0' ? d->valuestring : NULL, resp)))
 			return e;
 	}
 	return SCIM_OK;

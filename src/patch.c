@@ -438,6 +438,20 @@ member_id(const cJSON *el)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The display name sent with a member ("display", or "displayName"). */
+static const char *
+member_display(const cJSON *el)
+{
+	const cJSON	*v;
+
+	if (!cJSON_IsObject(el))
+		return NULL;
+	if (!cJSON_IsString(v = cJSON_GetObjectItem(el, "display")))
+		v = cJSON_GetObjectItem(el, "displayName");
+	return cJSON_IsString(v) && v->valuestring[0] != '\0' ?
+	    v->valuestring : NULL;
+}
+
 /* The id in a members[value eq "id"] filter, or NULL. */
 static const char *
 filter_member(const struct fnode *f)
@@ -464,7 +478,8 @@ members_op(struct patch *pt, enum op op, const struct fpath *fp,
 		if (fp->fp_sub != NULL)
 			return SCIM_OK;	/* display etc.: computed */
 		return op == OP_REMOVE ? pm->pm_remove(pm->pm_arg, id,
-		    pt->pt_resp) : pm->pm_add(pm->pm_arg, id, pt->pt_resp);
+		    pt->pt_resp) : pm->pm_add(pm->pm_arg, id, NULL,
+		    pt->pt_resp);
 	}
 	if (fp->fp_sub != NULL)
 		return scim_fail(pt->pt_resp, SCIM_EPATH,
@@ -480,14 +495,16 @@ members_op(struct patch *pt, enum op op, const struct fpath *fp,
 			return scim_fail(pt->pt_resp, SCIM_EINVALVALUE,
 			    "a member needs a value (its id)");
 		return op == OP_REMOVE ? pm->pm_remove(pm->pm_arg, id,
-		    pt->pt_resp) : pm->pm_add(pm->pm_arg, id, pt->pt_resp);
+		    pt->pt_resp) : pm->pm_add(pm->pm_arg, id,
+		    member_display(value), pt->pt_resp);
 	}
 	cJSON_ArrayForEach(el, value) {
 		if ((id = member_id(el)) == NULL)
 			return scim_fail(pt->pt_resp, SCIM_EINVALVALUE,
 			    "a member needs a value (its id)");
 		e = op == OP_REMOVE ? pm->pm_remove(pm->pm_arg, id,
-		    pt->pt_resp) : pm->pm_add(pm->pm_arg, id, pt->pt_resp);
+		    pt->pt_resp) : pm->pm_add(pm->pm_arg, id,
+		    member_display(el), pt->pt_resp);
 		if (e != SCIM_OK)
 			return e;
 	}

@@ -20,10 +20,13 @@
 struct scim_resp;
 struct schema;
 
-/* Membership changes of a group, by member id (as sent: any string). */
+/*
+ * Membership changes of a group, by member id (as sent: any string).
+ * pm_add gets the display name the client sent with the member, or NULL.
+ */
 struct patch_members {
 	enum scim_err	(*pm_add)(void *arg, const char *id,
-			    struct scim_resp *);
+			    const char *display, struct scim_resp *);
 	enum scim_err	(*pm_remove)(void *arg, const char *id,
 			    struct scim_resp *);
 	enum scim_err	(*pm_clear)(void *arg, struct scim_resp *);

@@ -351,6 +351,9 @@ t.status(r, 204, "adding an existing member: 204")
 r = s.req("GET", "/Groups/" + gid, token=tok)
 mem = sorted(m["value"] for m in (r.json or {}).get("members", []))
 t.eq(mem, sorted([uid] + others), "members listed once each")
+t.eq(sorted(m.get("display") for m in (r.json or {}).get("members", [])),
+     ["emilio@hermann.uk", "m0@contoso.com", "m1@contoso.com", "m2@contoso.com"],
+     "member display without one sent: the user's displayName, else userName")
 r = s.req("GET", "/Groups/" + gid + "?excludedAttributes=members", token=tok)
 t.ok("members" not in (r.json or {}), "GET by id excludedAttributes=members", r.text)
 r = s.req("PATCH", "/Groups/" + gid, patchop(

@@ -172,12 +172,13 @@ static const struct {
 static char	log_[512];
 
 static enum scim_err
-m_add(void *arg, const char *id, struct scim_resp *resp)
+m_add(void *arg, const char *id, const char *display, struct scim_resp *resp)
 {
 	(void)arg;
 	if (strcmp(id, "bad") == 0)
 		return scim_fail(resp, SCIM_EINVALVALUE, "member bad");
-	snprintf(log_ + strlen(log_), sizeof(log_) - strlen(log_), "+%s", id);
+	snprintf(log_ + strlen(log_), sizeof(log_) - strlen(log_), "+%s%s%s",
+	    id, display ? "/" : "", display ? display : "");
 	return SCIM_OK;
 }
 
@@ -206,6 +207,7 @@ static const struct {
 	enum scim_err	 err;
 } mcases[] = {
 	{ __LINE__, "[{\"op\":\"Add\",\"path\":\"members\",\"value\":[{\"$ref\":null,\"value\":\"a\"},{\"value\":\"b\"}]}]", "+a+b", 0 },
+	{ __LINE__, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"a\",\"display\":\"A\"},{\"displayName\":\"new User\",\"value\":\"b\"}]}]", "+a/A+b/new User", 0 },
 	{ __LINE__, "[{\"op\":\"Remove\",\"path\":\"members\",\"value\":[{\"value\":\"a\"}]}]", "-a", 0 },
 	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"a\\\"]\"}]", "-a", 0 },
 	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"members\"}]", "0", 0 },
