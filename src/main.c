@@ -1,9 +1,9 @@
 /*
  * main.c: the worker, scimlet.fcgi.  Under a FastCGI server it loops on
- * FCGX_Accept_r and exits after SCIMLET_MAX_REQUESTS requests so the
- * server starts a fresh one; run as plain CGI it serves one request.
- * The LMDB environment is opened once per process, after the web server
- * started it.
+ * FCGX_Accept_r; after SCIMLET_MAX_REQUESTS requests it starts afresh by
+ * executing itself again on the same listening socket (see recycle());
+ * run as plain CGI it serves one request.  The LMDB environment is opened
+ * once per process image, after the web server started it.
  */
 #include "config.h"
 
@@ -177,6 +177,24 @@ configure(struct worker *wk)
 	}
 }
 
+/*
+ * A fresh worker after SCIMLET_MAX_REQUESTS: a new process image (all
+ * memory, libfcgi and LMDB state start over), but the same pid and the
+ * same listening socket on fd 0.  Exiting instead would leave the socket
+ * with nobody accepting until the web server notices and spawns another:
+ * lighttpd answers 500 and 503 in that gap (measured).  Requests arriving
+ * during the exec wait in the socket's backlog.  If exec fails, exit.
+ */
+static void
+recycle(struct worker *wk, char **argv, long long served)
+{
+	store_close(wk->wk_store);
+	wk->wk_store = NULL;
+	log_warnx("recycling after %lld requests", served);
+	execv("/proc/self/exe", argv);
+	log_warnx("cannot re-execute (%s): exiting", strerror(errno));
+}
+
 /* stdin, stdout and stderr must exist before anything is opened. */
 static void
 sane_fds(void)
@@ -190,14 +208,16 @@ sane_fds(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct worker		 wk;
 	struct sigaction	 sa;
 	struct http_io		 io;
 	FCGX_Request		 fr;
 	long long		 served;
+	int			 fresh = 0;
 
+	(void)argc;
 	sane_fds();
 	log_init("scimlet.fcgi");
 	memset(&wk, 0, sizeof(wk));
@@ -240,12 +260,15 @@ main(void)
 			break;
 		if (serve(&wk, &io) == -1) {
 			FCGX_Finish_r(&fr);
+			fresh = 1;	/* out of memory: start afresh */
 			break;
 		}
 		FCGX_Finish_r(&fr);
 		if (wk.wk_store != NULL && served % 1000 == 999)
 			store_reader_check(wk.wk_store);
 	}
+	if ((served == wk.wk_maxreq || fresh) && !stopping)
+		recycle(&wk, argv, served);
 	store_close(wk.wk_store);
 	return 0;
 }

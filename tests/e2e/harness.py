@@ -150,8 +150,12 @@ class Server:
             f.write(conf)
         env = dict(os.environ)
         env.update(self.env)
+        # The workers' stderr (their log lines) is lighttpd's stderr.
+        self.stderrlog = os.path.join(rundir, "stderr.log")
+        self._stderr = open(self.stderrlog, "ab")
         self.proc = subprocess.Popen(["lighttpd", "-D", "-f", cpath], env=env,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL,
+                                     stderr=self._stderr)
         deadline = time.time() + 15
         while time.time() < deadline:
             try:
@@ -177,6 +181,7 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        self._stderr.close()
         # No worker may outlive its server.
         for pid in worker_pids(self.db):
             try:
@@ -189,6 +194,17 @@ class Server:
         if self in _servers:
             _servers.remove(self)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def logs(self):
+        """lighttpd's error log and the workers' stderr, as text."""
+        text = ""
+        for path in (self.errorlog, self.stderrlog):
+            try:
+                with open(path, errors="replace") as f:
+                    text += f.read()
+            except OSError:
+                pass
+        return text
 
     def tenant(self, name):
         """Add tenant name; return a fresh token for it."""
