@@ -188,6 +188,18 @@ configure(struct worker *wk)
 static void
 recycle(struct worker *wk, char **argv, long long served)
 {
+	sigset_t	set;
+
+	/*
+	 * A SIGTERM from here on stays pending across exec (the mask is
+	 * inherited); the new image unblocks it once its handler is set.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (stopping)
+		return;
 	store_close(wk->wk_store);
 	wk->wk_store = NULL;
 	log_warnx("recycling after %lld requests", served);
@@ -227,6 +239,11 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	/* Blocked if recycle() executed us; a pending SIGTERM lands now. */
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
 
 	if (FCGX_Init() != 0) {
 		log_warnx("cannot initialise libfcgi");

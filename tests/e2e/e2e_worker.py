@@ -2,7 +2,20 @@
 """Worker lifetime under lighttpd: recycling after SCIMLET_MAX_REQUESTS
 without a refused request, data surviving restarts, no worker outliving
 its server."""
+import signal
+import time
+
 from harness import Server, Tap, worker_pids
+
+
+def alive(pid):
+    """True while pid runs (a zombie is not running)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
 
 t = Tap()
 s = Server(procs=1, max_requests=3)
@@ -24,8 +37,15 @@ r = s.req("GET", "/Users?count=0", token=tok)
 t.eq(r.json.get("totalResults"), 10, "every acknowledged write is there")
 
 # Stop the server; start another on the same database.
+pids = worker_pids(s.db)
+s.proc.send_signal(signal.SIGINT)     # what Ctrl-C does to scripts/serve
+s.proc.wait(10)
+for _ in range(100):                  # lighttpd sent them SIGTERM
+    if not [p for p in pids if alive(p)]:
+        break
+    time.sleep(0.1)
+t.eq([p for p in pids if alive(p)], [], "no worker outlives lighttpd")
 s.stop_lighttpd()
-t.eq(worker_pids(s.db), [], "no worker outlives lighttpd")
 s.start()
 r = s.req("GET", "/Users/" + created[0], token=tok)
 t.eq((r.status, r.json.get("userName")), (200, "w0@example.com"),
