@@ -129,12 +129,23 @@ t.eq((r.json or {}).get("id"), uid, "GET by id: the same user")
 r = s.req("GET", "/Users/" + str(uuid.uuid4()), token=tok)
 t.error(r, 404, None, "unknown id: 404 SCIM error")
 
+def patched(*ops):
+    """PATCH the user, then read it back, so checks see what was stored.
+    The PATCH must answer 200 with exactly what the GET returns."""
+    p = s.req("PATCH", "/Users/" + uid, patchop(*ops), token=tok)
+    g = s.req("GET", "/Users/" + uid, token=tok)
+    if p.status != 200 or p.json != g.json:
+        print("# PATCH answered %d %s\n# GET gave %s" % (p.status, p.text[:400],
+                                                          g.text[:400]))
+        g.json = {"patch status": p.status}
+    return g
+
+
 # §2.6 PATCH: filter paths and sub-attributes (no flag).
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "Replace", "path": "emails[type eq \"work\"].value",
      "value": "updatedEmail@microsoft.com"},
-    {"op": "Replace", "path": "name.familyName", "value": "updatedFamilyName"}),
-    token=tok)
+    {"op": "Replace", "path": "name.familyName", "value": "updatedFamilyName"})
 t.status(r, 200, "PATCH Replace filter path + sub-attribute: 200")
 j = s.req("GET", "/Users/" + uid, token=tok).json or {}
 t.eq(j.get("emails"), [{"primary": True, "type": "work",
@@ -151,11 +162,11 @@ r = s.req("GET", "/Users?filter=emails.value+eq+%22" + quote(mail) + "%22",
 t.eq((r.json or {}).get("totalResults"), 0, "old email no longer found")
 
 # §2.6.1 create-on-absent for a user without phone numbers.
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "Add", "path": "phoneNumbers[type eq \"mobile\"].value",
      "value": "+1 555 0100"},
     {"op": "Replace", "path": "addresses[type eq \"work\"].locality",
-     "value": "Redmond"}), token=tok)
+     "value": "Redmond"})
 t.status(r, 200, "Add on a filter path that matches nothing: 200")
 j = s.req("GET", "/Users/" + uid, token=tok).json or {}
 t.eq(j.get("phoneNumbers"), [{"type": "mobile", "value": "+1 555 0100"}],
@@ -164,9 +175,9 @@ t.eq(j.get("addresses"), [{"type": "work", "locality": "Redmond"}],
      "addresses element created by Replace too")
 
 # §2.6.2 rename, and a rename onto another user is 409.
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "Replace", "path": "userName",
-     "value": "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"}), token=tok)
+     "value": "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"})
 t.status(r, 200, "PATCH userName rename")
 t.eq((r.json or {}).get("userName"),
      "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com", "rename applied")
@@ -178,19 +189,18 @@ r = s.req("GET", "/Users?filter=userName+eq+%22" + quote(un) + "%22", token=tok)
 t.eq((r.json or {}).get("totalResults"), 0, "old userName is free after rename")
 
 # §2.6.3 Add on a single-valued attribute sets it.
-r = s.req("PATCH", "/Users/" + uid, patchop(
-    {"op": "Add", "path": "nickName", "value": "Babs"}), token=tok)
+r = patched(
+    {"op": "Add", "path": "nickName", "value": "Babs"})
 t.eq((r.json or {}).get("nickName"), "Babs", "Add nickName sets it")
 
 # §2.6.4 path-less replace with dotted and URN keys (with the flag).
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "replace", "path": "emails[type eq \"work\"].value",
      "value": "TestMhvaes@test.microsoft.com"},
     {"op": "replace", "value": {
         "displayName": "Bjfe", "name.givenName": "Kkom",
         "name.familyName": "Unua",
-        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber": "Aklq"}}),
-    token=tok)
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber": "Aklq"}})
 t.status(r, 200, "path-less replace with dotted and URN keys")
 j = r.json or {}
 t.eq(j.get("name", {}).get("givenName"), "Kkom", "name.givenName resolved as a path")
@@ -198,22 +208,22 @@ t.ok("name.givenName" not in j, "no literal dotted key stored", r.text)
 t.eq(j.get(URN_ENT, {}).get("employeeNumber"), "Aklq",
      "enterprise attribute inside its extension")
 t.ok(URN_ENT in j.get("schemas", []), "extension URN in schemas")
-r = s.req("PATCH", "/Users/" + uid, patchop(
-    {"op": "replace", "value": {"userName": "emilio@hermann.uk"}}), token=tok)
+r = patched(
+    {"op": "replace", "value": {"userName": "emilio@hermann.uk"}})
 t.eq((r.json or {}).get("userName"), "emilio@hermann.uk",
      "validator's path-less userName update")
 
 # §2.6.5 extension attributes by URN path, and the whole extension.
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "Replace", "path": URN_ENT + ":employeeNumber", "value": "Eqpj"},
     {"op": "replace", "path": URN_ENT,
-     "value": {"costCenter": "CC1", "department": "Dept"}}), token=tok)
+     "value": {"costCenter": "CC1", "department": "Dept"}})
 j = r.json or {}
 t.eq(j.get(URN_ENT), {"employeeNumber": "Eqpj", "costCenter": "CC1",
                       "department": "Dept"}, "URN paths and whole extension")
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "add", "path": "urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User:badge",
-     "value": "B-7"}), token=tok)
+     "value": "B-7"})
 t.eq((r.json or {}).get("urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User"),
      {"badge": "B-7"}, "custom extension attribute accepted without schemas")
 
@@ -230,63 +240,61 @@ mgr_paths = [
       "value": {"value": "AXTKDLNRKMKT"}}, "AXTKDLNRKMKT", "object"),
 ]
 for op, want, what in mgr_paths:
-    r = s.req("PATCH", "/Users/" + uid, patchop(op), token=tok)
+    r = patched(op)
     t.eq((r.json or {}).get(URN_ENT, {}).get("manager"), {"value": want},
          "manager as %s is stored as {value}" % what)
-r = s.req("PATCH", "/Users/" + uid, patchop(
-    {"op": "replace", "path": URN_ENT + ":manager", "value": ""}), token=tok)
+r = patched(
+    {"op": "replace", "path": URN_ENT + ":manager", "value": ""})
 t.ok("manager" not in (r.json or {}).get(URN_ENT, {}), "manager replaced by \"\" is removed", r.text)
-s.req("PATCH", "/Users/" + uid, patchop(
-    {"op": "add", "path": URN_ENT + ":manager", "value": "m-1"}), token=tok)
-r = s.req("PATCH", "/Users/" + uid, patchop(
-    {"op": "remove", "path": "manager[value eq \"m-1\"]"}), token=tok)
+patched(
+    {"op": "add", "path": URN_ENT + ":manager", "value": "m-1"})
+r = patched(
+    {"op": "remove", "path": "manager[value eq \"m-1\"]"})
 t.ok("manager" not in (r.json or {}).get(URN_ENT, {}), "manager[value eq] remove", r.text)
-s.req("PATCH", "/Users/" + uid, patchop(
-    {"op": "add", "path": URN_ENT + ":manager", "value": "m-2"}), token=tok)
-r = s.req("PATCH", "/Users/" + uid, patchop(
-    {"op": "remove", "path": URN_ENT + ":manager"}), token=tok)
+patched(
+    {"op": "add", "path": URN_ENT + ":manager", "value": "m-2"})
+r = patched(
+    {"op": "remove", "path": URN_ENT + ":manager"})
 t.ok("manager" not in (r.json or {}).get(URN_ENT, {}), "manager remove by URN path", r.text)
 
 # §2.6.7 roles: JSON-string values unwrapped; primary filter create.
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "Add", "path": "roles", "value": [{"value":
-     "{\"id\":\"06b07648-ecfe-589f-9d2f-6325724a46ee\",\"value\":\"25\",\"displayName\":\"Role1234\"}"}]}),
-    token=tok)
+     "{\"id\":\"06b07648-ecfe-589f-9d2f-6325724a46ee\",\"value\":\"25\",\"displayName\":\"Role1234\"}"}]})
 t.eq((r.json or {}).get("roles"), [{"value": "25", "display": "Role1234"}],
      "JSON-string role value unwrapped")
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "Add", "path": "roles", "value": [{"value":
-     "{\"id\":\"06b07648-ecfe-589f-9d2f-6325724a46ee\",\"value\":\"25\",\"displayName\":\"Role1234\"}"}]}),
-    token=tok)
+     "{\"id\":\"06b07648-ecfe-589f-9d2f-6325724a46ee\",\"value\":\"25\",\"displayName\":\"Role1234\"}"}]})
 t.eq(len((r.json or {}).get("roles", [])), 1, "add-only role PATCH repeated: no duplicate")
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "replace", "path": "roles",
      "value": [{"primary": False, "type": "WindowsAzureActiveDirectoryRole",
-                "display": "User", "value": "User"}]}), token=tok)
+                "display": "User", "value": "User"}]})
 t.eq((r.json or {}).get("roles"), [{"primary": False,
      "type": "WindowsAzureActiveDirectoryRole", "display": "User",
      "value": "User"}], "assertive replace of roles")
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "add", "path": "roles[primary eq \"True\"].value",
-     "value": "UOYTUVLKIPND"}), token=tok)
+     "value": "UOYTUVLKIPND"})
 roles = (r.json or {}).get("roles", [])
 t.ok({"primary": True, "value": "UOYTUVLKIPND"} in roles,
      "roles[primary eq \"True\"].value creates a primary role", r.text)
 
 # §2.6.8 "" and null remove.
-r = s.req("PATCH", "/Users/" + uid, patchop(
+r = patched(
     {"op": "replace", "path": "nickName", "value": ""},
-    {"op": "replace", "path": "displayName", "value": None}), token=tok)
+    {"op": "replace", "path": "displayName", "value": None})
 t.ok("nickName" not in (r.json or {}) and "displayName" not in (r.json or {}),
      "replace with \"\" and null removes", r.text)
 
 # §2.7 disable in every dialect; still readable; re-enable.
 for value, name in (("False", "\"False\""), ("false", "\"false\""),
                     (False, "false")):
-    s.req("PATCH", "/Users/" + uid, patchop(
-        {"op": "Replace", "path": "active", "value": True}), token=tok)
-    r = s.req("PATCH", "/Users/" + uid, patchop(
-        {"op": "Replace", "path": "active", "value": value}), token=tok)
+    patched(
+        {"op": "Replace", "path": "active", "value": True})
+    r = patched(
+        {"op": "Replace", "path": "active", "value": value})
     t.eq((r.json or {}).get("active"), False, "disable with %s" % name)
 r = s.req("GET", "/Users/" + uid, token=tok)
 t.eq(((r.json or {}).get("active"), r.status), (False, 200),
@@ -294,8 +302,8 @@ t.eq(((r.json or {}).get("active"), r.status), (False, 200),
 r = s.req("GET", "/Users?filter=userName+eq+%22emilio@hermann.uk%22", token=tok)
 t.eq((r.json or {}).get("totalResults"), 1, "disabled user found by filter")
 for _ in range(2):
-    r = s.req("PATCH", "/Users/" + uid, patchop(
-        {"op": "Replace", "path": "active", "value": "True"}), token=tok)
+    r = patched(
+        {"op": "Replace", "path": "active", "value": "True"})
 t.eq(((r.json or {}).get("active"), r.status), (True, 200),
      "re-enable, repeated: harmless")
 
@@ -395,6 +403,24 @@ t.error(r, 400, "invalidValue", "unknown member id: 400 invalidValue")
 r = s.req("GET", "/Users/" + uid + "?attributes=groups", token=tok)
 t.eq([x["value"] for x in (r.json or {}).get("groups", [])], [gid],
      "User.groups computed from membership")
+
+# A renamed member shows its new name; a group can be a member.
+s.req("PATCH", "/Users/" + others[2], patchop(
+    {"op": "replace", "path": "displayName", "value": "Em Two"}), token=tok)
+r = s.req("GET", "/Groups/" + gid, token=tok)
+t.eq([m.get("display") for m in (r.json or {}).get("members", [])
+      if m["value"] == others[2]], ["Em Two"], "a member's rename shows in the group")
+r = s.req("POST", "/Groups", {"displayName": "Parent", "members": [{"value": gid}]},
+          token=tok)
+t.status(r, 201, "a group with a group as member")
+pid_ = (r.json or {}).get("id")
+t.eq([(m.get("type"), m.get("$ref", "").endswith("/Groups/" + gid))
+      for m in (r.json or {}).get("members", [])], [("Group", True)],
+     "the member is typed Group with its $ref")
+r = s.req("PATCH", "/Groups/" + pid_, patchop(
+    {"op": "add", "path": "members", "value": [{"value": pid_}]}), token=tok)
+t.error(r, 400, "invalidValue", "a group cannot contain itself")
+s.req("DELETE", "/Groups/" + pid_, token=tok)
 
 # §2.8 delete: 204, then 404; re-POST with the same userName works.
 r = s.req("DELETE", "/Users/" + uid, token=tok)
