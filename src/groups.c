@@ -157,39 +157,6 @@ members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
 	return SCIM_OK;
 }
 
-/* Store doc (consumed) as group id, replacing old when given. */
-static enum scim_err
-group_write(struct scim_req *req, struct scim_resp *resp,
-    struct store_txn *tx, const uint8_t id[16], cJSON *doc, const cJSON *old,
-    cJSON **stored)
-{
-	const struct schema	*sc = schema_get(RES_GROUP);
-	uint32_t		 tn = req->rq_tenant.tn_id;
-	char			*json;
-	enum scim_err		 e;
-
-	*stored = NULL;
-	e = resource_unique(tx, tn, sc, IDX_DISPLAYNAME, "displayName",
-	    cJSON_GetObjectItem(doc, "displayName")->valuestring,
-	    old != NULL ? id : NULL, resp);
-	if (e != SCIM_OK) {
-		cJSON_Delete(doc);
-		return e;
-	}
-	if ((*stored = resource_stored(sc, id, doc, old)) == NULL)
-		return scim_fail(resp, SCIM_ENOMEM, NULL);
-	if ((json = cJSON_PrintUnformatted(*stored)) == NULL)
-		return scim_fail(resp, SCIM_ENOMEM, NULL);
-	e = store_res_put(tx, tn, RES_GROUP, id, json, strlen(json),
-	    old == NULL);
-	free(json);
-	if (e == SCIM_OK && old != NULL)
-		e = resource_index(tx, tn, sc, old, id, 0);
-	if (e == SCIM_OK)
-		e = resource_index(tx, tn, sc, *stored, id, 1);
-	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
-}
-
 /* Load group id for change: *old is its stored form. */
 static enum scim_err
 group_load(struct scim_req *req, struct scim_resp *resp,
@@ -231,7 +198,8 @@ groups_create(struct scim_req *req, struct scim_resp *resp)
 	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
 		goto fail;
 	mb.mb_tx = tx;
-	e = group_write(req, resp, tx, mb.mb_group, doc, NULL, &stored);
+	e = resource_write(req, resp, tx, schema_get(RES_GROUP), mb.mb_group,
+	    doc, NULL, &stored);
 	doc = NULL;
 	if (e == SCIM_OK && members != NULL)
 		e = members_set(&mb, members, resp);
@@ -272,7 +240,8 @@ groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	mb.mb_tx = tx;
 	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)))
 		goto fail;
-	e = group_write(req, resp, tx, mb.mb_group, doc, old, &stored);
+	e = resource_write(req, resp, tx, schema_get(RES_GROUP), mb.mb_group,
+	    doc, old, &stored);
 	doc = NULL;
 	/*
 	 * "members" given: exactly that list (Okta pushes the whole group).
@@ -340,7 +309,8 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	cJSON_DeleteItemFromObject(doc, "schemas");
 	cJSON_DeleteItemFromObject(doc, "id");
 	cJSON_DeleteItemFromObject(doc, "meta");
-	e = group_write(req, resp, tx, mb.mb_group, doc, old, &stored);
+	e = resource_write(req, resp, tx, schema_get(RES_GROUP), mb.mb_group,
+	    doc, old, &stored);
 	doc = NULL;
 	if (e != SCIM_OK)
 		goto fail;

@@ -123,6 +123,39 @@ resource_unique(struct store_txn *tx, uint32_t tenant,
 	return SCIM_OK;
 }
 
+enum scim_err
+resource_write(struct scim_req *req, struct scim_resp *resp,
+    struct store_txn *tx, const struct schema *sc, const uint8_t id[16],
+    cJSON *doc, const cJSON *old, cJSON **stored)
+{
+	uint32_t	 tn = req->rq_tenant.tn_id;
+	int		 user = sc->sc_type == RES_USER;
+	const char	*attr = user ? "userName" : "displayName";
+	char		*json;
+	enum scim_err	 e;
+
+	*stored = NULL;
+	e = resource_unique(tx, tn, sc, user ? IDX_USERNAME : IDX_DISPLAYNAME,
+	    attr, cJSON_GetObjectItem(doc, attr)->valuestring,
+	    old != NULL ? id : NULL, resp);
+	if (e != SCIM_OK) {
+		cJSON_Delete(doc);
+		return e;
+	}
+	if ((*stored = resource_stored(sc, id, doc, old)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if ((json = cJSON_PrintUnformatted(*stored)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	e = store_res_put(tx, tn, sc->sc_type, id, json, strlen(json),
+	    old == NULL);
+	free(json);
+	if (e == SCIM_OK && old != NULL)
+		e = resource_index(tx, tn, sc, old, id, 0);
+	if (e == SCIM_OK)
+		e = resource_index(tx, tn, sc, *stored, id, 1);
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
 cJSON *
 resource_stored(const struct schema *sc, const uint8_t id[16], cJSON *doc,
     const cJSON *old)

@@ -42,6 +42,19 @@ enum scim_err	 resource_unique(struct store_txn *, uint32_t tenant,
 		    struct scim_resp *);
 
 /*
+ * Write a new (old NULL) or replaced resource in tx: its unique name
+ * (userName, displayName) checked, the stored form made from doc
+ * (consumed, which must carry that name) and put, the index brought from
+ * old's entries to the new ones.  *stored is the stored form (the caller
+ * frees it, also on error).
+ */
+struct scim_req;
+enum scim_err	 resource_write(struct scim_req *, struct scim_resp *,
+		    struct store_txn *, const struct schema *,
+		    const uint8_t id[16], cJSON *doc, const cJSON *old,
+		    cJSON **stored);
+
+/*
  * The stored form of a new or replaced resource: "schemas", "id", the
  * attributes of doc (consumed), then "meta" with created (kept from old
  * when given), lastModified and a new version.  NULL when out of memory.

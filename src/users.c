@@ -96,33 +96,14 @@ user_write(struct scim_req *req, struct scim_resp *resp,
     struct store_txn *tx, const uint8_t id[16], cJSON *doc, const cJSON *old,
     cJSON **stored)
 {
-	const struct schema	*sc = schema_get(RES_USER);
-	uint32_t		 tn = req->rq_tenant.tn_id;
-	char			*json;
-	enum scim_err		 e;
+	enum scim_err	e;
 
-	*stored = NULL;
-	e = resource_unique(tx, tn, sc, IDX_USERNAME, "userName",
-	    cJSON_GetObjectItem(doc, "userName")->valuestring,
-	    old != NULL ? id : NULL, resp);
-	if (e != SCIM_OK) {
-		cJSON_Delete(doc);
-		return e;
-	}
-	if ((*stored = resource_stored(sc, id, doc, old)) == NULL)
-		return scim_fail(resp, SCIM_ENOMEM, NULL);
-	if ((json = cJSON_PrintUnformatted(*stored)) == NULL)
-		return scim_fail(resp, SCIM_ENOMEM, NULL);
-	e = store_res_put(tx, tn, RES_USER, id, json, strlen(json),
-	    old == NULL);
-	free(json);
-	if (e == SCIM_OK && old != NULL)
-		e = resource_index(tx, tn, sc, old, id, 0);
-	if (e == SCIM_OK)
-		e = resource_index(tx, tn, sc, *stored, id, 1);
-	if (e == SCIM_OK && old != NULL)
-		e = user_redisplay(tx, tn, id, old, *stored);
-	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+	e = resource_write(req, resp, tx, schema_get(RES_USER), id, doc, old,
+	    stored);
+	if (e == SCIM_OK && old != NULL &&
+	    (e = user_redisplay(tx, req->rq_tenant.tn_id, id, old, *stored)))
+		return scim_fail(resp, e, NULL);
+	return e;
 }
 
 enum scim_err
