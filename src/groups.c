@@ -112,7 +112,6 @@ static enum scim_err
 group_body(struct scim_req *req, struct scim_resp *resp, cJSON **in,
     cJSON **out, const cJSON **members)
 {
-	const cJSON	*dn;
 	enum scim_err	 e;
 
 	*out = NULL;
@@ -122,11 +121,7 @@ group_body(struct scim_req *req, struct scim_resp *resp, cJSON **in,
 	if ((e = schema_normalize(schema_get(RES_GROUP), *in, out, resp)))
 		return e;
 	cJSON_DeleteItemFromObject(*out, "members");
-	dn = cJSON_GetObjectItem(*out, "displayName");
-	if (!cJSON_IsString(dn) || dn->valuestring[0] == '\0')
-		return scim_fail(resp, SCIM_EINVALVALUE,
-		    "displayName is required");
-	return SCIM_OK;
+	return resource_named(schema_get(RES_GROUP), *out, resp);
 }
 
 /* Set the group's members to list (an array of {"value": id} or ids). */
@@ -278,7 +273,6 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 				    member_clear, NULL };
 	cJSON			*body = NULL, *old = NULL, *doc = NULL;
 	cJSON			*stored = NULL;
-	const cJSON		*dn;
 	enum scim_err		 e;
 
 	memset(&mb, 0, sizeof(mb));
@@ -293,24 +287,10 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	mb.mb_tx = tx;
 	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)))
 		goto fail;
-	if ((doc = cJSON_Duplicate(old, 1)) == NULL) {
-		e = SCIM_ENOMEM;
-		goto fail;
-	}
 	/* Member keys change in tx; the record changes in doc. */
-	if ((e = patch_apply(sc, body, doc, &pm, resp)) != SCIM_OK)
+	if ((e = resource_patch(sc, body, old, &pm, &doc, resp)) != SCIM_OK)
 		goto fail;
-	dn = cJSON_GetObjectItem(doc, "displayName");
-	if (!cJSON_IsString(dn) || dn->valuestring[0] == '\0') {
-		e = scim_fail(resp, SCIM_EINVALVALUE,
-		    "displayName is required");
-		goto fail;
-	}
-	cJSON_DeleteItemFromObject(doc, "schemas");
-	cJSON_DeleteItemFromObject(doc, "id");
-	cJSON_DeleteItemFromObject(doc, "meta");
-	e = resource_write(req, resp, tx, schema_get(RES_GROUP), mb.mb_group,
-	    doc, old, &stored);
+	e = resource_write(req, resp, tx, sc, mb.mb_group, doc, old, &stored);
 	doc = NULL;
 	if (e != SCIM_OK)
 		goto fail;

@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "http.h"
 #include "json.h"
+#include "patch.h"
 #include "project.h"
 #include "resource.h"
 #include "schema.h"
@@ -120,6 +121,41 @@ resource_unique(struct store_txn *tx, uint32_t tenant,
 			return scim_fail(resp, SCIM_EUNIQUE,
 			    "%s already exists", attr);
 	}
+	return SCIM_OK;
+}
+
+enum scim_err
+resource_named(const struct schema *sc, const cJSON *doc,
+    struct scim_resp *resp)
+{
+	const char	*attr = sc->sc_type == RES_USER ? "userName" :
+			    "displayName";
+	const cJSON	*v = cJSON_GetObjectItem(doc, attr);
+
+	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+		return scim_fail(resp, SCIM_EINVALVALUE, "%s is required",
+		    attr);
+	return SCIM_OK;
+}
+
+enum scim_err
+resource_patch(const struct schema *sc, const cJSON *body, const cJSON *old,
+    const struct patch_members *pm, cJSON **doc, struct scim_resp *resp)
+{
+	enum scim_err	e;
+
+	/* Applied to a copy: a failed operation leaves nothing behind. */
+	if ((*doc = cJSON_Duplicate(old, 1)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if ((e = patch_apply(sc, body, *doc, pm, resp)) != SCIM_OK ||
+	    (e = resource_named(sc, *doc, resp)) != SCIM_OK) {
+		cJSON_Delete(*doc);
+		*doc = NULL;
+		return e;
+	}
+	cJSON_DeleteItemFromObject(*doc, "schemas");
+	cJSON_DeleteItemFromObject(*doc, "id");
+	cJSON_DeleteItemFromObject(*doc, "meta");
 	return SCIM_OK;
 }
 

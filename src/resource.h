@@ -41,6 +41,20 @@ enum scim_err	 resource_unique(struct store_txn *, uint32_t tenant,
 		    const char *attr, const char *value, const uint8_t *self,
 		    struct scim_resp *);
 
+/* SCIM_EINVALVALUE unless doc has its userName (displayName for groups). */
+enum scim_err	 resource_named(const struct schema *, const cJSON *doc,
+		    struct scim_resp *);
+
+/*
+ * A PATCH: *doc is a copy of stored resource old with the PatchOp body
+ * applied (membership through pm, NULL for users), checked to keep its
+ * name, and ready for resource_write() (no schemas, id or meta).
+ */
+struct patch_members;
+enum scim_err	 resource_patch(const struct schema *, const cJSON *body,
+		    const cJSON *old, const struct patch_members *pm,
+		    cJSON **doc, struct scim_resp *);
+
 /*
  * Write a new (old NULL) or replaced resource in tx: its unique name
  * (userName, displayName) checked, the stored form made from doc

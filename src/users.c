@@ -11,7 +11,6 @@
 #include "groups.h"
 #include "http.h"
 #include "json.h"
-#include "patch.h"
 #include "resource.h"
 #include "schema.h"
 #include "scim_error.h"
@@ -24,7 +23,6 @@ static enum scim_err
 user_body(struct scim_req *req, struct scim_resp *resp, cJSON **out)
 {
 	const struct schema	*sc = schema_get(RES_USER);
-	const cJSON		*un;
 	cJSON			*in;
 	enum scim_err		 e;
 
@@ -35,14 +33,11 @@ user_body(struct scim_req *req, struct scim_resp *resp, cJSON **out)
 	cJSON_Delete(in);
 	if (e != SCIM_OK)
 		return e;
-	un = cJSON_GetObjectItem(*out, "userName");
-	if (!cJSON_IsString(un) || un->valuestring[0] == '\0') {
+	if ((e = resource_named(sc, *out, resp)) != SCIM_OK) {
 		cJSON_Delete(*out);
 		*out = NULL;
-		return scim_fail(resp, SCIM_EINVALVALUE,
-		    "userName is required");
 	}
-	return SCIM_OK;
+	return e;
 }
 
 struct redisplay {
@@ -197,7 +192,6 @@ users_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	size_t			 len;
 	cJSON			*body = NULL, *old = NULL, *doc = NULL;
 	cJSON			*stored = NULL;
-	const cJSON		*un;
 	enum scim_err		 e;
 
 	if ((e = resource_id(ids, id, resp)) != SCIM_OK)
@@ -211,22 +205,11 @@ users_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 		e = scim_fail(resp, e, "User %.64s not found", ids);
 		goto fail;
 	}
-	if (e == SCIM_OK && ((old = cJSON_ParseWithLength(json, len)) == NULL ||
-	    (doc = cJSON_Duplicate(old, 1)) == NULL))
+	if (e == SCIM_OK && (old = cJSON_ParseWithLength(json, len)) == NULL)
 		e = SCIM_ENOMEM;
-	if (e != SCIM_OK)
+	if (e != SCIM_OK ||
+	    (e = resource_patch(sc, body, old, NULL, &doc, resp)) != SCIM_OK)
 		goto fail;
-	/* Applied to a copy: a failed operation leaves nothing behind. */
-	if ((e = patch_apply(sc, body, doc, NULL, resp)) != SCIM_OK)
-		goto fail;
-	un = cJSON_GetObjectItem(doc, "userName");
-	if (!cJSON_IsString(un) || un->valuestring[0] == '\0') {
-		e = scim_fail(resp, SCIM_EINVALVALUE, "userName is required");
-		goto fail;
-	}
-	cJSON_DeleteItemFromObject(doc, "schemas");
-	cJSON_DeleteItemFromObject(doc, "id");
-	cJSON_DeleteItemFromObject(doc, "meta");
 	e = user_write(req, resp, tx, id, doc, old, &stored);
 	doc = NULL;
 	if (e != SCIM_OK)
