@@ -1,6 +1,7 @@
 /*
  * discovery.c: the service provider configuration.  It states what this
- * version really does: PATCH and filters; no bulk, sort or ETags yet.
+ * version really does: PATCH, filters, sorting, index and cursor paging
+ * (RFC 9865); no bulk or ETags yet.
  */
 #include "config.h"
 
@@ -24,8 +25,9 @@ supported(cJSON *parent, const char *name, int yes)
 enum scim_err
 discovery_spc(struct scim_req *req, struct scim_resp *resp)
 {
-	cJSON	*doc, *o, *arr, *meta;
-	char	 loc[SCIM_MAX_BASEURL + 32], *body;
+	cJSON		*doc, *o, *arr, *meta;
+	char		 loc[SCIM_MAX_BASEURL + 32], *body;
+	long long	 max;
 
 	if ((doc = cJSON_CreateObject()) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
@@ -36,10 +38,20 @@ discovery_spc(struct scim_req *req, struct scim_resp *resp)
 	o = supported(doc, "bulk", 0);
 	cJSON_AddNumberToObject(o, "maxOperations", 0);
 	cJSON_AddNumberToObject(o, "maxPayloadSize", 0);
+	max = req->rq_tenant.tn_maxresults > 0 ? req->rq_tenant.tn_maxresults :
+	    SCIM_MAX_COUNT;
 	o = supported(doc, "filter", 1);
-	cJSON_AddNumberToObject(o, "maxResults", SCIM_MAX_COUNT);
+	cJSON_AddNumberToObject(o, "maxResults", (double)max);
 	supported(doc, "changePassword", 0);
-	supported(doc, "sort", 0);
+	supported(doc, "sort", 1);
+	/* RFC 9865 §5; cursors are positions and never expire. */
+	o = cJSON_AddObjectToObject(doc, "pagination");
+	cJSON_AddBoolToObject(o, "cursor", 1);
+	cJSON_AddBoolToObject(o, "index", 1);
+	cJSON_AddStringToObject(o, "defaultPaginationMethod", "index");
+	cJSON_AddNumberToObject(o, "defaultPageSize",
+	    SCIM_DEFAULT_COUNT < max ? SCIM_DEFAULT_COUNT : (double)max);
+	cJSON_AddNumberToObject(o, "maxPageSize", (double)max);
 	supported(doc, "etag", 0);
 	arr = cJSON_AddArrayToObject(doc, "authenticationSchemes");
 	o = cJSON_CreateObject();

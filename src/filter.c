@@ -489,32 +489,103 @@ str_eq(const char *a, const char *b, int exact)
 	return exact ? strcmp(a, b) == 0 : util_strcaseeq(a, b);
 }
 
-/* Compare one attribute value v with the filter's value (eq only). */
+/* strcmp or its ASCII case-insensitive twin, for ordering. */
 static int
-cmp_value(enum filter_op op, const cJSON *v, const cJSON *want, int exact)
+str_cmp(const char *a, const char *b, int exact)
 {
-	if (op != FOP_EQ)
+	int	ca, cb;
+
+	if (exact)
+		return strcmp(a, b);
+	for (;; a++, b++) {
+		ca = tolower((unsigned char)*a);
+		cb = tolower((unsigned char)*b);
+		if (ca != cb || ca == '\0')
+			return ca - cb;
+	}
+}
+
+/* Does h contain n (co), start (sw) or end (ew) with it? */
+static int
+str_has(enum filter_op op, const char *h, const char *n, int exact)
+{
+	size_t	hl = strlen(h), nl = strlen(n), i;
+
+	if (nl > hl)
 		return 0;
+	if (op == FOP_SW)
+		return exact ? strncmp(h, n, nl) == 0 :
+		    strncasecmp(h, n, nl) == 0;
+	if (op == FOP_EW)
+		return exact ? strcmp(h + hl - nl, n) == 0 :
+		    strcasecmp(h + hl - nl, n) == 0;
+	for (i = 0; i + nl <= hl; i++)
+		if (exact ? strncmp(h + i, n, nl) == 0 :
+		    strncasecmp(h + i, n, nl) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+ordered(enum filter_op op, double d)
+{
+	switch (op) {
+	case FOP_GT: return d > 0;
+	case FOP_GE: return d >= 0;
+	case FOP_LT: return d < 0;
+	case FOP_LE: return d <= 0;
+	default: return 0;
+	}
+}
+
+/*
+ * One attribute value v against the filter's value (RFC 7644 §3.4.2.2):
+ * strings by the attribute's case rule, dateTime as instants, numbers as
+ * numbers, booleans by eq only.  `ne` is handled by the caller as "not
+ * eq".
+ */
+static int
+cmp_value(enum filter_op op, const struct schema_attr *a, const cJSON *v,
+    const cJSON *want, int exact)
+{
+	double	x, y;
+
 	if (v == NULL || cJSON_IsNull(v))
-		return cJSON_IsNull(want);
-	if (cJSON_IsString(want)) {
-		if (cJSON_IsString(v))
+		return op == FOP_EQ && cJSON_IsNull(want);
+	if (cJSON_IsNull(want))
+		return 0;
+	if (cJSON_IsString(want) && cJSON_IsString(v)) {
+		if (a != NULL && a->sa_type == AT_DATETIME &&
+		    util_time_parse(v->valuestring, &x) == 0 &&
+		    util_time_parse(want->valuestring, &y) == 0)
+			return op == FOP_EQ ? x == y : ordered(op, x - y);
+		switch (op) {
+		case FOP_EQ:
 			return str_eq(v->valuestring, want->valuestring, exact);
-		if (cJSON_IsBool(v))
-			return util_strcaseeq(want->valuestring,
-			    cJSON_IsTrue(v) ? "true" : "false");
-		return 0;
+		case FOP_CO:
+		case FOP_SW:
+		case FOP_EW:
+			return str_has(op, v->valuestring, want->valuestring,
+			    exact);
+		default:
+			return ordered(op, str_cmp(v->valuestring,
+			    want->valuestring, exact));
+		}
 	}
-	if (cJSON_IsBool(want)) {
-		if (cJSON_IsBool(v))
+	if (cJSON_IsBool(v)) {
+		if (op != FOP_EQ)
+			return 0;
+		if (cJSON_IsBool(want))
 			return cJSON_IsTrue(v) == cJSON_IsTrue(want);
-		if (cJSON_IsString(v))
-			return util_strcaseeq(v->valuestring,
-			    cJSON_IsTrue(want) ? "true" : "false");
-		return 0;
+		return cJSON_IsString(want) && util_strcaseeq(want->valuestring,
+		    cJSON_IsTrue(v) ? "true" : "false");
 	}
-	if (cJSON_IsNumber(want))
-		return cJSON_IsNumber(v) && v->valuedouble == want->valuedouble;
+	if (cJSON_IsNumber(v) && cJSON_IsNumber(want))
+		return op == FOP_EQ ? v->valuedouble == want->valuedouble :
+		    ordered(op, v->valuedouble - want->valuedouble);
+	if (cJSON_IsString(v) && cJSON_IsBool(want) && op == FOP_EQ)
+		return util_strcaseeq(v->valuestring,
+		    cJSON_IsTrue(want) ? "true" : "false");
 	return 0;
 }
 
@@ -541,27 +612,36 @@ static int
 eval_attr(const struct fnode *n, const struct schema_attr *a,
     const struct schema_attr *sub, const cJSON *container)
 {
-	const cJSON	*v, *el, *x;
-	int		 exact;
+	const struct schema_attr	*t;
+	const cJSON			*v, *el, *x;
+	enum filter_op			 op = n->fn_op;
+	int				 exact;
 
+	/* ne is "not eq" over the whole attribute (every element). */
+	if (n->fn_type != FN_PRESENT && op == FOP_NE) {
+		struct fnode eq = *n;
+		eq.fn_op = FOP_EQ;
+		return !eval_attr(&eq, a, sub, container);
+	}
 	v = cJSON_GetObjectItem(container, a->sa_name);
 	if (sub == NULL && a->sa_type == AT_COMPLEX)
 		sub = schema_attr_find(a->sa_sub, "value");
-	exact = ((sub != NULL ? sub : a)->sa_flags & AF_CASEEXACT) != 0;
+	t = sub != NULL ? sub : a;
+	exact = (t->sa_flags & AF_CASEEXACT) != 0;
 	if (cJSON_IsArray(v)) {
 		cJSON_ArrayForEach(el, v) {
 			x = sub != NULL ? cJSON_GetObjectItem(el, sub->sa_name) :
 			    el;
 			if (n->fn_type == FN_PRESENT ? present(x) :
-			    cmp_value(n->fn_op, x, n->fn_value, exact))
+			    cmp_value(op, t, x, n->fn_value, exact))
 				return 1;
 		}
 		return n->fn_type != FN_PRESENT && v->child == NULL &&
-		    cJSON_IsNull(n->fn_value);
+		    op == FOP_EQ && cJSON_IsNull(n->fn_value);
 	}
 	x = sub != NULL ? cJSON_GetObjectItem(v, sub->sa_name) : v;
 	return n->fn_type == FN_PRESENT ? present(x) :
-	    cmp_value(n->fn_op, x, n->fn_value, exact);
+	    cmp_value(op, t, x, n->fn_value, exact);
 }
 
 /* Resolve a path against a table (inside a value path) or a schema. */
@@ -659,7 +739,80 @@ filter_match_element(const struct fnode *n, const struct schema_attr *tab,
 	return eval(n, tab, NULL, el);
 }
 
-/* Planning. */
+/* Checking and planning. */
+
+/*
+ * RFC 7644 §3.4.2.2: gt/ge/lt/le and co/sw/ew on a boolean, or any
+ * comparison of a complex attribute that has no "value", is
+ * invalidFilter.  Unknown attributes are fine: they match nothing.
+ */
+static int
+check(const struct fnode *n, const struct schema_attr *tab,
+    const struct schema *sc, char *err, size_t errlen)
+{
+	const struct schema_attr	*a, *sub, *t;
+	const char			*ext;
+	char				 name[128];
+	size_t				 len;
+
+	switch (n->fn_type) {
+	case FN_AND:
+	case FN_OR:
+		return check(n->fn_left, tab, sc, err, errlen) ||
+		    check(n->fn_right, tab, sc, err, errlen);
+	case FN_NOT:
+		return check(n->fn_left, tab, sc, err, errlen);
+	case FN_PRESENT:
+		return 0;
+	case FN_VALUEPATH:
+		if (sc == NULL || schema_resolve(sc, n->fn_path, &a, &sub,
+		    &ext) == -1 || a->sa_type != AT_COMPLEX)
+			return 0;
+		return check(n->fn_left, a->sa_sub, NULL, err, errlen);
+	case FN_CMP:
+		break;
+	}
+	if (sc != NULL) {
+		if (schema_resolve(sc, n->fn_path, &a, &sub, &ext) == -1)
+			return 0;
+	} else {
+		len = strcspn(n->fn_path, ".");
+		if (len >= sizeof(name))
+			return 0;
+		memcpy(name, n->fn_path, len);
+		name[len] = '\0';
+		if ((a = schema_attr_find(tab, name)) == NULL)
+			return 0;
+		sub = n->fn_path[len] == '.' ?
+		    schema_attr_find(a->sa_sub, n->fn_path + len + 1) : NULL;
+	}
+	t = sub != NULL ? sub : a;
+	if (t->sa_type == AT_COMPLEX && schema_attr_find(t->sa_sub, "value") ==
+	    NULL) {
+		snprintf(err, errlen, "%s is complex: compare one of its "
+		    "sub-attributes", n->fn_path);
+		return -1;
+	}
+	if (t->sa_type == AT_COMPLEX)
+		t = schema_attr_find(t->sa_sub, "value");
+	if (t->sa_type == AT_BOOLEAN && n->fn_op != FOP_EQ &&
+	    n->fn_op != FOP_NE) {
+		snprintf(err, errlen, "%s is a boolean: only eq and ne "
+		    "apply", n->fn_path);
+		return -1;
+	}
+	return 0;
+}
+
+void
+filter_plan_free(struct filter_plan *pl)
+{
+	if (pl == NULL)
+		return;
+	filter_plan_free(pl->pl_sub[0]);
+	filter_plan_free(pl->pl_sub[1]);
+	free(pl);
+}
 
 /* The string a term compares with (bare words are strings already). */
 static const char *
@@ -668,122 +821,146 @@ term_string(const struct fnode *n)
 	return cJSON_IsString(n->fn_value) ? n->fn_value->valuestring : NULL;
 }
 
+/* Plan ranks: lower is more selective; -1 is a scan. */
+#define RANK_SCAN	-1
+
 /*
- * Classify one `and` operand.  Returns its rank (lower is more
- * selective), or -1 when this version cannot answer it.
+ * A plan for one leaf, or NULL with *rank RANK_SCAN when the index
+ * cannot answer it.
  */
-static int
-term_rank(const struct fnode *n, const struct schema *sc,
-    enum store_idx *idx, int *fold)
+static struct filter_plan *
+plan_leaf(const struct fnode *n, const struct schema *sc, int *rank)
 {
 	const struct schema_attr	*a, *sub;
 	const struct fnode		*in;
-	const char			*ext;
+	struct filter_plan		*pl;
+	const char			*ext, *v;
+	enum store_idx			 idx;
+	int				 fold = 1, r;
 
-	*fold = 0;
+	*rank = RANK_SCAN;
 	if (n->fn_type == FN_VALUEPATH) {
+		/* emails[type eq "work"].value eq "x": by emails.value. */
 		in = n->fn_left;
 		if (sc->sc_type != RES_USER || n->fn_op != FOP_EQ ||
 		    n->fn_sub == NULL || !util_strcaseeq(n->fn_sub, "value") ||
 		    !util_strcaseeq(n->fn_path, "emails") ||
-		    in->fn_type != FN_CMP || in->fn_op != FOP_EQ ||
-		    !util_strcaseeq(in->fn_path, "type") ||
-		    term_string(in) == NULL || term_string(n) == NULL)
-			return -1;
-		*idx = IDX_EMAIL;
-		*fold = 1;
-		return 3;
+		    (v = term_string(n)) == NULL)
+			return NULL;
+		(void)in;
+		idx = IDX_EMAIL;
+		r = 3;
+	} else {
+		if (n->fn_type != FN_CMP || (n->fn_op != FOP_EQ &&
+		    n->fn_op != FOP_SW) || (v = term_string(n)) == NULL ||
+		    schema_resolve(sc, n->fn_path, &a, &sub, &ext) == -1 ||
+		    ext != NULL)
+			return NULL;
+		if (sub == NULL && strcmp(a->sa_name, "id") == 0 &&
+		    n->fn_op == FOP_EQ) {
+			if ((pl = calloc(1, sizeof(*pl))) == NULL)
+				return NULL;
+			pl->pl_kind = PLAN_ID;
+			pl->pl_empty = util_uuid_parse(v, pl->pl_id) == -1;
+			*rank = 0;
+			return pl;
+		}
+		if (sub == NULL && strcmp(a->sa_name, "userName") == 0 &&
+		    sc->sc_type == RES_USER) {
+			idx = IDX_USERNAME;
+			r = 1;
+		} else if (sub == NULL && strcmp(a->sa_name, "displayName") ==
+		    0 && sc->sc_type == RES_GROUP) {
+			idx = IDX_DISPLAYNAME;
+			r = 1;
+		} else if (sub == NULL && strcmp(a->sa_name, "externalId") ==
+		    0) {
+			idx = IDX_EXTERNALID;
+			fold = 0;
+			r = 2;
+		} else if (sub != NULL && strcmp(a->sa_name, "emails") == 0 &&
+		    strcmp(sub->sa_name, "value") == 0) {
+			idx = IDX_EMAIL;
+			r = 3;
+		} else
+			return NULL;
+		/* sw on a case-exact index would need a case-exact range. */
+		if (n->fn_op == FOP_SW) {
+			if (!fold)
+				return NULL;
+			r = 4;
+		}
 	}
-	if (n->fn_type != FN_CMP || n->fn_op != FOP_EQ ||
-	    term_string(n) == NULL ||
-	    schema_resolve(sc, n->fn_path, &a, &sub, &ext) == -1 ||
-	    ext != NULL)
-		return -1;
-	if (sub == NULL && strcmp(a->sa_name, "id") == 0)
-		return 0;
-	if (sub == NULL && strcmp(a->sa_name, "userName") == 0 &&
-	    sc->sc_type == RES_USER) {
-		*idx = IDX_USERNAME;
-		*fold = 1;
-		return 1;
-	}
-	if (sub == NULL && strcmp(a->sa_name, "displayName") == 0 &&
-	    sc->sc_type == RES_GROUP) {
-		*idx = IDX_DISPLAYNAME;
-		*fold = 1;
-		return 1;
-	}
-	if (sub == NULL && strcmp(a->sa_name, "externalId") == 0) {
-		*idx = IDX_EXTERNALID;
-		return 2;
-	}
-	if (sub != NULL && strcmp(a->sa_name, "emails") == 0 &&
-	    strcmp(sub->sa_name, "value") == 0) {
-		*idx = IDX_EMAIL;
-		*fold = 1;
-		return 3;
-	}
-	return -1;
+	if ((pl = calloc(1, sizeof(*pl))) == NULL)
+		return NULL;
+	pl->pl_kind = n->fn_op == FOP_SW ? PLAN_PREFIX : PLAN_INDEX;
+	pl->pl_idx = idx;
+	if (strlen(v) > SCIM_MAX_KEYSTR)
+		pl->pl_empty = 1;	/* longer than anything stored */
+	else if (fold)
+		schema_fold(v, pl->pl_value);
+	else
+		util_strlcpy(pl->pl_value, v, sizeof(pl->pl_value));
+	*rank = r;
+	return pl;
 }
 
-/* Walk the `and` tree; remember the most selective term. */
-static int
-plan_walk(const struct fnode *n, const struct schema *sc,
-    const struct fnode **best, int *bestrank, enum store_idx *bestidx,
-    int *bestfold)
+/*
+ * and: the most selective planned operand (the others are checked by
+ * filter_match); or: a union when both sides are planned; anything else
+ * scans.
+ */
+static struct filter_plan *
+plan_node(const struct fnode *n, const struct schema *sc, int *rank)
 {
-	enum store_idx	idx = IDX_USERNAME;
-	int		rank, fold;
+	struct filter_plan	*l, *r, *pl;
+	int			 lr, rr;
 
-	if (n->fn_type == FN_AND)
-		return plan_walk(n->fn_left, sc, best, bestrank, bestidx,
-		    bestfold) == 0 && plan_walk(n->fn_right, sc, best,
-		    bestrank, bestidx, bestfold) == 0 ? 0 : -1;
-	if ((rank = term_rank(n, sc, &idx, &fold)) < 0)
-		return -1;
-	if (*best == NULL || rank < *bestrank) {
-		*best = n;
-		*bestrank = rank;
-		*bestidx = idx;
-		*bestfold = fold;
+	switch (n->fn_type) {
+	case FN_AND:
+		l = plan_node(n->fn_left, sc, &lr);
+		r = plan_node(n->fn_right, sc, &rr);
+		if (l == NULL || (r != NULL && rr < lr)) {
+			filter_plan_free(l);
+			*rank = rr;
+			return r;
+		}
+		filter_plan_free(r);
+		*rank = lr;
+		return l;
+	case FN_OR:
+		l = plan_node(n->fn_left, sc, &lr);
+		r = plan_node(n->fn_right, sc, &rr);
+		if (l == NULL || r == NULL ||
+		    (pl = calloc(1, sizeof(*pl))) == NULL) {
+			filter_plan_free(l);
+			filter_plan_free(r);
+			*rank = RANK_SCAN;
+			return NULL;
+		}
+		pl->pl_kind = PLAN_UNION;
+		pl->pl_sub[0] = l;
+		pl->pl_sub[1] = r;
+		*rank = 5;
+		return pl;
+	default:
+		return plan_leaf(n, sc, rank);
 	}
-	return 0;
 }
 
 enum scim_err
 filter_plan(const struct fnode *n, const struct schema *sc,
-    struct filter_plan *pl, char *err, size_t errlen)
+    struct filter_plan **out, char *err, size_t errlen)
 {
-	const struct fnode	*best = NULL;
-	const char		*v;
-	enum store_idx		 idx = IDX_USERNAME;
-	int			 rank = 0, fold = 0;
+	int	rank;
 
-	memset(pl, 0, sizeof(*pl));
-	if (plan_walk(n, sc, &best, &rank, &idx, &fold) == -1 ||
-	    best == NULL) {
-		snprintf(err, errlen, "unsupported filter: this version "
-		    "answers `eq` on %s, joined by `and`",
-		    sc->sc_type == RES_USER ? "id, userName, externalId, "
-		    "emails.value and emails[type eq \"...\"].value" :
-		    "id, displayName and externalId");
+	*out = NULL;
+	if (check(n, NULL, sc, err, errlen) == -1)
 		return SCIM_EFILTER;
-	}
-	v = term_string(best);
-	if (rank == 0) {
-		pl->pl_kind = PLAN_ID;
-		pl->pl_empty = util_uuid_parse(v, pl->pl_id) == -1;
+	if ((*out = plan_node(n, sc, &rank)) != NULL)
 		return SCIM_OK;
-	}
-	pl->pl_kind = PLAN_INDEX;
-	pl->pl_idx = idx;
-	if (strlen(v) > SCIM_MAX_KEYSTR) {
-		pl->pl_empty = 1;	/* longer than anything stored */
-		return SCIM_OK;
-	}
-	if (fold)
-		schema_fold(v, pl->pl_value);
-	else
-		util_strlcpy(pl->pl_value, v, sizeof(pl->pl_value));
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return SCIM_ENOMEM;
+	(*out)->pl_kind = PLAN_SCAN;
 	return SCIM_OK;
 }

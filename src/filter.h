@@ -77,29 +77,33 @@ int		 filter_match_element(const struct fnode *f,
 		    const struct schema_attr *tab, const cJSON *el);
 
 /*
- * How to find the candidates.  PLAN_ID: one resource by id; PLAN_INDEX:
- * the ids under (pl_idx, pl_value) in the index; both already folded as
- * the index stores them.  Every candidate is still checked with
- * filter_match().
+ * How to find the candidates of a filter; every candidate is still
+ * checked with filter_match(), so a plan may over-approximate but never
+ * miss.  PLAN_ID: one resource; PLAN_INDEX: the ids under one index value;
+ * PLAN_PREFIX: the ids under every index value starting with pl_value
+ * (`sw`); PLAN_UNION: the ids of both sub-plans (`or`); PLAN_SCAN: every
+ * resource of the type in the tenant.  Values are folded as the index
+ * keeps them.
  */
-enum plan_kind { PLAN_ID, PLAN_INDEX };
+enum plan_kind { PLAN_ID, PLAN_INDEX, PLAN_PREFIX, PLAN_UNION, PLAN_SCAN };
 
 struct filter_plan {
-	enum plan_kind	 pl_kind;
-	enum store_idx	 pl_idx;
-	uint8_t		 pl_id[16];
-	int		 pl_empty;	/* nothing can match (id no UUID ...) */
-	char		 pl_value[SCIM_MAX_KEYSTR + 1];
+	enum plan_kind		 pl_kind;
+	enum store_idx		 pl_idx;
+	uint8_t			 pl_id[16];
+	int			 pl_empty;	/* nothing can match */
+	char			 pl_value[SCIM_MAX_KEYSTR + 1];
+	struct filter_plan	*pl_sub[2];	/* PLAN_UNION */
 };
 
 /*
- * Plan f for resources of schema sc.  This version answers `eq` on the
- * indexed attributes (id, userName, externalId, emails.value,
- * emails[type eq "x"].value for Users; id, displayName, externalId for
- * Groups) and `and` of such terms; anything else is SCIM_EFILTER with a
- * detail in err.
+ * Check f against schema sc and plan it.  SCIM_EFILTER (detail in err)
+ * for a filter no resource could be compared with: an ordering or
+ * substring operator on a boolean, an operator on a complex attribute
+ * without sub-attribute.  *out is freed with filter_plan_free().
  */
 enum scim_err	 filter_plan(const struct fnode *, const struct schema *sc,
-		    struct filter_plan *, char *err, size_t errlen);
+		    struct filter_plan **out, char *err, size_t errlen);
+void		 filter_plan_free(struct filter_plan *);
 
 #endif /* FILTER_H */

@@ -51,23 +51,18 @@ item_parse(const struct schema *sc, const char *name, struct proj_item *it)
 }
 
 enum scim_err
-proj_parse(const char *query, const struct schema *sc, struct proj *pj,
-    struct scim_resp *resp)
+proj_list(const char *names, int exclude, const struct schema *sc,
+    struct proj *pj, struct scim_resp *resp)
 {
 	char	 list[2048], *p, *name;
-	int	 r;
 
 	memset(pj, 0, sizeof(*pj));
-	if ((r = http_query_get(query, "attributes", list, sizeof(list))) == 1)
-		pj->pj_mode = PROJ_ONLY;
-	else if (r == 0 && (r = http_query_get(query, "excludedAttributes",
-	    list, sizeof(list))) == 1)
-		pj->pj_mode = PROJ_EXCLUDE;
-	if (r == -1)
+	if (names == NULL)
+		return SCIM_OK;
+	if (util_strlcpy(list, names, sizeof(list)) >= sizeof(list))
 		return scim_fail(resp, SCIM_EINVALVALUE,
 		    "attribute list too long");
-	if (pj->pj_mode == PROJ_ALL)
-		return SCIM_OK;
+	pj->pj_mode = exclude ? PROJ_EXCLUDE : PROJ_ONLY;
 	for (p = list; (name = strsep(&p, ",")) != NULL; ) {
 		while (*name == ' ')
 			name++;
@@ -82,6 +77,25 @@ proj_parse(const char *query, const struct schema *sc, struct proj *pj,
 	}
 	if (pj->pj_mode == PROJ_ONLY && pj->pj_n == 0)
 		pj->pj_mode = PROJ_ALL;
+	return SCIM_OK;
+}
+
+enum scim_err
+proj_parse(const char *query, const struct schema *sc, struct proj *pj,
+    struct scim_resp *resp)
+{
+	char	 list[2048];
+	int	 r;
+
+	memset(pj, 0, sizeof(*pj));
+	if ((r = http_query_get(query, "attributes", list, sizeof(list))) == 1)
+		return proj_list(list, 0, sc, pj, resp);
+	if (r == 0 && (r = http_query_get(query, "excludedAttributes", list,
+	    sizeof(list))) == 1)
+		return proj_list(list, 1, sc, pj, resp);
+	if (r == -1)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "attribute list too long");
 	return SCIM_OK;
 }
 

@@ -30,6 +30,11 @@ struct scim_resp;
 enum scim_err	 proj_parse(const char *query, const struct schema *,
 		    struct proj *, struct scim_resp *);
 
+/* From a comma-separated list: attributes, or with exclude set,
+ * excludedAttributes (a SearchRequest's arrays, joined). */
+enum scim_err	 proj_list(const char *names, int exclude,
+		    const struct schema *, struct proj *, struct scim_resp *);
+
 /* Whether (any part of) core attribute attr is returned. */
 int		 proj_wants(const struct proj *, const char *attr);
 

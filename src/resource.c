@@ -22,7 +22,6 @@
 #include "scim_error.h"
 #include "util.h"
 
-#define URN_LIST	"urn:ietf:params:scim:api:messages:2.0:ListResponse"
 
 enum scim_err
 resource_id(const char *s, uint8_t id[16], struct scim_resp *resp)
@@ -349,15 +348,10 @@ user_group(const uint8_t gid[16], void *arg)
 	return 0;
 }
 
-/*
- * Write the response form of stored resource doc (consumed) into out:
- * computed attributes added (meta.resourceType, meta.location, a user's
- * groups, a group's members), the projection applied.  tx is a read (or
- * the request's write) transaction for the membership keys.
- */
-static enum scim_err
-emit(struct scim_req *req, struct store_txn *tx, const struct schema *sc,
-    const struct proj *pj, cJSON *doc, struct buf *out)
+enum scim_err
+resource_emit(struct scim_req *req, struct store_txn *tx,
+    const struct schema *sc, const struct proj *pj, cJSON *doc,
+    struct buf *out)
 {
 	struct groups_arg	 ga;
 	struct emit		 em;
@@ -391,7 +385,14 @@ emit(struct scim_req *req, struct store_txn *tx, const struct schema *sc,
 			cJSON_DeleteItemFromObject(doc, "groups");
 	}
 	members = sc->sc_type == RES_GROUP && proj_wants(pj, "members");
-	proj_apply(pj, sc, doc);
+	if (pj->pj_mode != PROJ_ALL) {
+		cJSON *urns;
+		proj_apply(pj, sc, doc);
+		/* "schemas" names only the extensions still present. */
+		if ((urns = schema_urns(sc, doc)) != NULL)
+			cJSON_ReplaceItemInObjectCaseSensitive(doc, "schemas",
+			    urns);
+	}
 	text = e == SCIM_OK ? cJSON_PrintUnformatted(doc) : NULL;
 	cJSON_Delete(doc);
 	if (e != SCIM_OK || text == NULL) {
@@ -452,7 +453,7 @@ resource_respond(struct scim_req *req, struct scim_resp *resp,
 		cJSON_Delete(doc);
 		return scim_fail(resp, e, NULL);
 	}
-	e = emit(req, tx, sc, &pj, doc, &out);
+	e = resource_emit(req, tx, sc, &pj, doc, &out);
 	store_abort(tx);
 	if (e != SCIM_OK) {
 		buf_free(&out);
@@ -461,204 +462,6 @@ resource_respond(struct scim_req *req, struct scim_resp *resp,
 	http_response_json(resp, status, buf_take(&out));
 	return resp->rp_body != NULL ? SCIM_OK :
 	    scim_fail(resp, SCIM_ENOMEM, NULL);
-}
-
-/* Listing. */
-
-struct page {
-	struct scim_req		*pg_req;
-	struct store_txn	*pg_tx;
-	const struct schema	*pg_sc;
-	const struct fnode	*pg_filter;	/* NULL: everything */
-	const struct proj	*pg_proj;
-	long long		 pg_start;	/* 1-based */
-	long long		 pg_count;
-	long long		 pg_total;	/* matches so far */
-	long long		 pg_items;	/* written to pg_out */
-	struct buf		*pg_out;	/* the Resources, as text */
-	enum scim_err		 pg_err;
-};
-
-/*
- * One candidate: count it when it matches, and when it falls in the page
- * window, write its response form.  Returns 1 to stop on error.
- */
-static int
-page_add(const uint8_t id[16], const char *json, size_t len, void *arg)
-{
-	struct page	*pg = arg;
-	cJSON		*doc = NULL;
-	long long	 pos;
-
-	(void)id;
-	if (pg->pg_filter != NULL) {
-		if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
-			pg->pg_err = SCIM_ESTORE;
-			return 1;
-		}
-		if (!filter_match(pg->pg_filter, pg->pg_sc, doc)) {
-			cJSON_Delete(doc);
-			return 0;
-		}
-	}
-	pos = ++pg->pg_total;
-	if (pos < pg->pg_start || pos >= pg->pg_start + pg->pg_count) {
-		cJSON_Delete(doc);
-		return 0;
-	}
-	if (doc == NULL && (doc = cJSON_ParseWithLength(json, len)) == NULL) {
-		pg->pg_err = SCIM_ESTORE;
-		return 1;
-	}
-	if (pg->pg_items++ > 0)
-		buf_add(pg->pg_out, ",", 1);
-	pg->pg_err = emit(pg->pg_req, pg->pg_tx, pg->pg_sc, pg->pg_proj, doc,
-	    pg->pg_out);
-	return pg->pg_err != SCIM_OK;
-}
-
-/* startIndex and count (RFC 7644 §3.4.2.4). */
-static enum scim_err
-paging(const struct scim_req *req, long long *start, long long *count,
-    struct scim_resp *resp)
-{
-	char	buf[32];
-	int	r;
-
-	*start = 1;
-	*count = SCIM_DEFAULT_COUNT;
-	if ((r = http_query_get(req->rq_query, "startIndex", buf,
-	    sizeof(buf))) == -1 || (r == 1 && buf[0] != '\0' &&
-	    util_strtonum(buf, -0x7fffffffffffLL, 0x7fffffffffffLL,
-	    start) == -1))
-		return scim_fail(resp, SCIM_EINVALVALUE,
-		    "startIndex must be an integer");
-	if ((r = http_query_get(req->rq_query, "count", buf,
-	    sizeof(buf))) == -1 || (r == 1 && buf[0] != '\0' &&
-	    util_strtonum(buf, -0x7fffffffffffLL, 0x7fffffffffffLL,
-	    count) == -1))
-		return scim_fail(resp, SCIM_EINVALVALUE,
-		    "count must be an integer");
-	if (*start < 1)
-		*start = 1;
-	if (*count < 0)
-		*count = 0;
-	if (*count > SCIM_MAX_COUNT)
-		*count = SCIM_MAX_COUNT;
-	return SCIM_OK;
-}
-
-/* The candidates a plan names, each through page_add, in id order. */
-static enum scim_err
-run_plan(struct store_txn *tx, uint32_t tenant, const struct filter_plan *pl,
-    struct page *pg)
-{
-	static uint8_t	 ids[SCIM_MAX_CANDIDATES][16];
-	const char	*json;
-	size_t		 len, n, i;
-	enum scim_err	 e;
-
-	if (pl->pl_empty)
-		return SCIM_OK;
-	if (pl->pl_kind == PLAN_ID) {
-		e = store_res_get(tx, tenant, pg->pg_sc->sc_type, pl->pl_id,
-		    &json, &len);
-		if (e == SCIM_ENOTFOUND)
-			return SCIM_OK;
-		if (e == SCIM_OK)
-			page_add(pl->pl_id, json, len, pg);
-		return e != SCIM_OK ? e : pg->pg_err;
-	}
-	e = store_idx_find(tx, tenant, pg->pg_sc->sc_type, pl->pl_idx,
-	    pl->pl_value, strlen(pl->pl_value), ids, SCIM_MAX_CANDIDATES, &n);
-	if (e != SCIM_OK)
-		return e;
-	for (i = 0; i < n; i++) {
-		/* A resource with two equal emails is indexed once. */
-		if (i > 0 && memcmp(ids[i], ids[i - 1], 16) == 0)
-			continue;
-		e = store_res_get(tx, tenant, pg->pg_sc->sc_type, ids[i],
-		    &json, &len);
-		if (e == SCIM_ENOTFOUND)
-			continue;
-		if (e != SCIM_OK)
-			return e;
-		if (page_add(ids[i], json, len, pg))
-			return pg->pg_err;
-	}
-	return SCIM_OK;
-}
-
-enum scim_err
-resource_list(struct scim_req *req, struct scim_resp *resp,
-    const struct schema *sc)
-{
-	struct page		 pg;
-	struct filter_plan	 plan;
-	struct proj		 pj;
-	struct buf		 items, out;
-	struct store_txn	*tx = NULL;
-	struct fnode		*f = NULL;
-	char			 ftext[SCIM_MAX_FILTER + 1], err[256];
-	char			 head[256];
-	enum scim_err		 e;
-	int			 r;
-
-	memset(&pg, 0, sizeof(pg));
-	pg.pg_req = req;
-	pg.pg_sc = sc;
-	pg.pg_proj = &pj;
-	if ((e = paging(req, &pg.pg_start, &pg.pg_count, resp)) != SCIM_OK)
-		return e;
-	if ((e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK)
-		return e;
-	r = http_query_get(req->rq_query, "filter", ftext, sizeof(ftext));
-	if (r == -1)
-		return scim_fail(resp, SCIM_EFILTER, "filter longer than %d "
-		    "bytes or holding a NUL byte", SCIM_MAX_FILTER);
-	if (r == 1) {
-		if ((f = filter_parse(ftext, err, sizeof(err))) == NULL)
-			return scim_fail(resp, SCIM_EFILTER, "%s", err);
-		if ((e = filter_plan(f, sc, &plan, err, sizeof(err)))) {
-			filter_free(f);
-			return scim_fail(resp, e, "%s", err);
-		}
-		pg.pg_filter = f;
-	}
-
-	buf_init(&items, BUF_MAX_RESPONSE);
-	pg.pg_out = &items;
-	if ((e = store_begin(req->rq_store, 0, &tx)) != SCIM_OK)
-		goto out;
-	pg.pg_tx = tx;
-	if (f != NULL)
-		e = run_plan(tx, req->rq_tenant.tn_id, &plan, &pg);
-	else if ((e = store_res_each(tx, req->rq_tenant.tn_id, sc->sc_type,
-	    page_add, &pg)) == SCIM_OK)
-		e = pg.pg_err;
-	store_abort(tx);
-	if (e != SCIM_OK)
-		goto out;
-
-	snprintf(head, sizeof(head), "{\"schemas\":[\"%s\"],"
-	    "\"totalResults\":%lld,\"startIndex\":%lld,\"itemsPerPage\":%lld,"
-	    "\"Resources\":[", URN_LIST, pg.pg_total, pg.pg_start, pg.pg_items);
-	buf_init(&out, BUF_MAX_RESPONSE);
-	buf_str(&out, head);
-	if (items.b_data != NULL)
-		buf_add(&out, items.b_data, items.b_len);
-	buf_str(&out, "]}");
-	if ((e = buf_failed(&out)) == SCIM_OK)
-		http_response_json(resp, 200, buf_take(&out));
-	else
-		buf_free(&out);
-out:
-	filter_free(f);
-	buf_free(&items);
-	if (e == SCIM_ETOOMANY)
-		return scim_fail(resp, e, "filter matches more than %d "
-		    "candidates; narrow it", SCIM_MAX_CANDIDATES);
-	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
 
 enum scim_err

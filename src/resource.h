@@ -16,8 +16,6 @@ struct scim_req;
 struct scim_resp;
 struct schema;
 
-enum scim_err	 resource_list(struct scim_req *, struct scim_resp *,
-		    const struct schema *);
 enum scim_err	 resource_get(struct scim_req *, struct scim_resp *,
 		    const struct schema *, const char *id);
 enum scim_err	 resource_delete(struct scim_req *, struct scim_resp *,
@@ -82,5 +80,17 @@ cJSON		*resource_stored(const struct schema *, const uint8_t id[16],
  */
 enum scim_err	 resource_respond(struct scim_req *, struct scim_resp *,
 		    const struct schema *, cJSON *doc, int status);
+
+/*
+ * Write the response form of stored resource doc (consumed) into out:
+ * computed attributes added (meta.resourceType, meta.location, a user's
+ * groups, a group's members), the projection applied.  tx is a read
+ * transaction for the membership keys.
+ */
+struct proj;
+struct buf;
+enum scim_err	 resource_emit(struct scim_req *, struct store_txn *,
+		    const struct schema *, const struct proj *, cJSON *doc,
+		    struct buf *out);
 
 #endif /* RESOURCE_H */

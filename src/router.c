@@ -11,6 +11,7 @@
 #include "discovery.h"
 #include "groups.h"
 #include "http.h"
+#include "list.h"
 #include "resource.h"
 #include "router.h"
 #include "schema.h"
@@ -27,7 +28,7 @@ static enum scim_err
 users_list(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
 	(void)id;
-	return resource_list(req, resp, schema_get(RES_USER));
+	return list_get(req, resp, schema_get(RES_USER));
 }
 
 static enum scim_err
@@ -65,7 +66,7 @@ static enum scim_err
 groups_list(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
 	(void)id;
-	return resource_list(req, resp, schema_get(RES_GROUP));
+	return list_get(req, resp, schema_get(RES_GROUP));
 }
 
 static enum scim_err
@@ -156,6 +157,24 @@ router_dispatch(struct scim_req *req, struct scim_resp *resp)
 		if (*id == '\0' || strchr(id, '/') != NULL)
 			return scim_fail(resp, SCIM_ENOTFOUND,
 			    "no such endpoint");
+	}
+	/* RFC 7644 §3.4.3: POST /.search, /Users/.search, /Groups/.search */
+	if ((id != NULL && strcmp(id, ".search") == 0) ||
+	    strcmp(ep, ".search") == 0) {
+		const struct schema *sc = NULL;
+		if (id != NULL && util_strcaseeq(ep, "Users"))
+			sc = schema_get(RES_USER);
+		else if (id != NULL && util_strcaseeq(ep, "Groups"))
+			sc = schema_get(RES_GROUP);
+		else if (id != NULL)
+			return scim_fail(resp, SCIM_ENOTFOUND,
+			    "no such endpoint");
+		if (req->rq_method != HTTP_POST) {
+			resp->rp_allow = "POST";
+			return scim_fail(resp, SCIM_EMETHOD,
+			    ".search takes POST");
+		}
+		return list_search(req, resp, sc);
 	}
 	withid = id != NULL;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {

@@ -41,6 +41,7 @@ enum scim_err {
 	SCIM_ENOTARGET,		/* 400 noTarget */
 	SCIM_EMUTABILITY,	/* 400 mutability */
 	SCIM_ETOOMANY,		/* 400 tooMany */
+	SCIM_ECURSOR,		/* 400 invalidCursor (RFC 9865) */
 	SCIM_EAUTH,		/* 401, with WWW-Authenticate: Bearer */
 	SCIM_EFORBIDDEN,	/* 403 */
 	SCIM_ENOTFOUND,		/* 404 */
@@ -67,6 +68,7 @@ enum res_type {
 struct tenant {
 	uint32_t	 tn_id;		/* key prefix in every db */
 	unsigned int	 tn_flags;	/* TENANT_* settings */
+	long long	 tn_maxresults;	/* page size cap; 0: SCIM_MAX_COUNT */
 	char		 tn_name[SCIM_TENANT_MAX + 1];
 };
 

@@ -28,6 +28,7 @@ static const struct {
 	[SCIM_EMUTABILITY] =	{ 400, "mutability",
 	    "attribute cannot be modified" },
 	[SCIM_ETOOMANY] =	{ 400, "tooMany", "too many results" },
+	[SCIM_ECURSOR] =	{ 400, "invalidCursor", "invalid cursor" },
 	[SCIM_EAUTH] =		{ 401, NULL, "authentication required" },
 	[SCIM_EFORBIDDEN] =	{ 403, NULL, "forbidden" },
 	[SCIM_ENOTFOUND] =	{ 404, NULL, "resource not found" },

@@ -315,6 +315,8 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 		return SCIM_ESTORE;
 	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	cr = cJSON_GetObjectItemCaseSensitive(doc, "created");
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "max-results");
+	t->tn_maxresults = cJSON_IsString(pr) ? atoll(pr->valuestring) : 0;
 	pr = cJSON_GetObjectItemCaseSensitive(doc, "patch-response");
 	t->tn_flags = 0;
 	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "no-content") == 0)
@@ -575,17 +577,33 @@ enum scim_err
 store_res_each(struct store_txn *tx, uint32_t tenant, enum res_type type,
     store_res_cb cb, void *arg)
 {
+	return store_res_each_after(tx, tenant, type, NULL, cb, arg);
+}
+
+enum scim_err
+store_res_each_after(struct store_txn *tx, uint32_t tenant,
+    enum res_type type, const uint8_t after[16], store_res_cb cb, void *arg)
+{
 	MDB_cursor	*c;
 	MDB_val		 k, v;
-	uint8_t		 prefix[STORE_PREFIX];
+	uint8_t		 prefix[STORE_PREFIX], start[STORE_PREFIX + 16];
 	int		 rc;
 
 	key_prefix(prefix, tenant, type);
 	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_resources, &c)))
 		return store_err(rc, "resource list");
-	k.mv_data = prefix;
-	k.mv_size = sizeof(prefix);
+	memcpy(start, prefix, STORE_PREFIX);
+	k.mv_data = start;
+	k.mv_size = STORE_PREFIX;
+	if (after != NULL) {
+		memcpy(start + STORE_PREFIX, after, 16);
+		k.mv_size = sizeof(start);
+	}
 	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	/* Strictly after: skip the key itself. */
+	if (rc == 0 && after != NULL && k.mv_size == sizeof(start) &&
+	    memcmp(k.mv_data, start, sizeof(start)) == 0)
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 	while (rc == 0) {
 		if (k.mv_size != STORE_PREFIX + 16 ||
 		    memcmp(k.mv_data, prefix, STORE_PREFIX) != 0)
@@ -873,4 +891,53 @@ store_idx_find(struct store_txn *tx, uint32_t tenant, enum res_type type,
 	if (e == SCIM_OK && rc != 0 && rc != MDB_NOTFOUND)
 		e = store_err(rc, "index find");
 	return e;
+}
+
+/* Walk the index keys from key[0..len) while they start with key[0..plen). */
+static int
+idx_walk(MDB_cursor *c, const uint8_t *key, size_t len, size_t plen,
+    store_id_cb cb, void *arg)
+{
+	MDB_val	k, v;
+	int	rc;
+
+	k.mv_data = (void *)key;
+	k.mv_size = len;
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0) {
+		if (k.mv_size < plen || memcmp(k.mv_data, key, plen) != 0)
+			return MDB_NOTFOUND;
+		if (v.mv_size == 16 && cb(v.mv_data, arg))
+			return 0;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	return rc;
+}
+
+enum scim_err
+store_idx_prefix(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    enum store_idx attr, const char *prefix, size_t len, store_id_cb cb,
+    void *arg)
+{
+	uint8_t		 key[IDX_KEYMAX];
+	MDB_cursor	*c;
+	size_t		 n;
+	int		 rc;
+
+	if (len > STORE_IDX_INLINE)
+		len = STORE_IDX_INLINE;
+	n = key_prefix(key, tenant, type);
+	key[n++] = (uint8_t)attr;
+	memcpy(key + n, prefix, len);
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_index, &c)))
+		return store_err(rc, "index range");
+	rc = idx_walk(c, key, n + len, n + len, cb, arg);
+	if (rc == MDB_NOTFOUND) {
+		/* Long values are kept as 0xff + hash: all of them. */
+		key[n] = 0xff;
+		rc = idx_walk(c, key, n + 1, n + 1, cb, arg);
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "index range");
 }

@@ -152,4 +152,20 @@ enum scim_err	 store_idx_find(struct store_txn *, uint32_t tenant,
 		    enum res_type, enum store_idx, const char *value,
 		    size_t len, uint8_t (*ids)[16], size_t max, size_t *n);
 
+/*
+ * The ids under every index value that starts with prefix (and under
+ * every hashed long value, which cannot be told by prefix: the caller
+ * checks each resource anyway).  An id may come more than once.
+ * Callbacks return 0 to go on.
+ */
+typedef int	(*store_id_cb)(const uint8_t id[16], void *arg);
+enum scim_err	 store_idx_prefix(struct store_txn *, uint32_t tenant,
+		    enum res_type, enum store_idx, const char *prefix,
+		    size_t len, store_id_cb, void *arg);
+
+/* Every resource of a type whose id is greater than after, in id order. */
+enum scim_err	 store_res_each_after(struct store_txn *, uint32_t tenant,
+		    enum res_type, const uint8_t after[16], store_res_cb,
+		    void *arg);
+
 #endif /* STORE_H */

@@ -112,6 +112,61 @@ util_time_now(char *out)
 	out[24] = '\0';
 }
 
+static int
+digits(const char *s, int n)
+{
+	int	v = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+int
+util_time_parse(const char *s, double *out)
+{
+	struct tm	tm;
+	double		frac = 0, scale = 0.1;
+	int		off = 0, oh, om;
+	time_t		t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) < 19 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
+	    s[16] != ':')
+		return -1;
+	if ((tm.tm_year = digits(s, 4)) < 0 || (tm.tm_mon = digits(s + 5, 2)) < 1 ||
+	    tm.tm_mon > 12 || (tm.tm_mday = digits(s + 8, 2)) < 1 ||
+	    tm.tm_mday > 31 || (tm.tm_hour = digits(s + 11, 2)) < 0 ||
+	    tm.tm_hour > 23 || (tm.tm_min = digits(s + 14, 2)) < 0 ||
+	    tm.tm_min > 59 || (tm.tm_sec = digits(s + 17, 2)) < 0 ||
+	    tm.tm_sec > 60)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	s += 19;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, scale /= 10)
+			frac += (*s - '0') * scale;
+	}
+	if (*s == 'Z' || *s == 'z')
+		s++;
+	else if (*s == '+' || *s == '-') {
+		if ((oh = digits(s + 1, 2)) < 0 || s[3] != ':' ||
+		    (om = digits(s + 4, 2)) < 0)
+			return -1;
+		off = (oh * 60 + om) * 60 * (*s == '-' ? -1 : 1);
+		s += 6;
+	}
+	if (*s != '\0' || (t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	*out = (double)t - off + frac;
+	return 0;
+}
+
 void
 util_hex(const void *buf, size_t len, char *out)
 {
@@ -153,6 +208,31 @@ util_b64url(const void *buf, size_t len, char *out)
 		out[o++] = tab[v >> 6 & 63];
 	}
 	out[o] = '\0';
+}
+
+long
+util_b64url_decode(const char *s, uint8_t *out, size_t max)
+{
+	static const char	 tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	const char		*p;
+	uint32_t		 acc = 0;
+	size_t			 n = 0;
+	int			 bits = 0;
+
+	for (; *s != '\0'; s++) {
+		if ((p = strchr(tab, *s)) == NULL)
+			return -1;
+		acc = acc << 6 | (uint32_t)(p - tab);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == max)
+				return -1;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return (long)n;
 }
 
 size_t

@@ -29,11 +29,21 @@ int	 util_uuid_parse(const char *s, uint8_t id[16]);
 /* The current UTC time as RFC 3339 with milliseconds (TIME_STRLEN + 1). */
 void	 util_time_now(char *out);
 
+/*
+ * Parse an RFC 3339 date-time (xsd:dateTime as SCIM uses it):
+ * YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM); a missing offset is UTC.
+ * *out is seconds since 1970 (with the fraction).  Returns 0 or -1.
+ */
+int	 util_time_parse(const char *s, double *out);
+
 /* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
 void	 util_hex(const void *buf, size_t len, char *out);
 
 /* Unpadded base64url of len bytes into out (4 * len / 3 + 2 bytes). */
 void	 util_b64url(const void *buf, size_t len, char *out);
+
+/* Decode unpadded base64url into at most max bytes: the count, or -1. */
+long	 util_b64url_decode(const char *s, uint8_t *out, size_t max);
 
 /* Copy at most size - 1 bytes and terminate.  Returns strlen(src). */
 size_t	 util_strlcpy(char *dst, const char *src, size_t size);

@@ -37,6 +37,8 @@ static const struct {
 } settings[] = {
 	/* PATCH answers: the resource (200), or 204 (Microsoft's suite). */
 	{ "patch-response", { "resource", "no-content", NULL } },
+	/* Largest page (count); values 1..10000, checked below. */
+	{ "max-results", { NULL } },
 };
 
 /* `tenant set TENANT KEY=VALUE` */
@@ -60,10 +62,20 @@ tenant_set(struct store *st, const char *name, const char *kv)
 		fprintf(stderr, "scimlet: unknown setting %s\n", key);
 		return CLI_FAIL;
 	}
-	for (j = 0; settings[i].values[j] != NULL; j++)
-		if (strcmp(settings[i].values[j], eq + 1) == 0)
-			break;
-	if (settings[i].values[j] == NULL) {
+	if (settings[i].values[0] == NULL) {
+		long long n;
+		if (util_strtonum(eq + 1, 1, 10000, &n) == -1) {
+			fprintf(stderr, "scimlet: %s takes a number from 1 to "
+			    "10000\n", key);
+			return CLI_FAIL;
+		}
+		j = 0;
+	} else {
+		for (j = 0; settings[i].values[j] != NULL; j++)
+			if (strcmp(settings[i].values[j], eq + 1) == 0)
+				break;
+	}
+	if (settings[i].values[0] != NULL && settings[i].values[j] == NULL) {
 		fprintf(stderr, "scimlet: %s takes", key);
 		for (j = 0; settings[i].values[j] != NULL; j++)
 			fprintf(stderr, " %s", settings[i].values[j]);

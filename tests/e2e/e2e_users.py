@@ -94,10 +94,11 @@ t.eq((r.json.get("totalResults"), r.json.get("Resources")), (15, []),
      "past the end: empty page, true total")
 r = s.req("GET", "/Users?count=abc", token=tok)
 t.error(r, 400, "invalidValue", "non-numeric count: 400")
-r = s.req("GET", "/Users?filter=userName+sw+%22p%22&count=3", token=tok)
-t.error(r, 400, "invalidFilter", "unsupported operator: 400 invalidFilter")
-for f in ('title eq "x"', 'userName eq', '(userName eq "x"', 'userName eq "x" or id eq "y"',
-          'not (userName eq "x")', 'userName eq "x" garbage', '"'):
+r = s.req("GET", "/Users?filter=userName+sw+%22PAGE%22&count=3", token=tok)
+t.eq((r.json.get("totalResults"), r.json.get("itemsPerPage")), (13, 3),
+     "userName sw (any case), paged")
+for f in ('userName eq', '(userName eq "x"', 'userName eq "x" garbage', '"',
+          'active gt true', 'name eq "x"', 'userName zz "x"'):
     r = s.req("GET", "/Users?filter=" + quote(f), token=tok)
     t.error(r, 400, "invalidFilter", "filter %r: 400 invalidFilter" % f)
 r = s.req("GET", "/Users?filter=" + quote('id eq "not-a-uuid"'), token=tok)

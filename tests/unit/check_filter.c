@@ -117,23 +117,30 @@ static const struct {
 	{ __LINE__, 0, "emails[type eq \"work\"].value eq \"A@B\"", 1, PLAN_INDEX, IDX_EMAIL, "a@b", 0 },
 	{ __LINE__, 0, "externalId eq \"e\" and userName eq \"u\"", 1, PLAN_INDEX, IDX_USERNAME, "u", 0 },
 	{ __LINE__, 0, "emails.value eq \"m\" and externalId eq \"e\"", 1, PLAN_INDEX, IDX_EXTERNALID, "e", 0 },
+	{ __LINE__, 0, "title pr and userName eq \"u\"", 1, PLAN_INDEX, IDX_USERNAME, "u", 0 },
 	{ __LINE__, 0, "userName eq \"u\" and id eq \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_ID, 0, NULL, 0 },
 	{ __LINE__, 0, "id eq \"nope\"", 1, PLAN_ID, 0, NULL, 1 },
-	{ __LINE__, 0, "userName co \"u\"", 0, 0, 0, NULL, 0 },
-	{ __LINE__, 0, "userName eq \"u\" or id eq \"x\"", 0, 0, 0, NULL, 0 },
-	{ __LINE__, 0, "title eq \"x\"", 0, 0, 0, NULL, 0 },
-	{ __LINE__, 0, "displayName eq \"x\"", 0, 0, 0, NULL, 0 },
-	{ __LINE__, 0, "not (userName eq \"u\")", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "userName sw \"AB\"", 1, PLAN_PREFIX, IDX_USERNAME, "ab", 0 },
+	{ __LINE__, 0, "userName eq \"a\" or externalId eq \"b\"", 1, PLAN_UNION, 0, NULL, 0 },
+	{ __LINE__, 0, "userName eq \"a\" or title eq \"b\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "externalId sw \"x\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "userName co \"u\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "title eq \"x\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "not (userName eq \"u\")", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "active gt true", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "emails[primary co \"t\"]", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "name eq \"x\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "noSuch gt 5", 1, PLAN_SCAN, 0, NULL, 0 },
 	{ __LINE__, 1, "displayName eq \"Eng\"", 1, PLAN_INDEX, IDX_DISPLAYNAME, "eng", 0 },
 	{ __LINE__, 1, "externalId eq \"G\"", 1, PLAN_INDEX, IDX_EXTERNALID, "G", 0 },
-	{ __LINE__, 1, "userName eq \"x\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 1, "userName eq \"x\"", 1, PLAN_SCAN, 0, NULL, 0 },
 };
 
 int
 main(void)
 {
 	struct fnode		*f;
-	struct filter_plan	 pl;
+	struct filter_plan	*pl;
 	struct fpath		 fp;
 	char			 err[256], *big;
 	cJSON			*doc;
@@ -185,19 +192,21 @@ main(void)
 	cJSON_Delete(doc);
 
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+		pl = NULL;
 		f = filter_parse(plans[i].f, err, sizeof(err));
 		e = f ? filter_plan(f, schema_get(plans[i].group ? RES_GROUP :
 		    RES_USER), &pl, err, sizeof(err)) : SCIM_EINVALSYNTAX;
 		if (!plans[i].ok)
-			ok(e == SCIM_EFILTER, "line %d: plan refused: %s",
-			    plans[i].line, plans[i].f);
+			ok(e == SCIM_EFILTER, "line %d: refused: %s (%s)",
+			    plans[i].line, plans[i].f, err);
 		else
-			ok(e == SCIM_OK && pl.pl_kind == plans[i].kind &&
-			    pl.pl_empty == plans[i].empty &&
-			    (plans[i].kind == PLAN_ID ||
-			    (pl.pl_idx == plans[i].idx &&
-			    strcmp(pl.pl_value, plans[i].value) == 0)),
+			ok(e == SCIM_OK && pl->pl_kind == plans[i].kind &&
+			    pl->pl_empty == plans[i].empty &&
+			    (plans[i].value == NULL ||
+			    (pl->pl_idx == plans[i].idx &&
+			    strcmp(pl->pl_value, plans[i].value) == 0)),
 			    "line %d: plan for %s", plans[i].line, plans[i].f);
+		filter_plan_free(pl);
 		filter_free(f);
 	}
 

@@ -1,0 +1,739 @@
+/*
+ * list.c: the resources that match a filter, in order, one page of them.
+ *
+ * Every list is one stream of matching resources in id order (users
+ * before groups in a root search), read in one read transaction: the
+ * filter's plan names the candidates (index, range, union or a scan of
+ * the tenant's resources of the type) and filter_match() decides.  The
+ * stream is counted whole, so totalResults is exact, and paged:
+ * - by startIndex/count: the matches at those positions;
+ * - by cursor (RFC 9865): the first `count` matches after the cursor's
+ *   resource; cursors are resource positions, so a walk sees every
+ *   resource that exists throughout it exactly once, whatever is created
+ *   or deleted meanwhile;
+ * - with sortBy: all matches are keyed and sorted first, then paged by
+ *   startIndex.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "filter.h"
+#include "http.h"
+#include "json.h"
+#include "list.h"
+#include "project.h"
+#include "resource.h"
+#include "schema.h"
+#include "scim_error.h"
+#include "store.h"
+#include "util.h"
+
+#define URN_LIST	"urn:ietf:params:scim:api:messages:2.0:ListResponse"
+#define URN_SEARCH	"urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+#define LIST_MAX_CANDIDATES	100000	/* more: scan instead */
+#define CURSOR_LEN	17		/* type byte + id */
+
+/* A list request, from a query string or a SearchRequest body. */
+struct listq {
+	char		 lq_filter[SCIM_MAX_FILTER + 1];
+	int		 lq_hasfilter;
+	char		 lq_sortby[256];
+	int		 lq_desc;
+	long long	 lq_start;
+	long long	 lq_count;
+	int		 lq_cursor;	/* cursor paging asked for */
+	uint8_t		 lq_after[CURSOR_LEN];	/* all zero: the start */
+	char		 lq_attrs[2048];
+	int		 lq_hasattrs;
+	int		 lq_exclude;
+};
+
+/* A match kept for sorting. */
+struct hit {
+	uint8_t		 h_id[16];
+	enum res_type	 h_type;
+	int		 h_kind;	/* 0 no value, 1 string, 2 number */
+	double		 h_num;
+	char		*h_str;
+};
+
+struct lister {
+	struct scim_req		*l_req;
+	struct store_txn	*l_tx;
+	const struct listq	*l_q;
+	const struct schema	*l_sc;		/* of the stream now */
+	const struct fnode	*l_filter;
+	const struct proj	*l_proj;
+	long long		 l_total;
+	long long		 l_items;
+	struct buf		*l_out;
+	int			 l_sorting;
+	struct hit		*l_hits;
+	size_t			 l_nhits;
+	size_t			 l_caphits;
+	uint8_t			(*l_ring)[CURSOR_LEN];	/* before the cursor */
+	long long		 l_nring;
+	uint8_t			 l_last[CURSOR_LEN];	/* last written */
+	int			 l_more;	/* matches after the page */
+	enum scim_err		 l_err;
+};
+
+static int
+type_rank(enum res_type t)
+{
+	return t == RES_USER ? 0 : 1;
+}
+
+/* A resource's position in the stream: type, then id. */
+static void
+position(uint8_t *pos, enum res_type t, const uint8_t id[16])
+{
+	pos[0] = (uint8_t)type_rank(t);
+	memcpy(pos + 1, id, 16);
+}
+
+/* Parse one list request.  max is the page size cap. */
+static enum scim_err
+q_paging(struct listq *q, const char *start, const char *count, long long max,
+    struct scim_resp *resp)
+{
+	q->lq_start = 1;
+	q->lq_count = SCIM_DEFAULT_COUNT < max ? SCIM_DEFAULT_COUNT : max;
+	if (start != NULL && *start != '\0' && util_strtonum(start,
+	    -0x7fffffffffffLL, 0x7fffffffffffLL, &q->lq_start) == -1)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "startIndex must be an integer");
+	if (count != NULL && *count != '\0' && util_strtonum(count,
+	    -0x7fffffffffffLL, 0x7fffffffffffLL, &q->lq_count) == -1)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "count must be an integer");
+	if (q->lq_start < 1)
+		q->lq_start = 1;
+	if (q->lq_count < 0)
+		q->lq_count = 0;
+	if (q->lq_count > max)
+		q->lq_count = max;
+	return SCIM_OK;
+}
+
+static enum scim_err
+q_sort(struct listq *q, const char *by, const char *order,
+    struct scim_resp *resp)
+{
+	if (by != NULL && *by != '\0' &&
+	    util_strlcpy(q->lq_sortby, by, sizeof(q->lq_sortby)) >=
+	    sizeof(q->lq_sortby))
+		return scim_fail(resp, SCIM_EINVALVALUE, "sortBy too long");
+	if (order == NULL || *order == '\0' ||
+	    util_strcaseeq(order, "ascending"))
+		q->lq_desc = 0;
+	else if (util_strcaseeq(order, "descending"))
+		q->lq_desc = 1;
+	else
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "sortOrder must be ascending or descending");
+	return SCIM_OK;
+}
+
+/* RFC 9865: an empty cursor asks for the first page. */
+static enum scim_err
+q_cursor(struct listq *q, const char *cursor, struct scim_resp *resp)
+{
+	uint8_t	raw[CURSOR_LEN];
+	char	check[32];
+
+	q->lq_cursor = 1;
+	memset(q->lq_after, 0, sizeof(q->lq_after));
+	if (*cursor == '\0')
+		return SCIM_OK;
+	/* Our cursors are the base64url of 17 bytes: 23 characters. */
+	if (strlen(cursor) != 23 || util_b64url_decode(cursor, raw,
+	    sizeof(raw)) != CURSOR_LEN || raw[0] > 1)
+		return scim_fail(resp, SCIM_ECURSOR, "invalid cursor");
+	util_b64url(raw, sizeof(raw), check);
+	if (strcmp(check, cursor) != 0)
+		return scim_fail(resp, SCIM_ECURSOR, "invalid cursor");
+	memcpy(q->lq_after, raw, sizeof(raw));
+	if (q->lq_sortby[0] != '\0')
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "cursor paging is in id order: it cannot be sorted");
+	return SCIM_OK;
+}
+
+static long long
+max_results(const struct scim_req *req)
+{
+	return req->rq_tenant.tn_maxresults > 0 ?
+	    req->rq_tenant.tn_maxresults : SCIM_MAX_COUNT;
+}
+
+static enum scim_err
+q_from_query(struct scim_req *req, struct listq *q, struct scim_resp *resp)
+{
+	const char	*qs = req->rq_query;
+	char		 start[32], count[32], by[256], order[32], cursor[64];
+	int		 r[6];
+	enum scim_err	 e;
+
+	memset(q, 0, sizeof(*q));
+	start[0] = count[0] = by[0] = order[0] = '\0';
+	r[0] = http_query_get(qs, "startIndex", start, sizeof(start));
+	r[1] = http_query_get(qs, "count", count, sizeof(count));
+	r[2] = http_query_get(qs, "sortBy", by, sizeof(by));
+	r[3] = http_query_get(qs, "sortOrder", order, sizeof(order));
+	r[4] = http_query_get(qs, "cursor", cursor, sizeof(cursor));
+	r[5] = http_query_get(qs, "filter", q->lq_filter, sizeof(q->lq_filter));
+	if (r[5] == -1)
+		return scim_fail(resp, SCIM_EFILTER, "filter longer than %d "
+		    "bytes or holding a NUL byte", SCIM_MAX_FILTER);
+	if (r[0] == -1 || r[1] == -1 || r[2] == -1 || r[3] == -1)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "startIndex, count, sortBy or sortOrder is too long");
+	if (r[4] == -1)
+		return scim_fail(resp, SCIM_ECURSOR, "invalid cursor");
+	q->lq_hasfilter = r[5] == 1;
+	if ((e = q_paging(q, start, count, max_results(req), resp)) ||
+	    (e = q_sort(q, by, order, resp)))
+		return e;
+	if (r[4] == 1 && (e = q_cursor(q, cursor, resp)))
+		return e;
+	if ((r[0] = http_query_get(qs, "attributes", q->lq_attrs,
+	    sizeof(q->lq_attrs))) == 0) {
+		r[0] = http_query_get(qs, "excludedAttributes", q->lq_attrs,
+		    sizeof(q->lq_attrs));
+		q->lq_exclude = 1;
+	}
+	if (r[0] == -1)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "attribute list too long");
+	q->lq_hasattrs = r[0] == 1;
+	return SCIM_OK;
+}
+
+/* A SearchRequest's string-array attribute, joined by commas. */
+static enum scim_err
+join(const cJSON *arr, char *out, size_t outlen, struct scim_resp *resp)
+{
+	const cJSON	*el;
+	size_t		 n = 0;
+
+	out[0] = '\0';
+	if (cJSON_IsString(arr))
+		return util_strlcpy(out, arr->valuestring, outlen) < outlen ?
+		    SCIM_OK : scim_fail(resp, SCIM_EINVALVALUE,
+		    "attribute list too long");
+	if (!cJSON_IsArray(arr))
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "attributes must be an array of strings");
+	cJSON_ArrayForEach(el, arr) {
+		if (!cJSON_IsString(el))
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "attributes must be an array of strings");
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s",
+		    n > 0 ? "," : "", el->valuestring);
+		if (n >= outlen)
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "attribute list too long");
+	}
+	return SCIM_OK;
+}
+
+/* A member of a SearchRequest that must be a string or an integer. */
+static const char *
+str_or_num(const cJSON *v, char *buf, size_t len)
+{
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v)) {
+		snprintf(buf, len, "%.0f", v->valuedouble);
+		return buf;
+	}
+	return NULL;
+}
+
+static enum scim_err
+q_from_body(struct scim_req *req, struct listq *q, struct scim_resp *resp)
+{
+	const cJSON	*v, *o, *at, *ex;
+	cJSON		*body;
+	char		 sb[32], cb[32];
+	enum scim_err	 e;
+
+	memset(q, 0, sizeof(*q));
+	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, &body, resp)))
+		return e;
+	v = cJSON_GetObjectItem(body, "filter");
+	if (v != NULL && !cJSON_IsNull(v)) {
+		if (!cJSON_IsString(v) || util_strlcpy(q->lq_filter,
+		    v->valuestring, sizeof(q->lq_filter)) >=
+		    sizeof(q->lq_filter)) {
+			cJSON_Delete(body);
+			return scim_fail(resp, SCIM_EFILTER,
+			    "filter must be a string of at most %d bytes",
+			    SCIM_MAX_FILTER);
+		}
+		q->lq_hasfilter = 1;
+	}
+	e = q_paging(q, str_or_num(cJSON_GetObjectItem(body, "startIndex"), sb,
+	    sizeof(sb)), str_or_num(cJSON_GetObjectItem(body, "count"), cb,
+	    sizeof(cb)), max_results(req), resp);
+	v = cJSON_GetObjectItem(body, "sortBy");
+	o = cJSON_GetObjectItem(body, "sortOrder");
+	if (e == SCIM_OK)
+		e = q_sort(q, cJSON_IsString(v) ? v->valuestring : NULL,
+		    cJSON_IsString(o) ? o->valuestring : NULL, resp);
+	v = cJSON_GetObjectItem(body, "cursor");
+	if (e == SCIM_OK && v != NULL && !cJSON_IsNull(v))
+		e = cJSON_IsString(v) ? q_cursor(q, v->valuestring, resp) :
+		    scim_fail(resp, SCIM_ECURSOR, "invalid cursor");
+	at = cJSON_GetObjectItem(body, "attributes");
+	ex = cJSON_GetObjectItem(body, "excludedAttributes");
+	if (e == SCIM_OK && at != NULL && !cJSON_IsNull(at)) {
+		e = join(at, q->lq_attrs, sizeof(q->lq_attrs), resp);
+		q->lq_hasattrs = 1;
+	} else if (e == SCIM_OK && ex != NULL && !cJSON_IsNull(ex)) {
+		e = join(ex, q->lq_attrs, sizeof(q->lq_attrs), resp);
+		q->lq_hasattrs = q->lq_exclude = 1;
+	}
+	cJSON_Delete(body);
+	return e;
+}
+
+/* The value sortBy names in doc, as a sort key (RFC 7644 §3.4.2.3). */
+static void
+sort_key(const struct schema *sc, const char *by, const cJSON *doc,
+    struct hit *h)
+{
+	const struct schema_attr	*a, *sub, *t;
+	const cJSON			*v, *el, *pick = NULL;
+	const char			*ext;
+	double				 d;
+
+	h->h_kind = 0;
+	if (schema_resolve(sc, by, &a, &sub, &ext) == -1)
+		return;
+	v = cJSON_GetObjectItem(ext != NULL ? cJSON_GetObjectItem(doc, ext) :
+	    doc, a->sa_name);
+	if (cJSON_IsArray(v)) {
+		/* Multi-valued: the primary value, else the first. */
+		cJSON_ArrayForEach(el, v)
+			if (cJSON_IsTrue(cJSON_GetObjectItem(el, "primary")))
+				pick = el;
+		v = pick != NULL ? pick : v->child;
+	}
+	if (sub == NULL && a->sa_type == AT_COMPLEX)
+		sub = schema_attr_find(a->sa_sub, "value");
+	if (sub != NULL)
+		v = cJSON_GetObjectItem(v, sub->sa_name);
+	t = sub != NULL ? sub : a;
+	if (cJSON_IsString(v)) {
+		if (t->sa_type == AT_DATETIME &&
+		    util_time_parse(v->valuestring, &d) == 0) {
+			h->h_kind = 2;
+			h->h_num = d;
+		} else if ((h->h_str = strdup(v->valuestring)) != NULL) {
+			if (!(t->sa_flags & AF_CASEEXACT))
+				schema_fold(h->h_str, h->h_str);
+			h->h_kind = 1;
+		}
+	} else if (cJSON_IsNumber(v) || cJSON_IsBool(v)) {
+		h->h_kind = 2;
+		h->h_num = cJSON_IsNumber(v) ? v->valuedouble : cJSON_IsTrue(v);
+	}
+}
+
+static int	sort_desc;
+
+/* Values before no value; then by value; ties by position (stable). */
+static int
+hit_cmp(const void *pa, const void *pb)
+{
+	const struct hit	*a = pa, *b = pb;
+	int			 c = 0;
+
+	if (a->h_kind == 0 || b->h_kind == 0)
+		c = (a->h_kind == 0) - (b->h_kind == 0);
+	else if (a->h_kind != b->h_kind)
+		c = a->h_kind - b->h_kind;
+	else if (a->h_kind == 1)
+		c = strcmp(a->h_str, b->h_str);
+	else
+		c = a->h_num < b->h_num ? -1 : a->h_num > b->h_num;
+	if (sort_desc && a->h_kind != 0 && b->h_kind != 0)
+		c = -c;
+	if (c == 0)
+		c = type_rank(a->h_type) - type_rank(b->h_type);
+	if (c == 0)
+		c = memcmp(a->h_id, b->h_id, 16);
+	return c;
+}
+
+static void
+write_item(struct lister *l, const struct schema *sc, cJSON *doc)
+{
+	if (l->l_items++ > 0)
+		buf_add(l->l_out, ",", 1);
+	l->l_err = resource_emit(l->l_req, l->l_tx, sc, &l->l_proj[
+	    type_rank(sc->sc_type)], doc, l->l_out);
+}
+
+/* One candidate of the stream.  Returns 1 to stop (on error). */
+static int
+visit(const uint8_t id[16], const char *json, size_t len, void *arg)
+{
+	struct lister		*l = arg;
+	const struct listq	*q = l->l_q;
+	uint8_t			 pos[CURSOR_LEN];
+	cJSON			*doc = NULL;
+	struct hit		*h;
+	long long		 n;
+
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		l->l_err = SCIM_ESTORE;
+		return 1;
+	}
+	if (l->l_filter != NULL && !filter_match(l->l_filter, l->l_sc, doc)) {
+		cJSON_Delete(doc);
+		return 0;
+	}
+	n = ++l->l_total;
+	if (l->l_sorting) {
+		if (l->l_nhits == l->l_caphits) {
+			size_t cap = l->l_caphits ? l->l_caphits * 2 : 256;
+			h = realloc(l->l_hits, cap * sizeof(*h));
+			if (h == NULL) {
+				cJSON_Delete(doc);
+				l->l_err = SCIM_ENOMEM;
+				return 1;
+			}
+			l->l_hits = h;
+			l->l_caphits = cap;
+		}
+		h = &l->l_hits[l->l_nhits++];
+		memset(h, 0, sizeof(*h));
+		memcpy(h->h_id, id, 16);
+		h->h_type = l->l_sc->sc_type;
+		sort_key(l->l_sc, q->lq_sortby, doc, h);
+		cJSON_Delete(doc);
+		return 0;
+	}
+	if (q->lq_cursor) {
+		position(pos, l->l_sc->sc_type, id);
+		if (memcmp(pos, q->lq_after, CURSOR_LEN) <= 0) {
+			/* Before the cursor: remember the last count + 1. */
+			memcpy(l->l_ring[l->l_nring++ % (q->lq_count + 1)],
+			    pos, CURSOR_LEN);
+			cJSON_Delete(doc);
+			return 0;
+		}
+		if (l->l_items >= q->lq_count) {
+			l->l_more = 1;
+			cJSON_Delete(doc);
+			return 0;
+		}
+		memcpy(l->l_last, pos, CURSOR_LEN);
+		write_item(l, l->l_sc, doc);
+		return l->l_err != SCIM_OK;
+	}
+	if (n < q->lq_start || n >= q->lq_start + q->lq_count) {
+		cJSON_Delete(doc);
+		return 0;
+	}
+	write_item(l, l->l_sc, doc);
+	return l->l_err != SCIM_OK;
+}
+
+/* Candidate ids of a plan, as a sorted set. */
+struct idset {
+	uint8_t		(*is_ids)[16];
+	size_t		 is_n;
+	size_t		 is_cap;
+	int		 is_over;	/* too many: scan instead */
+};
+
+static int
+idset_add(const uint8_t id[16], void *arg)
+{
+	struct idset	*s = arg;
+	void		*p;
+
+	if (s->is_n == LIST_MAX_CANDIDATES) {
+		s->is_over = 1;
+		return 1;
+	}
+	if (s->is_n == s->is_cap) {
+		s->is_cap = s->is_cap ? s->is_cap * 2 : 64;
+		if ((p = realloc(s->is_ids, s->is_cap * 16)) == NULL) {
+			s->is_over = 1;
+			return 1;
+		}
+		s->is_ids = p;
+	}
+	memcpy(s->is_ids[s->is_n++], id, 16);
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+static enum scim_err
+collect(struct store_txn *tx, uint32_t tn, enum res_type type,
+    const struct filter_plan *pl, struct idset *s)
+{
+	uint8_t		(*ids)[16];
+	size_t		 n, i;
+	enum scim_err	 e;
+
+	if (pl->pl_empty)
+		return SCIM_OK;
+	switch (pl->pl_kind) {
+	case PLAN_ID:
+		idset_add(pl->pl_id, s);
+		return SCIM_OK;
+	case PLAN_INDEX:
+		if ((ids = malloc(SCIM_MAX_CANDIDATES * 16)) == NULL)
+			return SCIM_ENOMEM;
+		e = store_idx_find(tx, tn, type, pl->pl_idx, pl->pl_value,
+		    strlen(pl->pl_value), ids, SCIM_MAX_CANDIDATES, &n);
+		if (e == SCIM_ETOOMANY)
+			s->is_over = 1;
+		for (i = 0; e == SCIM_OK && i < n && !s->is_over; i++)
+			idset_add(ids[i], s);
+		free(ids);
+		return e == SCIM_ETOOMANY ? SCIM_OK : e;
+	case PLAN_PREFIX:
+		return store_idx_prefix(tx, tn, type, pl->pl_idx, pl->pl_value,
+		    strlen(pl->pl_value), idset_add, s);
+	case PLAN_UNION:
+		if ((e = collect(tx, tn, type, pl->pl_sub[0], s)) != SCIM_OK)
+			return e;
+		return collect(tx, tn, type, pl->pl_sub[1], s);
+	case PLAN_SCAN:
+		s->is_over = 1;
+		return SCIM_OK;
+	}
+	return SCIM_OK;
+}
+
+/* Stream the matches of one resource type through visit(). */
+static enum scim_err
+stream(struct lister *l, const struct schema *sc, const struct listq *q,
+    struct scim_resp *resp)
+{
+	struct filter_plan	*pl = NULL;
+	struct fnode		*f = NULL;
+	struct idset		 set;
+	uint32_t		 tn = l->l_req->rq_tenant.tn_id;
+	const char		*json;
+	char			 err[256];
+	size_t			 len, i;
+	enum scim_err		 e = SCIM_OK;
+
+	memset(&set, 0, sizeof(set));
+	l->l_sc = sc;
+	if (q->lq_hasfilter) {
+		if ((f = filter_parse(q->lq_filter, err, sizeof(err))) == NULL)
+			return scim_fail(resp, SCIM_EFILTER, "%s", err);
+		if ((e = filter_plan(f, sc, &pl, err, sizeof(err)))) {
+			filter_free(f);
+			return scim_fail(resp, e, "%s", err);
+		}
+	}
+	l->l_filter = f;
+	if (pl != NULL && (e = collect(l->l_tx, tn, sc->sc_type, pl, &set)))
+		goto out;
+	if (pl == NULL || set.is_over) {
+		e = store_res_each(l->l_tx, tn, sc->sc_type, visit, l);
+		goto out;
+	}
+	qsort(set.is_ids, set.is_n, 16, id_cmp);
+	for (i = 0; i < set.is_n && e == SCIM_OK && l->l_err == SCIM_OK;
+	    i++) {
+		if (i > 0 && memcmp(set.is_ids[i], set.is_ids[i - 1], 16) == 0)
+			continue;
+		e = store_res_get(l->l_tx, tn, sc->sc_type, set.is_ids[i],
+		    &json, &len);
+		if (e == SCIM_ENOTFOUND) {
+			e = SCIM_OK;
+			continue;
+		}
+		if (e == SCIM_OK)
+			visit(set.is_ids[i], json, len, l);
+	}
+out:
+	free(set.is_ids);
+	filter_plan_free(pl);
+	filter_free(f);
+	l->l_filter = NULL;
+	if (e == SCIM_OK)
+		e = l->l_err;
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
+/* Write the sorted page: each hit in the window, read again by id. */
+static enum scim_err
+sorted_page(struct lister *l, const struct listq *q)
+{
+	const struct schema	*sc;
+	const char		*json;
+	cJSON			*doc;
+	size_t			 i, len;
+	enum scim_err		 e;
+
+	sort_desc = q->lq_desc;
+	qsort(l->l_hits, l->l_nhits, sizeof(*l->l_hits), hit_cmp);
+	for (i = (size_t)q->lq_start - 1; i < l->l_nhits &&
+	    (long long)i < q->lq_start - 1 + q->lq_count; i++) {
+		sc = schema_get(l->l_hits[i].h_type);
+		e = store_res_get(l->l_tx, l->l_req->rq_tenant.tn_id,
+		    sc->sc_type, l->l_hits[i].h_id, &json, &len);
+		if (e != SCIM_OK)
+			return e;
+		if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
+			return SCIM_ESTORE;
+		write_item(l, sc, doc);
+		if (l->l_err != SCIM_OK)
+			return l->l_err;
+	}
+	return SCIM_OK;
+}
+
+static void
+cursor_member(struct buf *out, const char *name, const uint8_t *pos)
+{
+	char	c[32];
+
+	util_b64url(pos, CURSOR_LEN, c);
+	buf_str(out, ",\"");
+	buf_str(out, name);
+	buf_str(out, "\":\"");
+	buf_str(out, c);
+	buf_str(out, "\"");
+}
+
+/* List the resources of scs[0..nsc) as q says. */
+static enum scim_err
+list_run(struct scim_req *req, struct scim_resp *resp,
+    const struct schema **scs, int nsc, const struct listq *q)
+{
+	struct lister	 l;
+	struct proj	 pj[2];
+	struct buf	 items, out;
+	uint8_t		 zero[CURSOR_LEN];
+	char		 head[256];
+	const uint8_t	*prev;
+	enum scim_err	 e = SCIM_OK;
+	size_t		 i;
+	int		 k;
+
+	memset(&l, 0, sizeof(l));
+	memset(pj, 0, sizeof(pj));
+	for (k = 0; k < nsc; k++)
+		if (q->lq_hasattrs && (e = proj_list(q->lq_attrs,
+		    q->lq_exclude, scs[k], &pj[type_rank(scs[k]->sc_type)],
+		    resp)))
+			return e;
+	l.l_req = req;
+	l.l_q = q;
+	l.l_proj = pj;
+	l.l_sorting = q->lq_sortby[0] != '\0';
+	if (q->lq_cursor && (l.l_ring = calloc((size_t)q->lq_count + 1,
+	    CURSOR_LEN)) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	buf_init(&items, BUF_MAX_RESPONSE);
+	l.l_out = &items;
+	if ((e = store_begin(req->rq_store, 0, &l.l_tx)) != SCIM_OK) {
+		e = scim_fail(resp, e, NULL);
+		goto out;
+	}
+	for (k = 0; k < nsc && e == SCIM_OK; k++)
+		e = stream(&l, scs[k], q, resp);
+	if (e == SCIM_OK && l.l_sorting && (e = sorted_page(&l, q)))
+		e = scim_fail(resp, e, NULL);
+	store_abort(l.l_tx);
+	if (e != SCIM_OK)
+		goto out;
+
+	buf_init(&out, BUF_MAX_RESPONSE);
+	snprintf(head, sizeof(head), "{\"schemas\":[\"%s\"],"
+	    "\"totalResults\":%lld,", URN_LIST, l.l_total);
+	buf_str(&out, head);
+	if (!q->lq_cursor) {
+		snprintf(head, sizeof(head), "\"startIndex\":%lld,",
+		    q->lq_start);
+		buf_str(&out, head);
+	}
+	snprintf(head, sizeof(head), "\"itemsPerPage\":%lld", l.l_items);
+	buf_str(&out, head);
+	if (q->lq_cursor) {
+		/* RFC 9865 §2.2: nextCursor while more follow; previousCursor
+		 * unless this is the first page. */
+		if (l.l_more)
+			cursor_member(&out, "nextCursor", l.l_last);
+		memset(zero, 0, sizeof(zero));
+		if (l.l_nring > 0) {
+			prev = l.l_nring > q->lq_count ?
+			    l.l_ring[l.l_nring % (q->lq_count + 1)] : zero;
+			cursor_member(&out, "previousCursor", prev);
+		}
+	}
+	buf_str(&out, ",\"Resources\":[");
+	if (items.b_data != NULL)
+		buf_add(&out, items.b_data, items.b_len);
+	buf_str(&out, "]}");
+	if ((e = buf_failed(&out)) == SCIM_OK)
+		http_response_json(resp, 200, buf_take(&out));
+	else {
+		buf_free(&out);
+		e = scim_fail(resp, e, NULL);
+	}
+out:
+	for (i = 0; i < l.l_nhits; i++)
+		free(l.l_hits[i].h_str);
+	free(l.l_hits);
+	free(l.l_ring);
+	buf_free(&items);
+	return e;
+}
+
+enum scim_err
+list_get(struct scim_req *req, struct scim_resp *resp,
+    const struct schema *sc)
+{
+	struct listq	*q;
+	enum scim_err	 e;
+
+	if ((q = malloc(sizeof(*q))) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if ((e = q_from_query(req, q, resp)) == SCIM_OK)
+		e = list_run(req, resp, &sc, 1, q);
+	free(q);
+	return e;
+}
+
+enum scim_err
+list_search(struct scim_req *req, struct scim_resp *resp,
+    const struct schema *sc)
+{
+	const struct schema	*both[2];
+	struct listq		*q;
+	enum scim_err		 e;
+
+	both[0] = schema_get(RES_USER);
+	both[1] = schema_get(RES_GROUP);
+	if ((q = malloc(sizeof(*q))) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if ((e = q_from_body(req, q, resp)) == SCIM_OK)
+		e = sc != NULL ? list_run(req, resp, &sc, 1, q) :
+		    list_run(req, resp, both, 2, q);
+	free(q);
+	return e;
+}
