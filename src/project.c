@@ -19,9 +19,18 @@ item_parse(const struct schema *sc, const char *name, struct proj_item *it)
 {
 	const struct schema_attr	*a, *sub;
 	const struct schema_ext		*e;
-	const char			*ext, *dot;
+	const char			*ext, *dot, *br;
+	char				 plain[128];
 
 	memset(it, 0, sizeof(*it));
+	/* "emails[type eq \"work\"]" (Microsoft's suite): the attribute. */
+	if ((br = strchr(name, '[')) != NULL) {
+		if ((size_t)(br - name) >= sizeof(plain))
+			return -1;
+		memcpy(plain, name, (size_t)(br - name));
+		plain[br - name] = '\0';
+		name = plain;
+	}
 	for (e = sc->sc_exts; e->se_urn != NULL; e++)
 		if (util_strcaseeq(name, e->se_urn)) {
 			util_strlcpy(it->pi_ext, e->se_urn, sizeof(it->pi_ext));
