@@ -469,27 +469,38 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
     const struct schema *sc, const char *ids)
 {
 	struct store_txn	*tx = NULL;
+	struct proj		 pj;
+	struct buf		 out;
 	uint8_t			 id[16];
 	const char		*json;
 	size_t			 len;
 	cJSON			*doc = NULL;
 	enum scim_err		 e;
 
-	if ((e = resource_id(ids, id, resp)) != SCIM_OK)
+	if ((e = resource_id(ids, id, resp)) != SCIM_OK ||
+	    (e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK)
 		return e;
+	/* One read transaction: the record, its memberships, the text. */
 	if ((e = store_begin(req->rq_store, 0, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
 	e = store_res_get(tx, req->rq_tenant.tn_id, sc->sc_type, id, &json,
 	    &len);
 	if (e == SCIM_OK && (doc = cJSON_ParseWithLength(json, len)) == NULL)
 		e = SCIM_ESTORE;
+	buf_init(&out, BUF_MAX_RESPONSE);
+	if (e == SCIM_OK)
+		e = resource_emit(req, tx, sc, &pj, doc, &out);
 	store_abort(tx);
-	if (e == SCIM_ENOTFOUND)
-		return scim_fail(resp, e, "%s %.64s not found", sc->sc_name,
-		    ids);
-	if (e != SCIM_OK)
+	if (e != SCIM_OK) {
+		buf_free(&out);
+		if (e == SCIM_ENOTFOUND)
+			return scim_fail(resp, e, "%s %.64s not found",
+			    sc->sc_name, ids);
 		return scim_fail(resp, e, NULL);
-	return resource_respond(req, resp, sc, doc, 200);
+	}
+	http_response_json(resp, 200, buf_take(&out));
+	return resp->rp_body != NULL ? SCIM_OK :
+	    scim_fail(resp, SCIM_ENOMEM, NULL);
 }
 
 enum scim_err

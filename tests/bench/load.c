@@ -4,9 +4,10 @@
  *
  *   load DB TENANT USERS MEMBERS
  *
- * Creates USERS users (bench-N@example.com) and one group whose members
- * are the first MEMBERS of them; prints the group id and then the id of
- * a user that is not a member.
+ * Creates USERS users (userName and work email bench-N@example.com,
+ * externalId ext-N) and one group whose members are the first MEMBERS of
+ * them; prints the group id and then the id of a user that is not a
+ * member.
  */
 #include "config.h"
 
@@ -64,6 +65,9 @@ main(int argc, char **argv)
 		doc = cJSON_CreateObject();
 		json_add_string(doc, "userName", name);
 		json_add_string(doc, "displayName", name);
+		snprintf(name, sizeof(name), "ext-%lld", i);
+		json_add_string(doc, "externalId", name);
+		snprintf(name, sizeof(name), "bench-%lld@example.com", i);
 		cJSON_AddTrueToObject(doc, "active");
 		emails = cJSON_AddArrayToObject(doc, "emails");
 		em = cJSON_CreateObject();
