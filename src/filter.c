@@ -308,6 +308,22 @@ parse_attrexp(struct parser *p)
 	return n;
 }
 
+/* Is the word after the current token an operator ("not eq 1")? */
+static int
+next_is_operator(const struct parser *p)
+{
+	const char	*w = p->p_text + p->p_pos;
+	size_t		 n, i;
+
+	while (*w == ' ' || *w == '\t')
+		w++;
+	n = strcspn(w, " \t()[]\"");
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (n == 2 && strncasecmp(w, ops[i].name, 2) == 0)
+			return 1;
+	return 0;
+}
+
 static struct fnode *
 parse_unary(struct parser *p)
 {
@@ -317,6 +333,14 @@ parse_unary(struct parser *p)
 		size_t save = p->p_pos;
 		while (p->p_text[save] == ' ')
 			save++;
+		if (p->p_text[save] != '(' && !next_is_operator(p)) {
+			/* Lenient: "not attrExp" without parentheses. */
+			if ((n = node_new(p, FN_NOT)) == NULL)
+				return NULL;
+			lex(p);
+			n->fn_left = parse_unary(p);
+			return n;
+		}
 		if (p->p_text[save] == '(') {
 			if ((n = node_new(p, FN_NOT)) == NULL)
 				return NULL;
@@ -758,8 +782,8 @@ check(const struct fnode *n, const struct schema_attr *tab,
 	switch (n->fn_type) {
 	case FN_AND:
 	case FN_OR:
-		return check(n->fn_left, tab, sc, err, errlen) ||
-		    check(n->fn_right, tab, sc, err, errlen);
+		return check(n->fn_left, tab, sc, err, errlen) == -1 ||
+		    check(n->fn_right, tab, sc, err, errlen) == -1 ? -1 : 0;
 	case FN_NOT:
 		return check(n->fn_left, tab, sc, err, errlen);
 	case FN_PRESENT:

@@ -223,8 +223,10 @@ resource_stored(const struct schema *sc, const uint8_t id[16], cJSON *doc,
 		cJSON_DetachItemViaPointer(doc, item);
 		cJSON_AddItemToObject(out, item->string, item);
 	}
+	/* resourceType is kept too, so filters on it need no special case. */
 	if ((meta = cJSON_CreateObject()) == NULL ||
 	    json_add(out, "meta", meta) == -1 ||
+	    json_add_string(meta, "resourceType", sc->sc_name) == -1 ||
 	    json_add_string(meta, "created", cJSON_IsString(created) ?
 	    created->valuestring : now) == -1 ||
 	    json_add_string(meta, "lastModified", now) == -1 ||
