@@ -11,7 +11,10 @@
 
 #include "discovery.h"
 #include "http.h"
+#include "json.h"
+#include "schema.h"
 #include "scim_error.h"
+#include "util.h"
 
 static cJSON *
 supported(cJSON *parent, const char *name, int yes)
@@ -71,4 +74,130 @@ discovery_spc(struct scim_req *req, struct scim_resp *resp)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	http_response_json(resp, 200, body);
 	return SCIM_OK;
+}
+
+#define URN_LIST	"urn:ietf:params:scim:api:messages:2.0:ListResponse"
+
+/* Add meta (resourceType, location base/endpoint/id) to doc. */
+static void
+add_meta(struct scim_req *req, cJSON *doc, const char *type,
+    const char *endpoint, const char *id)
+{
+	cJSON	*meta = cJSON_AddObjectToObject(doc, "meta");
+	char	 loc[SCIM_MAX_BASEURL + 256];
+
+	snprintf(loc, sizeof(loc), "%s/%s/%s", req->rq_base, endpoint, id);
+	cJSON_AddStringToObject(meta, "resourceType", type);
+	cJSON_AddStringToObject(meta, "location", loc);
+}
+
+/*
+ * Answer with the one document whose "id" is id, or with all of them as
+ * a ListResponse (id NULL).  Consumes docs.
+ */
+static enum scim_err
+answer(struct scim_resp *resp, cJSON *docs, const char *id, const char *what)
+{
+	cJSON	*out = NULL, *el, *schemas;
+	char	*body;
+
+	if (id == NULL) {
+		if ((out = cJSON_CreateObject()) != NULL) {
+			schemas = cJSON_AddArrayToObject(out, "schemas");
+			cJSON_AddItemToArray(schemas,
+			    cJSON_CreateString(URN_LIST));
+			cJSON_AddNumberToObject(out, "totalResults",
+			    cJSON_GetArraySize(docs));
+			cJSON_AddNumberToObject(out, "itemsPerPage",
+			    cJSON_GetArraySize(docs));
+			cJSON_AddNumberToObject(out, "startIndex", 1);
+			cJSON_AddItemToObject(out, "Resources", docs);
+			docs = NULL;
+		}
+	} else {
+		cJSON_ArrayForEach(el, docs)
+			if (util_strcaseeq(cJSON_GetObjectItem(el,
+			    "id")->valuestring, id))
+				break;
+		if (el == NULL) {
+			cJSON_Delete(docs);
+			return scim_fail(resp, SCIM_ENOTFOUND, "no %s %.128s",
+			    what, id);
+		}
+		out = cJSON_DetachItemViaPointer(docs, el);
+	}
+	cJSON_Delete(docs);
+	body = out != NULL ? cJSON_PrintUnformatted(out) : NULL;
+	cJSON_Delete(out);
+	if (body == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	http_response_json(resp, 200, body);
+	return SCIM_OK;
+}
+
+enum scim_err
+discovery_schemas(struct scim_req *req, struct scim_resp *resp,
+    const char *id)
+{
+	const struct schema	*sc;
+	const struct schema_ext	*e;
+	cJSON			*docs, *d;
+	int			 t;
+
+	if ((docs = cJSON_CreateArray()) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	for (t = 0; t < 2; t++) {
+		sc = schema_get(t == 0 ? RES_USER : RES_GROUP);
+		d = schema_document(sc->sc_urn, sc->sc_name,
+		    sc->sc_description, sc->sc_attrs);
+		add_meta(req, d, "Schema", "Schemas", sc->sc_urn);
+		cJSON_AddItemToArray(docs, d);
+		for (e = sc->sc_exts; e->se_urn != NULL; e++) {
+			d = schema_document(e->se_urn, e->se_name,
+			    e->se_description, e->se_attrs);
+			add_meta(req, d, "Schema", "Schemas", e->se_urn);
+			cJSON_AddItemToArray(docs, d);
+		}
+	}
+	return answer(resp, docs, id, "schema");
+}
+
+enum scim_err
+discovery_types(struct scim_req *req, struct scim_resp *resp,
+    const char *id)
+{
+	const struct schema	*sc;
+	const struct schema_ext	*e;
+	cJSON			*docs, *d, *arr, *ext;
+	char			 ep[64];
+	int			 t;
+
+	if ((docs = cJSON_CreateArray()) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	for (t = 0; t < 2; t++) {
+		sc = schema_get(t == 0 ? RES_USER : RES_GROUP);
+		d = cJSON_CreateObject();
+		arr = cJSON_AddArrayToObject(d, "schemas");
+		cJSON_AddItemToArray(arr, cJSON_CreateString(
+		    "urn:ietf:params:scim:schemas:core:2.0:ResourceType"));
+		cJSON_AddStringToObject(d, "id", sc->sc_name);
+		cJSON_AddStringToObject(d, "name", sc->sc_name);
+		snprintf(ep, sizeof(ep), "/%s", sc->sc_endpoint);
+		cJSON_AddStringToObject(d, "endpoint", ep);
+		cJSON_AddStringToObject(d, "description", sc->sc_description);
+		cJSON_AddStringToObject(d, "schema", sc->sc_urn);
+		if (sc->sc_exts->se_urn != NULL) {
+			arr = cJSON_AddArrayToObject(d, "schemaExtensions");
+			for (e = sc->sc_exts; e->se_urn != NULL; e++) {
+				ext = cJSON_CreateObject();
+				cJSON_AddStringToObject(ext, "schema",
+				    e->se_urn);
+				cJSON_AddBoolToObject(ext, "required", 0);
+				cJSON_AddItemToArray(arr, ext);
+			}
+		}
+		add_meta(req, d, "ResourceType", "ResourceTypes", sc->sc_name);
+		cJSON_AddItemToArray(docs, d);
+	}
+	return answer(resp, docs, id, "resource type");
 }

@@ -554,7 +554,8 @@ stream(struct lister *l, const struct schema *sc, const struct listq *q,
 		e = store_res_each(l->l_tx, tn, sc->sc_type, visit, l);
 		goto out;
 	}
-	qsort(set.is_ids, set.is_n, 16, id_cmp);
+	if (set.is_n > 1)
+		qsort(set.is_ids, set.is_n, 16, id_cmp);
 	for (i = 0; i < set.is_n && e == SCIM_OK && l->l_err == SCIM_OK;
 	    i++) {
 		if (i > 0 && memcmp(set.is_ids[i], set.is_ids[i - 1], 16) == 0)
@@ -589,7 +590,8 @@ sorted_page(struct lister *l, const struct listq *q)
 	enum scim_err		 e;
 
 	sort_desc = q->lq_desc;
-	qsort(l->l_hits, l->l_nhits, sizeof(*l->l_hits), hit_cmp);
+	if (l->l_nhits > 1)
+		qsort(l->l_hits, l->l_nhits, sizeof(*l->l_hits), hit_cmp);
 	for (i = (size_t)q->lq_start - 1; i < l->l_nhits &&
 	    (long long)i < q->lq_start - 1 + q->lq_count; i++) {
 		sc = schema_get(l->l_hits[i].h_type);

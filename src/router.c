@@ -107,6 +107,18 @@ spc(struct scim_req *req, struct scim_resp *resp, const char *id)
 	return discovery_spc(req, resp);
 }
 
+static enum scim_err
+schemas(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return discovery_schemas(req, resp, id);
+}
+
+static enum scim_err
+types(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	return discovery_types(req, resp, id);
+}
+
 static const struct route {
 	const char	*rt_endpoint;
 	int		 rt_withid;	/* /Endpoint/ID */
@@ -128,6 +140,10 @@ static const struct route {
 	{ "ServiceProviderConfig", 0, M(HTTP_GET), spc },
 	/* Microsoft's test suite calls this name. */
 	{ "serviceConfiguration", 0, M(HTTP_GET), spc },
+	{ "Schemas", 0, M(HTTP_GET), schemas },
+	{ "Schemas", 1, M(HTTP_GET), schemas },
+	{ "ResourceTypes", 0, M(HTTP_GET), types },
+	{ "ResourceTypes", 1, M(HTTP_GET), types },
 };
 
 static const char *const method_names[] = {

@@ -45,11 +45,14 @@ struct schema_attr {
 struct schema_ext {
 	const char			*se_urn;
 	const struct schema_attr	*se_attrs;
+	const char			*se_name;	/* "EnterpriseUser" */
+	const char			*se_description;
 };
 
 struct schema {
 	enum res_type			 sc_type;
 	const char			*sc_name;	/* "User" */
+	const char			*sc_description; /* "User Account" */
 	const char			*sc_endpoint;	/* "Users" */
 	const char			*sc_urn;	/* core schema URN */
 	const struct schema_attr	*sc_attrs;
@@ -105,6 +108,15 @@ enum scim_err			 schema_value(const struct schema_attr *,
 enum scim_err			 schema_single(const struct schema_attr *,
 				    const cJSON *v, cJSON **out,
 				    struct scim_resp *);
+
+/*
+ * The RFC 7643 §7 Schema resource for a table (attributes with their
+ * characteristics, sub-attributes nested), without meta.  NULL when out
+ * of memory.
+ */
+cJSON				*schema_document(const char *urn,
+				    const char *name, const char *description,
+				    const struct schema_attr *attrs);
 
 /* The "schemas" array for a stored resource: core URN + extensions. */
 cJSON				*schema_urns(const struct schema *,

@@ -30,6 +30,21 @@ URN_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 URN_PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
+# Sanitizer reports found in what workers wrote to stderr (lighttpd's
+# stderr, or a CGI run's); Tap.done() fails the program on any.
+SANITIZER_MARKS = ("runtime error:", "ERROR: AddressSanitizer",
+                   "ERROR: LeakSanitizer", "ERROR: UndefinedBehaviorSanitizer")
+_sanitizer_reports = []
+_workers_ran = [False]
+
+
+def _scan_for_sanitizers(text, where):
+    _workers_ran[0] = True
+    for line in text.splitlines():
+        if any(m in line for m in SANITIZER_MARKS):
+            _sanitizer_reports.append("%s: %s" % (where, line.strip()))
+
+
 class Tap:
     """TAP output: ok N - name; the plan comes last."""
 
@@ -68,6 +83,11 @@ class Tap:
         return self.ok(good, name, "status %d, body %s" % (r.status, r.text[:1000]))
 
     def done(self):
+        for srv in list(_servers):
+            srv.stop()
+        if _workers_ran[0]:
+            self.ok(not _sanitizer_reports, "workers reported no sanitizer error",
+                    "\n".join(_sanitizer_reports[:20]))
         print("1..%d" % self.n)
         sys.stdout.flush()
         sys.exit(1 if self.failed else 0)
@@ -182,6 +202,11 @@ class Server:
                 self.proc.wait()
         self.proc = None
         self._stderr.close()
+        try:
+            with open(self.stderrlog, errors="replace") as f:
+                _scan_for_sanitizers(f.read(), "worker")
+        except OSError:
+            pass
         # No worker may outlive its server.
         for pid in worker_pids(self.db):
             try:
@@ -285,6 +310,7 @@ def cgi(db, method, path, body=None, query="", token=None, env=None,
     e.update(env or {})
     p = subprocess.run([FCGI], input=data if stdin is None else stdin,
                        env=e, capture_output=True, timeout=30)
+    _scan_for_sanitizers(p.stderr.decode("utf-8", "replace"), "CGI worker")
     head, _, payload = p.stdout.partition(b"\r\n\r\n")
     status, headers = 0, []
     for line in head.decode("latin-1").split("\r\n"):
