@@ -1,7 +1,7 @@
 /*
  * discovery.c: the service provider configuration.  It states what this
  * version really does: PATCH, filters, sorting, index and cursor paging
- * (RFC 9865); no bulk or ETags yet.
+ * (RFC 9865), ETags; no bulk.
  */
 #include "config.h"
 
@@ -55,7 +55,7 @@ discovery_spc(struct scim_req *req, struct scim_resp *resp)
 	cJSON_AddNumberToObject(o, "defaultPageSize",
 	    SCIM_DEFAULT_COUNT < max ? SCIM_DEFAULT_COUNT : (double)max);
 	cJSON_AddNumberToObject(o, "maxPageSize", (double)max);
-	supported(doc, "etag", 0);
+	supported(doc, "etag", 1);
 	arr = cJSON_AddArrayToObject(doc, "authenticationSchemes");
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "oauthbearertoken");

@@ -233,7 +233,8 @@ groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
 		goto fail;
 	mb.mb_tx = tx;
-	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)))
+	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)) ||
+	    (e = resource_precondition(req, old, resp)))
 		goto fail;
 	e = resource_write(req, resp, tx, schema_get(RES_GROUP), mb.mb_group,
 	    doc, old, &stored);
@@ -285,7 +286,8 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
 		goto fail;
 	mb.mb_tx = tx;
-	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)))
+	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)) ||
+	    (e = resource_precondition(req, old, resp)))
 		goto fail;
 	/* Member keys change in tx; the record changes in doc. */
 	if ((e = resource_patch(sc, body, old, &pm, &doc, resp)) != SCIM_OK)
@@ -300,6 +302,7 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 		goto fail;
 	cJSON_Delete(body);
 	cJSON_Delete(old);
+	resource_etag(resp, stored);
 	cJSON_Delete(stored);
 	resp->rp_status = 204;
 	return SCIM_OK;

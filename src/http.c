@@ -253,6 +253,17 @@ http_request_read(const struct http_io *io, size_t maxbody,
 			return scim_fail(resp, SCIM_ENOMEM, NULL);
 	}
 
+	/* Preconditions (RFC 7644 §3.14), bounded like the query. */
+	if ((v = param(io, "HTTP_IF_MATCH")) != NULL &&
+	    (strlen(v) > SCIM_MAX_QUERY || (req->rq_ifmatch = strdup(v)) ==
+	    NULL))
+		return scim_fail(resp, SCIM_EINVALSYNTAX, "If-Match too long");
+	if ((v = param(io, "HTTP_IF_NONE_MATCH")) != NULL &&
+	    (strlen(v) > SCIM_MAX_QUERY || (req->rq_ifnonematch = strdup(v)) ==
+	    NULL))
+		return scim_fail(resp, SCIM_EINVALSYNTAX,
+		    "If-None-Match too long");
+
 	/* RFC 3875 §4.1.2: CONTENT_LENGTH is a decimal byte count. */
 	if ((v = param(io, "CONTENT_LENGTH")) != NULL && *v != '\0' &&
 	    util_strtonum(v, 0, 0x7fffffffffffffffLL, &clen) == -1)
@@ -280,9 +291,49 @@ http_request_read(const struct http_io *io, size_t maxbody,
 	return SCIM_OK;
 }
 
+/* The opaque part of an entity tag: W/"x" and "x" both give x. */
+static const char *
+etag_opaque(const char *t, size_t *len)
+{
+	const char	*end;
+
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (strncmp(t, "W/", 2) == 0)
+		t += 2;
+	if (*t != '"' || (end = strchr(t + 1, '"')) == NULL)
+		return NULL;
+	*len = (size_t)(end - t - 1);
+	return t + 1;
+}
+
+int
+http_etag_listed(const char *list, const char *etag)
+{
+	const char	*want, *p, *got;
+	size_t		 wl, gl;
+
+	if ((want = etag_opaque(etag, &wl)) == NULL)
+		return 0;
+	for (p = list; *p != '\0'; ) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if ((got = etag_opaque(p, &gl)) == NULL)
+			return 0;
+		if (gl == wl && memcmp(got, want, wl) == 0)
+			return 1;
+		p = got + gl + 1;
+	}
+	return 0;
+}
+
 void
 http_request_free(struct scim_req *req)
 {
+	free(req->rq_ifmatch);
+	free(req->rq_ifnonematch);
 	free(req->rq_path);
 	free(req->rq_query);
 	if (req->rq_auth != NULL) {
@@ -321,6 +372,9 @@ http_response_write(const struct http_io *io, const struct scim_resp *resp)
 	if (resp->rp_auth)
 		n += snprintf(head + n, sizeof(head) - (size_t)n,
 		    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n");
+	if (resp->rp_etag[0] != '\0')
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "ETag: %s\r\n", resp->rp_etag);
 	if (resp->rp_allow != NULL)
 		n += snprintf(head + n, sizeof(head) - (size_t)n,
 		    "Allow: %s\r\n", resp->rp_allow);

@@ -40,6 +40,8 @@ struct scim_req {
 	char		*rq_body;	/* NUL-terminated, or NULL */
 	size_t		 rq_bodylen;
 	int		 rq_json;	/* Content-Type is a JSON type */
+	char		*rq_ifmatch;	/* If-Match, or NULL */
+	char		*rq_ifnonematch; /* If-None-Match, or NULL */
 	char		 rq_base[SCIM_MAX_BASEURL]; /* scheme://host/mount */
 	/* Set by main.c after authentication. */
 	struct store	*rq_store;
@@ -53,6 +55,7 @@ struct scim_resp {
 	size_t		 rp_len;
 	char		*rp_location;	/* owned, or NULL */
 	const char	*rp_allow;	/* Allow header for 405 */
+	char		 rp_etag[48];	/* ETag header, or "" */
 	int		 rp_auth;	/* add WWW-Authenticate: Bearer */
 	enum scim_err	 rp_err;
 	char		 rp_detail[SCIM_MAX_DETAIL];
@@ -79,6 +82,12 @@ int		 http_query_get(const char *query, const char *name,
 int		 http_response_write(const struct http_io *,
 		    const struct scim_resp *);
 void		 http_response_free(struct scim_resp *);
+
+/*
+ * RFC 9110 §13.1.1 weak comparison: does the If-Match / If-None-Match
+ * value list name etag (W/"x" and "x" alike), or is it "*"?
+ */
+int		 http_etag_listed(const char *list, const char *etag);
 
 /* Give resp a body: consumes json (a cJSON print), sets status. */
 void		 http_response_json(struct scim_resp *, int status,

@@ -124,6 +124,33 @@ resource_unique(struct store_txn *tx, uint32_t tenant,
 }
 
 enum scim_err
+resource_precondition(struct scim_req *req, const cJSON *old,
+    struct scim_resp *resp)
+{
+	const cJSON	*v;
+
+	if (req->rq_ifmatch == NULL)
+		return SCIM_OK;
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(old, "meta"), "version");
+	if (cJSON_IsString(v) && http_etag_listed(req->rq_ifmatch,
+	    v->valuestring))
+		return SCIM_OK;
+	return scim_fail(resp, SCIM_EPRECOND, "the resource changed: its "
+	    "version is not the one in If-Match");
+}
+
+void
+resource_etag(struct scim_resp *resp, const cJSON *doc)
+{
+	const cJSON	*v;
+
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "meta"), "version");
+	if (cJSON_IsString(v))
+		util_strlcpy(resp->rp_etag, v->valuestring,
+		    sizeof(resp->rp_etag));
+}
+
+enum scim_err
 resource_named(const struct schema *sc, const cJSON *doc,
     struct scim_resp *resp)
 {
@@ -450,6 +477,7 @@ resource_respond(struct scim_req *req, struct scim_resp *resp,
 			return scim_fail(resp, SCIM_ENOMEM, NULL);
 		}
 	}
+	resource_etag(resp, doc);
 	buf_init(&out, BUF_MAX_RESPONSE);
 	if ((e = store_begin(req->rq_store, 0, &tx)) != SCIM_OK) {
 		cJSON_Delete(doc);
@@ -489,6 +517,17 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
 	    &len);
 	if (e == SCIM_OK && (doc = cJSON_ParseWithLength(json, len)) == NULL)
 		e = SCIM_ESTORE;
+	if (e == SCIM_OK) {
+		resource_etag(resp, doc);
+		/* RFC 7644 §3.14: unchanged since the client's version. */
+		if (req->rq_ifnonematch != NULL && resp->rp_etag[0] != '\0' &&
+		    http_etag_listed(req->rq_ifnonematch, resp->rp_etag)) {
+			cJSON_Delete(doc);
+			store_abort(tx);
+			resp->rp_status = 304;
+			return SCIM_OK;
+		}
+	}
 	buf_init(&out, BUF_MAX_RESPONSE);
 	if (e == SCIM_OK)
 		e = resource_emit(req, tx, sc, &pj, doc, &out);
@@ -524,6 +563,11 @@ resource_delete(struct scim_req *req, struct scim_resp *resp,
 	e = store_res_get(tx, tn, sc->sc_type, id, &json, &len);
 	if (e == SCIM_OK && (doc = cJSON_ParseWithLength(json, len)) == NULL)
 		e = SCIM_ESTORE;
+	if (e == SCIM_OK && (e = resource_precondition(req, doc, resp))) {
+		cJSON_Delete(doc);
+		store_abort(tx);
+		return e;
+	}
 	if (e == SCIM_OK)
 		e = resource_index(tx, tn, sc, doc, id, 0);
 	if (e == SCIM_OK)

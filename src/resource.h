@@ -39,6 +39,16 @@ enum scim_err	 resource_unique(struct store_txn *, uint32_t tenant,
 		    const char *attr, const char *value, const uint8_t *self,
 		    struct scim_resp *);
 
+/*
+ * RFC 7644 §3.14: SCIM_EPRECOND (412) when the request has If-Match and
+ * it does not name old's meta.version (weakly) nor "*".
+ */
+enum scim_err	 resource_precondition(struct scim_req *, const cJSON *old,
+		    struct scim_resp *);
+
+/* The ETag header of a response about stored resource doc: meta.version. */
+void		 resource_etag(struct scim_resp *, const cJSON *doc);
+
 /* SCIM_EINVALVALUE unless doc has its userName (displayName for groups). */
 enum scim_err	 resource_named(const struct schema *, const cJSON *doc,
 		    struct scim_resp *);

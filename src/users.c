@@ -155,8 +155,11 @@ users_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	e = store_res_get(tx, req->rq_tenant.tn_id, RES_USER, id, &json, &len);
 	if (e == SCIM_OK && (old = cJSON_ParseWithLength(json, len)) == NULL)
 		e = SCIM_ESTORE;
+	if (e == SCIM_OK)
+		e = resource_precondition(req, old, resp);
 	if (e != SCIM_OK) {
 		cJSON_Delete(doc);
+		cJSON_Delete(old);
 		store_abort(tx);
 		if (e == SCIM_ENOTFOUND)
 			return scim_fail(resp, e, "User %.64s not found", ids);
@@ -207,7 +210,7 @@ users_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	}
 	if (e == SCIM_OK && (old = cJSON_ParseWithLength(json, len)) == NULL)
 		e = SCIM_ENOMEM;
-	if (e != SCIM_OK ||
+	if (e != SCIM_OK || (e = resource_precondition(req, old, resp)) ||
 	    (e = resource_patch(sc, body, old, NULL, &doc, resp)) != SCIM_OK)
 		goto fail;
 	e = user_write(req, resp, tx, id, doc, old, &stored);
@@ -221,6 +224,7 @@ users_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	cJSON_Delete(old);
 	cJSON_Delete(body);
 	if (req->rq_tenant.tn_flags & TENANT_PATCH_204) {
+		resource_etag(resp, stored);
 		cJSON_Delete(stored);
 		resp->rp_status = 204;
 		return SCIM_OK;

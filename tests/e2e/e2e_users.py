@@ -118,6 +118,47 @@ t.eq(r.body, b"", "204 without a body")
 t.error(s.req("PUT", "/Users/" + bid, {"userName": "z@x"}, token=tok), 404, None,
         "PUT after DELETE: 404")
 
+# ETags (RFC 7644 §3.14).
+eid = s.req("POST", "/Users", {"userName": "etag@example.com"}, token=tok).json["id"]
+r = s.req("GET", "/Users/" + eid, token=tok)
+v1 = r.json["meta"]["version"]
+t.eq(r.header("ETag"), v1, "ETag header is meta.version")
+r = s.req("GET", "/Users/" + eid, token=tok, headers={"If-None-Match": v1})
+t.eq((r.status, r.body, r.header("ETag")), (304, b"", v1), "If-None-Match current: 304")
+r = s.req("GET", "/Users/" + eid, token=tok, headers={"If-None-Match": 'W/"old"'})
+t.status(r, 200, "If-None-Match stale: 200")
+r = s.req("PUT", "/Users/" + eid, {"userName": "etag@example.com", "title": "x"},
+          token=tok, headers={"If-Match": 'W/"stale"'})
+t.error(r, 412, None, "PUT with a stale If-Match: 412")
+t.ok("title" not in s.req("GET", "/Users/" + eid, token=tok).json,
+     "and nothing changed")
+r = s.req("PUT", "/Users/" + eid, {"userName": "etag@example.com", "title": "x"},
+          token=tok, headers={"If-Match": v1.replace('W/', '')})
+t.status(r, 200, "PUT with the current version (weak comparison): 200")
+v2 = r.json["meta"]["version"]
+t.ok(v2 != v1 and r.header("ETag") == v2, "every change gives a new version", (v1, v2))
+r = s.req("PATCH", "/Users/" + eid, {"Operations": [{"op": "add", "path": "nickName",
+                                                     "value": "n"}]},
+          token=tok, headers={"If-Match": v1})
+t.error(r, 412, None, "PATCH with the old version: 412")
+r = s.req("PATCH", "/Users/" + eid, {"Operations": [{"op": "add", "path": "nickName",
+                                                     "value": "n"}]},
+          token=tok, headers={"If-Match": '"a", ' + v2})
+t.status(r, 200, "PATCH with the version in a list: 200")
+r = s.req("DELETE", "/Users/" + eid, token=tok, headers={"If-Match": v2})
+t.error(r, 412, None, "DELETE with an old version: 412")
+r = s.req("DELETE", "/Users/" + eid, token=tok, headers={"If-Match": "*"})
+t.status(r, 204, "DELETE with If-Match *: 204")
+gid = s.req("POST", "/Groups", {"displayName": "etags"}, token=tok).json["id"]
+r = s.req("PATCH", "/Groups/" + gid, {"Operations": [{"op": "replace", "path":
+                                                      "displayName", "value": "e2"}]},
+          token=tok)
+t.ok(r.status == 204 and r.header("ETag") == s.req("GET", "/Groups/" + gid,
+                                                   token=tok).json["meta"]["version"],
+     "a 204 PATCH still carries the new ETag", r.headers)
+t.eq(s.req("GET", "/ServiceProviderConfig", token=tok).json["etag"]["supported"], True,
+     "ServiceProviderConfig: etag supported")
+
 # Tenants are isolated.
 tok2 = s.tenant("globex")
 r = s.req("GET", "/Users/" + uid, token=tok2)
