@@ -13,6 +13,7 @@
 #include "json.h"
 #include "patch.h"
 #include "resource.h"
+#include "roles.h"
 #include "schema.h"
 #include "scim_error.h"
 #include "store.h"
@@ -23,6 +24,9 @@ struct members {
 	struct store_txn	*mb_tx;
 	uint32_t		 mb_tenant;
 	uint8_t			 mb_group[16];
+	/* Members whose application roles may change (roles by group). */
+	int			 mb_track;
+	struct roles_set	 mb_touched;
 };
 
 const char *
@@ -77,6 +81,8 @@ member_add(void *arg, const char *ids, const char *display,
 	e = store_member_put(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, type,
 	    display != NULL ? display : groups_member_display(type, doc), NULL);
 	cJSON_Delete(doc);
+	if (mb->mb_track && type == RES_USER)
+		roles_set_add(&mb->mb_touched, id);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
 
@@ -90,6 +96,8 @@ member_remove(void *arg, const char *ids, struct scim_resp *resp)
 
 	if (util_uuid_parse(ids, id) == -1)
 		return SCIM_OK;
+	if (mb->mb_track)
+		roles_set_add(&mb->mb_touched, id);
 	e = store_member_del(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, NULL);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
@@ -98,8 +106,16 @@ static enum scim_err
 member_clear(void *arg, struct scim_resp *resp)
 {
 	struct members	*mb = arg;
+	struct tenant	 t;
 	enum scim_err	 e;
 
+	if (mb->mb_track) {
+		memset(&t, 0, sizeof(t));
+		t.tn_id = mb->mb_tenant;
+		if ((e = roles_set_members(mb->mb_tx, &t, mb->mb_group,
+		    &mb->mb_touched)) != SCIM_OK)
+			return scim_fail(resp, e, NULL);
+	}
 	e = store_member_clear(mb->mb_tx, mb->mb_tenant, mb->mb_group);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
@@ -152,6 +168,33 @@ members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
 	return SCIM_OK;
 }
 
+/*
+ * Before commit: recompute the application roles of the members whose
+ * groups changed, and of every member when the group was renamed (its
+ * displayName is what maps to a role).
+ */
+static enum scim_err
+members_roles(struct scim_req *req, struct members *mb, const cJSON *old,
+    const cJSON *stored, struct scim_resp *resp)
+{
+	const cJSON	*a, *b;
+	enum scim_err	 e;
+
+	if (!mb->mb_track)
+		return SCIM_OK;
+	a = cJSON_GetObjectItem(old, "displayName");
+	b = cJSON_GetObjectItem(stored, "displayName");
+	if (old != NULL && cJSON_IsString(a) && cJSON_IsString(b) &&
+	    strcmp(a->valuestring, b->valuestring) != 0 &&
+	    (e = roles_set_members(mb->mb_tx, &req->rq_tenant, mb->mb_group,
+	    &mb->mb_touched)) != SCIM_OK)
+		return scim_fail(resp, e, NULL);
+	if ((e = roles_set_refresh(mb->mb_tx, &req->rq_tenant,
+	    &mb->mb_touched)) != SCIM_OK)
+		return scim_fail(resp, e, NULL);
+	return SCIM_OK;
+}
+
 /* Load group id for change: *old is its stored form. */
 static enum scim_err
 group_load(struct scim_req *req, struct scim_resp *resp,
@@ -182,10 +225,10 @@ groups_create(struct scim_req *req, struct scim_resp *resp)
 	const cJSON		*members;
 	enum scim_err		 e;
 
-	if ((e = group_body(req, resp, &in, &doc, &members)) != SCIM_OK)
-		goto fail;
 	memset(&mb, 0, sizeof(mb));
 	mb.mb_tenant = req->rq_tenant.tn_id;
+	if ((e = group_body(req, resp, &in, &doc, &members)) != SCIM_OK)
+		goto fail;
 	if (util_uuid_new(mb.mb_group) == -1) {
 		e = scim_fail(resp, SCIM_ESTORE, NULL);
 		goto fail;
@@ -193,20 +236,25 @@ groups_create(struct scim_req *req, struct scim_resp *resp)
 	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
 		goto fail;
 	mb.mb_tx = tx;
+	mb.mb_track = roles_by_group(tx, &req->rq_tenant);
 	e = resource_write(req, resp, tx, schema_get(RES_GROUP), mb.mb_group,
 	    doc, NULL, &stored);
 	doc = NULL;
 	if (e == SCIM_OK && members != NULL)
 		e = members_set(&mb, members, resp);
+	if (e == SCIM_OK)
+		e = members_roles(req, &mb, NULL, stored, resp);
 	if (e != SCIM_OK)
 		goto fail;
 	e = store_commit(tx);
 	tx = NULL;
 	if (e != SCIM_OK)
 		goto fail;
+	roles_set_free(&mb.mb_touched);
 	cJSON_Delete(in);
 	return resource_respond(req, resp, schema_get(RES_GROUP), stored, 201);
 fail:
+	roles_set_free(&mb.mb_touched);
 	store_abort(tx);
 	cJSON_Delete(in);
 	cJSON_Delete(doc);
@@ -233,6 +281,7 @@ groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
 		goto fail;
 	mb.mb_tx = tx;
+	mb.mb_track = roles_by_group(tx, &req->rq_tenant);
 	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)) ||
 	    (e = resource_precondition(req, old, resp)))
 		goto fail;
@@ -246,16 +295,20 @@ groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	 */
 	if (e == SCIM_OK && members != NULL)
 		e = members_set(&mb, members, resp);
+	if (e == SCIM_OK)
+		e = members_roles(req, &mb, old, stored, resp);
 	if (e != SCIM_OK)
 		goto fail;
 	e = store_commit(tx);
 	tx = NULL;
 	if (e != SCIM_OK)
 		goto fail;
+	roles_set_free(&mb.mb_touched);
 	cJSON_Delete(in);
 	cJSON_Delete(old);
 	return resource_respond(req, resp, schema_get(RES_GROUP), stored, 200);
 fail:
+	roles_set_free(&mb.mb_touched);
 	store_abort(tx);
 	cJSON_Delete(in);
 	cJSON_Delete(doc);
@@ -286,6 +339,7 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
 		goto fail;
 	mb.mb_tx = tx;
+	mb.mb_track = roles_by_group(tx, &req->rq_tenant);
 	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)) ||
 	    (e = resource_precondition(req, old, resp)))
 		goto fail;
@@ -294,12 +348,15 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 		goto fail;
 	e = resource_write(req, resp, tx, sc, mb.mb_group, doc, old, &stored);
 	doc = NULL;
+	if (e == SCIM_OK)
+		e = members_roles(req, &mb, old, stored, resp);
 	if (e != SCIM_OK)
 		goto fail;
 	e = store_commit(tx);
 	tx = NULL;
 	if (e != SCIM_OK)
 		goto fail;
+	roles_set_free(&mb.mb_touched);
 	cJSON_Delete(body);
 	cJSON_Delete(old);
 	resource_etag(resp, stored);
@@ -307,6 +364,7 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	resp->rp_status = 204;
 	return SCIM_OK;
 fail:
+	roles_set_free(&mb.mb_touched);
 	store_abort(tx);
 	cJSON_Delete(body);
 	cJSON_Delete(old);

@@ -18,6 +18,7 @@
 #include "patch.h"
 #include "project.h"
 #include "resource.h"
+#include "roles.h"
 #include "schema.h"
 #include "scim_error.h"
 #include "util.h"
@@ -206,6 +207,10 @@ resource_write(struct scim_req *req, struct scim_resp *resp,
 	}
 	if ((*stored = resource_stored(sc, id, doc, old)) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	/* A user's application roles follow from what it now holds. */
+	if (user && (e = roles_compute(tx, &req->rq_tenant, id, *stored, 1,
+	    resp)) != SCIM_OK)
+		return e;
 	if ((json = cJSON_PrintUnformatted(*stored)) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	e = store_res_put(tx, tn, sc->sc_type, id, json, strlen(json),
@@ -216,6 +221,27 @@ resource_write(struct scim_req *req, struct scim_resp *resp,
 	if (e == SCIM_OK)
 		e = resource_index(tx, tn, sc, *stored, id, 1);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
+int
+resource_touch(cJSON *doc)
+{
+	cJSON	*meta = cJSON_GetObjectItem(doc, "meta");
+	char	 now[TIME_STRLEN + 1], ver[32];
+	uint8_t	 vb[8];
+
+	if (!cJSON_IsObject(meta) || util_random(vb, sizeof(vb)) == -1)
+		return -1;
+	util_time_now(now);
+	memcpy(ver, "W/\"", 3);
+	util_hex(vb, sizeof(vb), ver + 3);
+	strcat(ver, "\"");
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(meta, "lastModified",
+	    cJSON_CreateString(now)) ||
+	    !cJSON_ReplaceItemInObjectCaseSensitive(meta, "version",
+	    cJSON_CreateString(ver)))
+		return -1;
+	return 0;
 }
 
 cJSON *
@@ -554,8 +580,10 @@ resource_delete(struct scim_req *req, struct scim_resp *resp,
 	size_t			 len;
 	cJSON			*doc = NULL;
 	uint32_t		 tn = req->rq_tenant.tn_id;
+	struct roles_set	 former;
 	enum scim_err		 e;
 
+	memset(&former, 0, sizeof(former));
 	if ((e = resource_id(ids, id, resp)) != SCIM_OK)
 		return e;
 	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
@@ -572,11 +600,20 @@ resource_delete(struct scim_req *req, struct scim_resp *resp,
 		e = resource_index(tx, tn, sc, doc, id, 0);
 	if (e == SCIM_OK)
 		e = store_res_del(tx, tn, sc->sc_type, id);
-	/* Its memberships go with it; member users are never touched. */
+	/*
+	 * Its memberships go with it; member users are never deleted, but
+	 * may lose a role the group gave them.
+	 */
+	if (e == SCIM_OK && sc->sc_type == RES_GROUP &&
+	    roles_by_group(tx, &req->rq_tenant))
+		e = roles_set_members(tx, &req->rq_tenant, id, &former);
 	if (e == SCIM_OK && sc->sc_type == RES_GROUP)
 		e = store_member_clear(tx, tn, id);
 	if (e == SCIM_OK)
 		e = store_memberof_clear(tx, tn, id);
+	if (e == SCIM_OK)
+		e = roles_set_refresh(tx, &req->rq_tenant, &former);
+	roles_set_free(&former);
 	cJSON_Delete(doc);
 	if (e != SCIM_OK) {
 		store_abort(tx);

@@ -76,6 +76,10 @@ enum scim_err	 resource_write(struct scim_req *, struct scim_resp *,
 		    const uint8_t id[16], cJSON *doc, const cJSON *old,
 		    cJSON **stored);
 
+/* A stored resource changed in place: new lastModified and version.
+ * Returns 0, or -1 when out of memory. */
+int		 resource_touch(cJSON *doc);
+
 /*
  * The stored form of a new or replaced resource: "schemas", "id", the
  * attributes of doc (consumed), then "meta" with created (kept from old

@@ -195,9 +195,18 @@ static const struct schema_attr group_attrs[] = {
 	END
 };
 
+/* scimlet's own: what the role mapping gives a user (roles.c). */
+static const struct schema_attr scimlet_attrs[] = {
+	{ "appRoles", AT_STRING, AF_MULTI | AF_CASEEXACT, MUT_RO, RET_DEFAULT,
+	    UNIQ_NONE, NULL },
+	END
+};
+
 static const struct schema_ext user_exts[] = {
 	{ URN_ENTERPRISE, enterprise_attrs, "EnterpriseUser",
 	    "Enterprise User" },
+	{ URN_SCIMLET, scimlet_attrs, "ScimletUser",
+	    "The application roles the tenant's role mapping gives the user" },
 	{ NULL, NULL, NULL, NULL }
 };
 

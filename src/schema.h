@@ -63,6 +63,7 @@ struct schema {
 #define URN_GROUP	"urn:ietf:params:scim:schemas:core:2.0:Group"
 #define URN_ENTERPRISE	\
 	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+#define URN_SCIMLET	"urn:scimlet:schemas:extension:2.0:User"
 
 const struct schema		*schema_get(enum res_type);
 

@@ -70,6 +70,12 @@ struct tenant {
 	unsigned int	 tn_flags;	/* TENANT_* settings */
 	long long	 tn_maxresults;	/* page size cap; 0: SCIM_MAX_COUNT */
 	char		 tn_name[SCIM_TENANT_MAX + 1];
+	/* Role mapping (roles.c): where incoming role values come from
+	 * ("" = "roles"), the fallback application role ("" = none), and
+	 * whether an unmapped incoming value is refused. */
+	char		 tn_rolesource[256];
+	char		 tn_roledefault[128];
+	int		 tn_rolereject;
 };
 
 /* Tenant settings (`scimlet tenant set`). */

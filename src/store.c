@@ -9,6 +9,7 @@
  *                                                    -> id(16), dupsort
  *   members    tenant(4) group(16) member(16)      -> type(1) display
  *   memberof   tenant(4) member(16) group(16)      -> (empty)
+ *   roles      tenant(4) kind(1) folded incoming   -> application role
  *   meta       "format", "next_tenant"              -> small values
  *
  * 0xff never occurs in UTF-8, so a hashed index value cannot collide with
@@ -45,6 +46,7 @@ struct store {
 	MDB_dbi		 st_index;
 	MDB_dbi		 st_members;
 	MDB_dbi		 st_memberof;
+	MDB_dbi		 st_roles;
 	MDB_dbi		 st_meta;
 };
 
@@ -121,6 +123,7 @@ store_dbis(struct store *st, MDB_txn *txn, unsigned int flags)
 	    flags | MDB_DUPSORT | MDB_DUPFIXED, &st->st_index)) ||
 	    (rc = mdb_dbi_open(txn, "members", flags, &st->st_members)) ||
 	    (rc = mdb_dbi_open(txn, "memberof", flags, &st->st_memberof)) ||
+	    (rc = mdb_dbi_open(txn, "roles", flags, &st->st_roles)) ||
 	    (rc = mdb_dbi_open(txn, "meta", flags, &st->st_meta)))
 		return rc;
 	return 0;
@@ -315,6 +318,15 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 		return SCIM_ESTORE;
 	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	cr = cJSON_GetObjectItemCaseSensitive(doc, "created");
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "role-source");
+	util_strlcpy(t->tn_rolesource, cJSON_IsString(pr) ? pr->valuestring :
+	    "", sizeof(t->tn_rolesource));
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "role-default");
+	util_strlcpy(t->tn_roledefault, cJSON_IsString(pr) ? pr->valuestring :
+	    "", sizeof(t->tn_roledefault));
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "role-unknown");
+	t->tn_rolereject = cJSON_IsString(pr) &&
+	    strcmp(pr->valuestring, "reject") == 0;
 	pr = cJSON_GetObjectItemCaseSensitive(doc, "max-results");
 	t->tn_maxresults = cJSON_IsString(pr) ? atoll(pr->valuestring) : 0;
 	pr = cJSON_GetObjectItemCaseSensitive(doc, "patch-response");
@@ -940,4 +952,106 @@ store_idx_prefix(struct store_txn *tx, uint32_t tenant, enum res_type type,
 	mdb_cursor_close(c);
 	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
 	    store_err(rc, "index range");
+}
+
+/* Role mappings. */
+
+static size_t
+role_key(uint8_t *key, uint32_t tenant, char kind, const char *value)
+{
+	size_t	n = strlen(value);
+
+	key[0] = (uint8_t)(tenant >> 24);
+	key[1] = (uint8_t)(tenant >> 16);
+	key[2] = (uint8_t)(tenant >> 8);
+	key[3] = (uint8_t)tenant;
+	key[4] = (uint8_t)kind;
+	if (n > STORE_ROLE_MAX)
+		n = STORE_ROLE_MAX;
+	memcpy(key + 5, value, n);
+	return 5 + n;
+}
+
+enum scim_err
+store_role_put(struct store_txn *tx, uint32_t tenant, char kind,
+    const char *value, const char *role)
+{
+	uint8_t	key[5 + STORE_ROLE_MAX];
+	MDB_val	k, v;
+
+	k.mv_data = key;
+	k.mv_size = role_key(key, tenant, kind, value);
+	v.mv_data = (void *)role;
+	v.mv_size = strlen(role);
+	return store_err(mdb_put(tx->tx_txn, tx->tx_store->st_roles, &k, &v,
+	    0), "role put");
+}
+
+enum scim_err
+store_role_del(struct store_txn *tx, uint32_t tenant, char kind,
+    const char *value)
+{
+	uint8_t	key[5 + STORE_ROLE_MAX];
+	MDB_val	k;
+
+	k.mv_data = key;
+	k.mv_size = role_key(key, tenant, kind, value);
+	return store_err(mdb_del(tx->tx_txn, tx->tx_store->st_roles, &k, NULL),
+	    "role delete");
+}
+
+enum scim_err
+store_role_get(struct store_txn *tx, uint32_t tenant, char kind,
+    const char *value, char *role, size_t rolelen)
+{
+	uint8_t	key[5 + STORE_ROLE_MAX];
+	MDB_val	k, v;
+	int	rc;
+
+	k.mv_data = key;
+	k.mv_size = role_key(key, tenant, kind, value);
+	if ((rc = mdb_get(tx->tx_txn, tx->tx_store->st_roles, &k, &v)))
+		return store_err(rc, "role get");
+	if (v.mv_size >= rolelen)
+		return SCIM_ESTORE;
+	memcpy(role, v.mv_data, v.mv_size);
+	role[v.mv_size] = '\0';
+	return SCIM_OK;
+}
+
+enum scim_err
+store_role_each(struct store_txn *tx, uint32_t tenant, store_role_cb cb,
+    void *arg)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 prefix[4];
+	char		 value[STORE_ROLE_MAX + 1], role[STORE_ROLE_MAX + 1];
+	int		 rc;
+
+	prefix[0] = (uint8_t)(tenant >> 24);
+	prefix[1] = (uint8_t)(tenant >> 16);
+	prefix[2] = (uint8_t)(tenant >> 8);
+	prefix[3] = (uint8_t)tenant;
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_roles, &c)))
+		return store_err(rc, "role list");
+	k.mv_data = prefix;
+	k.mv_size = sizeof(prefix);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0) {
+		if (k.mv_size < 5 || memcmp(k.mv_data, prefix, 4) != 0)
+			break;
+		memcpy(value, (const char *)k.mv_data + 5, k.mv_size - 5);
+		value[k.mv_size - 5] = '\0';
+		memcpy(role, v.mv_data, v.mv_size > STORE_ROLE_MAX ?
+		    STORE_ROLE_MAX : v.mv_size);
+		role[v.mv_size > STORE_ROLE_MAX ? STORE_ROLE_MAX : v.mv_size] =
+		    '\0';
+		if (cb(((const char *)k.mv_data)[4], value, role, arg))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "role list");
 }

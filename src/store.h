@@ -153,6 +153,26 @@ enum scim_err	 store_idx_find(struct store_txn *, uint32_t tenant,
 		    size_t len, uint8_t (*ids)[16], size_t max, size_t *n);
 
 /*
+ * Role mappings: (tenant, kind, folded incoming value) -> application
+ * role.  kind is ROLE_VALUE (an incoming role value) or ROLE_GROUP (a
+ * group's displayName).  Values longer than STORE_ROLE_MAX are cut.
+ */
+#define ROLE_VALUE	'v'
+#define ROLE_GROUP	'g'
+#define STORE_ROLE_MAX	200
+enum scim_err	 store_role_put(struct store_txn *, uint32_t tenant,
+		    char kind, const char *value, const char *role);
+enum scim_err	 store_role_del(struct store_txn *, uint32_t tenant,
+		    char kind, const char *value);
+/* SCIM_ENOTFOUND when value has no mapping. */
+enum scim_err	 store_role_get(struct store_txn *, uint32_t tenant,
+		    char kind, const char *value, char *role, size_t rolelen);
+typedef int	(*store_role_cb)(char kind, const char *value,
+		    const char *role, void *arg);
+enum scim_err	 store_role_each(struct store_txn *, uint32_t tenant,
+		    store_role_cb, void *arg);
+
+/*
  * The ids under every index value that starts with prefix (and under
  * every hashed long value, which cannot be told by prefix: the caller
  * checks each resource anyway).  An id may come more than once.

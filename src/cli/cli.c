@@ -25,6 +25,17 @@ usage(void)
 	    "       scimlet [--db DIR] token issue TENANT\n"
 	    "       scimlet [--db DIR] token list TENANT\n"
 	    "       scimlet [--db DIR] token revoke TOKEN-ID\n"
+	    "       scimlet [--db DIR] role source TENANT roles|roleName|"
+	    "ATTRIBUTE-URN\n"
+	    "       scimlet [--db DIR] role map TENANT INCOMING-VALUE APP-ROLE\n"
+	    "       scimlet [--db DIR] role map-group TENANT GROUP-NAME "
+	    "APP-ROLE\n"
+	    "       scimlet [--db DIR] role unmap|unmap-group TENANT VALUE\n"
+	    "       scimlet [--db DIR] role default TENANT APP-ROLE|-\n"
+	    "       scimlet [--db DIR] role unknown TENANT reject|default\n"
+	    "       scimlet [--db DIR] role list TENANT\n"
+	    "       scimlet [--db DIR] user show TENANT ID|USERNAME\n"
+	    "       scimlet [--db DIR] user list TENANT [--role APP-ROLE]\n"
 	    "DIR defaults to $SCIMLET_DB.\n", stderr);
 }
 
@@ -75,7 +86,8 @@ main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (!init && strcmp(argv[i], "tenant") != 0 &&
-	    strcmp(argv[i], "token") != 0) {
+	    strcmp(argv[i], "token") != 0 && strcmp(argv[i], "role") != 0 &&
+	    strcmp(argv[i], "user") != 0) {
 		fprintf(stderr, "scimlet: unknown command: %s\n", argv[i]);
 		usage();
 		return CLI_USAGE;
@@ -89,6 +101,10 @@ main(int argc, char **argv)
 		rc = CLI_OK;
 	else if (strcmp(argv[i], "tenant") == 0)
 		rc = cli_tenant(st, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "role") == 0)
+		rc = cli_role(st, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "user") == 0)
+		rc = cli_user(st, argc - i - 1, argv + i + 1);
 	else
 		rc = cli_token(st, argc - i - 1, argv + i + 1);
 	if (rc == CLI_USAGE)

@@ -51,7 +51,9 @@ r = s.req("GET", "/Schemas", token=tok)
 j = r.json
 t.eq(j["schemas"], [URN_LIST], "/Schemas is a ListResponse")
 ids = [x["id"] for x in j["Resources"]]
-t.eq(sorted(ids), sorted([URN_USER, URN_GROUP, URN_ENT]), "User, Group, EnterpriseUser")
+SCIMLET = "urn:scimlet:schemas:extension:2.0:User"
+t.eq(sorted(ids), sorted([URN_USER, URN_GROUP, URN_ENT, SCIMLET]),
+     "User, Group, EnterpriseUser, scimlet's extension")
 t.ok("User Account" in r.text, "User described as User Account")
 problems = []
 for sch in j["Resources"]:
@@ -82,7 +84,11 @@ r = s.req("GET", "/ResourceTypes", token=tok)
 rt = {x["id"]: x for x in r.json["Resources"]}
 t.eq(r.json["Resources"][0]["endpoint"], "/Users", "first resource type is /Users")
 t.eq((rt["User"]["schema"], rt["User"]["schemaExtensions"]),
-     (URN_USER, [{"schema": URN_ENT, "required": False}]), "User resource type")
+     (URN_USER, [{"schema": URN_ENT, "required": False},
+                 {"schema": SCIMLET, "required": False}]), "User resource type")
+sc = {a["name"]: a for a in j["Resources"][ids.index(SCIMLET)]["attributes"]}
+t.eq((sc["appRoles"]["mutability"], sc["appRoles"]["multiValued"]), ("readOnly", True),
+     "appRoles: read-only, multi-valued")
 t.eq((rt["Group"]["endpoint"], rt["Group"]["schema"]), ("/Groups", URN_GROUP),
      "Group resource type")
 t.eq(s.req("GET", "/ResourceTypes/Group", token=tok).json.get("id"), "Group",

@@ -1,0 +1,132 @@
+/*
+ * role.c: `scimlet role ...`: where incoming role values come from, how
+ * they and group names map to application roles, the default, and the
+ * policy for unmapped values.  Every change recomputes the application
+ * roles of all the tenant's users in the same transaction.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "roles.h"
+#include "schema.h"
+#include "scim.h"
+#include "store.h"
+#include "util.h"
+
+static int
+print_mapping(char kind, const char *value, const char *role, void *arg)
+{
+	(void)arg;
+	printf("%s\t%s\t%s\n", kind == ROLE_GROUP ? "group" : "value", value,
+	    role);
+	return 0;
+}
+
+static int
+role_list(struct store *st, const char *name)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	enum scim_err		 e;
+
+	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+		return cli_storefail("role list", e);
+	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK) {
+		printf("source\t%s\n", t.tn_rolesource[0] ? t.tn_rolesource :
+		    "roles");
+		printf("default\t%s\n", t.tn_roledefault[0] ? t.tn_roledefault :
+		    "-");
+		printf("unknown\t%s\n", t.tn_rolereject ? "reject" : "default");
+		e = store_role_each(tx, t.tn_id, print_mapping, NULL);
+	}
+	store_abort(tx);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: no tenant %s\n", name);
+		return CLI_FAIL;
+	}
+	return e == SCIM_OK ? CLI_OK : cli_storefail("role list", e);
+}
+
+int
+cli_role(struct store *st, int argc, char **argv)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	const char		*cmd, *name;
+	char			 folded[STORE_ROLE_MAX + 1];
+	enum scim_err		 e;
+	int			 refresh = 1;
+
+	if (argc == 2 && strcmp(argv[0], "list") == 0)
+		return role_list(st, argv[1]);
+	if (argc < 3)
+		return CLI_USAGE;
+	cmd = argv[0];
+	name = argv[1];
+	if ((strcmp(cmd, "map") == 0 || strcmp(cmd, "map-group") == 0) &&
+	    argc != 4)
+		return CLI_USAGE;
+	if (strcmp(cmd, "map") != 0 && strcmp(cmd, "map-group") != 0 &&
+	    argc != 3)
+		return CLI_USAGE;
+	if ((strcmp(cmd, "unknown") == 0) && strcmp(argv[2], "reject") != 0 &&
+	    strcmp(argv[2], "default") != 0) {
+		fputs("scimlet: role unknown takes reject or default\n",
+		    stderr);
+		return CLI_FAIL;
+	}
+	if (strlen(argv[2]) > STORE_ROLE_MAX ||
+	    (argc == 4 && strlen(argv[3]) > STORE_ROLE_MAX) ||
+	    argv[2][0] == '\0' || (argc == 4 && argv[3][0] == '\0')) {
+		fprintf(stderr, "scimlet: values are 1 to %d bytes\n",
+		    STORE_ROLE_MAX);
+		return CLI_FAIL;
+	}
+	util_strlcpy(folded, argv[2], sizeof(folded));
+	schema_fold(folded, folded);
+
+	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
+		return cli_storefail("role", e);
+	if ((e = store_tenant_get(tx, name, &t)) != SCIM_OK)
+		goto out;
+	if (strcmp(cmd, "source") == 0)
+		e = store_tenant_set(tx, name, "role-source", argv[2]);
+	else if (strcmp(cmd, "default") == 0)
+		e = store_tenant_set(tx, name, "role-default",
+		    strcmp(argv[2], "-") == 0 ? "" : argv[2]);
+	else if (strcmp(cmd, "unknown") == 0) {
+		e = store_tenant_set(tx, name, "role-unknown", argv[2]);
+		refresh = 0;	/* applies to the next writes */
+	} else if (strcmp(cmd, "map") == 0)
+		e = store_role_put(tx, t.tn_id, ROLE_VALUE, folded, argv[3]);
+	else if (strcmp(cmd, "map-group") == 0)
+		e = store_role_put(tx, t.tn_id, ROLE_GROUP, folded, argv[3]);
+	else if (strcmp(cmd, "unmap") == 0)
+		e = store_role_del(tx, t.tn_id, ROLE_VALUE, folded);
+	else if (strcmp(cmd, "unmap-group") == 0)
+		e = store_role_del(tx, t.tn_id, ROLE_GROUP, folded);
+	else {
+		store_abort(tx);
+		return CLI_USAGE;
+	}
+	/* Every user's roles follow the new mapping, in this transaction. */
+	if (e == SCIM_OK && refresh &&
+	    (e = store_tenant_get(tx, name, &t)) == SCIM_OK)
+		e = roles_refresh_all(tx, &t);
+out:
+	if (e != SCIM_OK) {
+		store_abort(tx);
+		if (e == SCIM_ENOTFOUND) {
+			fprintf(stderr, "scimlet: no tenant %s, or no such "
+			    "mapping\n", name);
+			return CLI_FAIL;
+		}
+		return cli_storefail("role", e);
+	}
+	if ((e = store_commit(tx)) != SCIM_OK)
+		return cli_storefail("role", e);
+	return CLI_OK;
+}

@@ -1,0 +1,132 @@
+/*
+ * user.c: `scimlet user show TENANT ID|USERNAME` and
+ * `scimlet user list TENANT [--role ROLE]`: users as the store has them,
+ * with their application roles.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli/cli.h"
+#include "schema.h"
+#include "scim.h"
+#include "store.h"
+#include "util.h"
+
+static const cJSON *
+app_roles(const cJSON *doc)
+{
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(doc, URN_SCIMLET),
+	    "appRoles");
+}
+
+struct listarg {
+	const char	*role;
+	int		 n;
+};
+
+static int
+list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
+{
+	struct listarg	*la = arg;
+	const cJSON	*r, *el, *un, *act;
+	cJSON		*doc;
+	char		 ids[UUID_STRLEN + 1];
+	int		 has = la->role == NULL, first = 1;
+
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
+		return 0;
+	r = app_roles(doc);
+	cJSON_ArrayForEach(el, r)
+		if (la->role != NULL && cJSON_IsString(el) &&
+		    strcmp(el->valuestring, la->role) == 0)
+			has = 1;
+	if (has) {
+		util_uuid_format(id, ids);
+		un = cJSON_GetObjectItem(doc, "userName");
+		act = cJSON_GetObjectItem(doc, "active");
+		printf("%s\t%s\t%s\t", ids, cJSON_IsString(un) ?
+		    un->valuestring : "", cJSON_IsFalse(act) ? "inactive" :
+		    "active");
+		cJSON_ArrayForEach(el, r) {
+			printf("%s%s", first ? "" : ",", el->valuestring);
+			first = 0;
+		}
+		printf("%s\n", first ? "-" : "");
+		la->n++;
+	}
+	cJSON_Delete(doc);
+	return 0;
+}
+
+int
+cli_user(struct store *st, int argc, char **argv)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	struct listarg		 la;
+	uint8_t			 id[16], ids[2][16];
+	char			 folded[SCIM_MAX_KEYSTR + 1], *out;
+	const char		*json;
+	size_t			 len, n;
+	cJSON			*doc;
+	enum scim_err		 e;
+
+	memset(&la, 0, sizeof(la));
+	if (argc == 2 && strcmp(argv[0], "list") == 0)
+		;
+	else if (argc == 4 && strcmp(argv[0], "list") == 0 &&
+	    strcmp(argv[2], "--role") == 0)
+		la.role = argv[3];
+	else if (!(argc == 3 && strcmp(argv[0], "show") == 0))
+		return CLI_USAGE;
+	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+		return cli_storefail("user", e);
+	if ((e = store_tenant_get(tx, argv[1], &t)) != SCIM_OK) {
+		store_abort(tx);
+		fprintf(stderr, "scimlet: no tenant %s\n", argv[1]);
+		return CLI_FAIL;
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		e = store_res_each(tx, t.tn_id, RES_USER, list_one, &la);
+		store_abort(tx);
+		return e == SCIM_OK ? CLI_OK : cli_storefail("user list", e);
+	}
+	/* show: by id, else by userName (any case). */
+	if (util_uuid_parse(argv[2], id) == -1) {
+		e = SCIM_ENOTFOUND;
+		if (strlen(argv[2]) <= SCIM_MAX_KEYSTR) {
+			schema_fold(argv[2], folded);
+			e = store_idx_find(tx, t.tn_id, RES_USER, IDX_USERNAME,
+			    folded, strlen(folded), ids, 2, &n);
+			if (e == SCIM_OK && n == 0)
+				e = SCIM_ENOTFOUND;
+			if (e == SCIM_OK)
+				memcpy(id, ids[0], 16);
+		}
+	}
+	if (e == SCIM_OK)
+		e = store_res_get(tx, t.tn_id, RES_USER, id, &json, &len);
+	if (e != SCIM_OK) {
+		store_abort(tx);
+		if (e == SCIM_ENOTFOUND) {
+			fprintf(stderr, "scimlet: no user %s\n", argv[2]);
+			return CLI_FAIL;
+		}
+		return cli_storefail("user show", e);
+	}
+	doc = cJSON_ParseWithLength(json, len);
+	store_abort(tx);
+	if (doc == NULL || (out = cJSON_Print(doc)) == NULL) {
+		cJSON_Delete(doc);
+		return cli_storefail("user show", SCIM_ENOMEM);
+	}
+	printf("%s\n", out);
+	free(out);
+	cJSON_Delete(doc);
+	return CLI_OK;
+}
