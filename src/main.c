@@ -22,6 +22,7 @@
 #include "http.h"
 #include "log.h"
 #include "router.h"
+#include "schema.h"
 #include "scim_error.h"
 #include "store.h"
 #include "util.h"
@@ -102,6 +103,26 @@ fcgi_write(void *ctx, const char *buf, size_t len)
 	return 0;
 }
 
+/* The tenant's declared attributes become part of its User schema. */
+static enum scim_err
+tenant_schema(struct store *st, const struct tenant *t,
+    struct scim_resp *resp)
+{
+	struct store_txn	*tx;
+	cJSON			*doc = NULL, *attrs;
+	enum scim_err		 e;
+
+	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+		return scim_fail(resp, e, NULL);
+	e = store_tenant_doc(tx, t->tn_name, &doc);
+	store_abort(tx);
+	if (e == SCIM_OK && (attrs = cJSON_DetachItemFromObjectCaseSensitive(
+	    doc, "attributes")) != NULL)
+		e = schema_tenant_load(attrs);
+	cJSON_Delete(doc);
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
 /*
  * Serve one request.  Returns 0, or -1 when the worker must exit after
  * it (out of memory: let the web server start a clean process).
@@ -121,10 +142,13 @@ serve(struct worker *wk, const struct http_io *io)
 	if (e == SCIM_OK)
 		e = auth_check(wk->wk_store, req.rq_auth, &req.rq_tenant,
 		    req.rq_tokenid, &resp);
+	if (e == SCIM_OK)
+		e = tenant_schema(wk->wk_store, &req.rq_tenant, &resp);
 	if (e == SCIM_OK) {
 		req.rq_store = wk->wk_store;
 		e = router_dispatch(&req, &resp);
 	}
+	schema_tenant_reset();
 	if (e != SCIM_OK) {
 		if (scim_err_status(e) >= 500)
 			log_warnx("%s: %d %s", log_escape(req.rq_path != NULL ?

@@ -511,7 +511,12 @@ members_op(struct patch *pt, enum op op, const struct fpath *fp,
 	return SCIM_OK;
 }
 
-/* An attribute schema.c does not know: kept as sent (roleName etc.). */
+/*
+ * An attribute the schema does not know.  Under an extension URN (Entra's
+ * custom attributes) it is kept as sent and declared for the tenant; in
+ * the core namespace it is ignored, as on create (RFC 7643 §3), unless the
+ * tenant declares it (then the schema knows it).
+ */
 static enum scim_err
 unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
     const cJSON *value)
@@ -524,6 +529,8 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 	    strncasecmp(name, "urn:", 4) != 0))
 		return scim_fail(pt->pt_resp, SCIM_EPATH,
 		    "unknown attribute %.128s", name);
+	if (strncasecmp(name, "urn:", 4) != 0)
+		return SCIM_OK;
 	if (strncasecmp(name, "urn:", 4) == 0) {
 		if ((colon = strrchr(name, ':')) == NULL || colon[1] == '\0' ||
 		    (size_t)(colon - name) >= sizeof(urn))
@@ -544,6 +551,8 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 		if ((nv = cJSON_Duplicate(value, 1)) == NULL ||
 		    set_item(container, name, nv) == -1)
 			return scim_fail(pt->pt_resp, SCIM_ENOMEM, NULL);
+		if (pt->pt_sc->sc_type == RES_USER)
+			schema_found_add(urn, name, value);
 	}
 	if (container != pt->pt_doc && container->child == NULL)
 		cJSON_DeleteItemFromObject(pt->pt_doc, urn);

@@ -186,6 +186,47 @@ resource_patch(const struct schema *sc, const cJSON *body, const cJSON *old,
 	return SCIM_OK;
 }
 
+/*
+ * Declare, for the tenant, the extension attributes this request stored
+ * without a declaration (schema_found_add()), in the same transaction.
+ */
+static enum scim_err
+resource_declare(struct store_txn *tx, const struct tenant *t)
+{
+	cJSON		*found, *doc = NULL, *attrs, *f, *next;
+	const cJSON	*d;
+	const char	*u;
+	enum scim_err	 e;
+	int		 known;
+
+	if ((found = schema_found_take()) == NULL)
+		return SCIM_OK;
+	if ((e = store_tenant_doc(tx, t->tn_name, &doc)) != SCIM_OK)
+		goto out;
+	if ((attrs = cJSON_GetObjectItem(doc, "attributes")) == NULL &&
+	    (attrs = cJSON_AddArrayToObject(doc, "attributes")) == NULL) {
+		e = SCIM_ENOMEM;
+		goto out;
+	}
+	for (f = found->child; f != NULL; f = next) {
+		next = f->next;
+		u = cJSON_GetStringValue(cJSON_GetObjectItem(f, "urn"));
+		known = 0;
+		cJSON_ArrayForEach(d, attrs)
+			if (util_strcaseeq(cJSON_GetStringValue(
+			    cJSON_GetObjectItem(d, "urn")), u))
+				known = 1;
+		if (!known)
+			cJSON_AddItemToArray(attrs,
+			    cJSON_DetachItemViaPointer(found, f));
+	}
+	e = store_tenant_put_doc(tx, t->tn_name, doc);
+out:
+	cJSON_Delete(found);
+	cJSON_Delete(doc);
+	return e;
+}
+
 enum scim_err
 resource_write(struct scim_req *req, struct scim_resp *resp,
     struct store_txn *tx, const struct schema *sc, const uint8_t id[16],
@@ -211,6 +252,8 @@ resource_write(struct scim_req *req, struct scim_resp *resp,
 	if (user && (e = roles_compute(tx, &req->rq_tenant, id, *stored, 1,
 	    resp)) != SCIM_OK)
 		return e;
+	if (user && (e = resource_declare(tx, &req->rq_tenant)) != SCIM_OK)
+		return scim_fail(resp, e, NULL);
 	if ((json = cJSON_PrintUnformatted(*stored)) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	e = store_res_put(tx, tn, sc->sc_type, id, json, strlen(json),

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -223,10 +224,246 @@ static const struct schema group_schema = {
 	RES_GROUP, "Group", "Group", "Groups", URN_GROUP, group_attrs, no_exts
 };
 
+/*
+ * The request's tenant may declare attributes (scimlet schema add, or
+ * automatically for the extension attributes Entra sends): its User schema
+ * is then the static one plus those.  Set per request by main.c through
+ * schema_tenant_load() and dropped by schema_tenant_reset(): the only
+ * state kept between calls, reset for every request.
+ */
+struct dyn_schema {
+	struct schema		 ds_sc;
+	struct schema_attr	*ds_core;
+	struct schema_ext	*ds_exts;
+	struct schema_attr	*ds_extattrs;
+	cJSON			*ds_src;	/* owns the name strings */
+};
+
+static struct dyn_schema	*tenant_user;
+static cJSON			*found;		/* to declare, this request */
+
 const struct schema *
 schema_get(enum res_type type)
 {
-	return type == RES_GROUP ? &group_schema : &user_schema;
+	if (type == RES_GROUP)
+		return &group_schema;
+	return tenant_user != NULL ? &tenant_user->ds_sc : &user_schema;
+}
+
+int
+schema_is_static_ext(const char *urn)
+{
+	return util_strcaseeq(urn, URN_ENTERPRISE) ||
+	    util_strcaseeq(urn, URN_SCIMLET);
+}
+
+static enum attr_type
+type_named(const char *t)
+{
+	static const struct {
+		const char	*name;
+		enum attr_type	 type;
+	} names[] = {
+		{ "string", AT_STRING }, { "boolean", AT_BOOLEAN },
+		{ "decimal", AT_DECIMAL }, { "integer", AT_INTEGER },
+		{ "dateTime", AT_DATETIME }, { "binary", AT_BINARY },
+		{ "reference", AT_REFERENCE },
+	};
+	size_t	i;
+
+	for (i = 0; t != NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		if (util_strcaseeq(t, names[i].name))
+			return names[i].type;
+	return AT_STRING;
+}
+
+int
+schema_type_valid(const char *t)
+{
+	return util_strcaseeq(t, "string") || util_strcaseeq(t, "boolean") ||
+	    util_strcaseeq(t, "decimal") || util_strcaseeq(t, "integer") ||
+	    util_strcaseeq(t, "dateTime") || util_strcaseeq(t, "binary") ||
+	    util_strcaseeq(t, "reference");
+}
+
+/* Split "URN:attr" at its last colon; the attribute part. */
+static const char *
+decl_attr(const char *urn)
+{
+	const char	*c = strrchr(urn, ':');
+
+	return c != NULL ? c + 1 : urn;
+}
+
+static void
+decl_fill(struct schema_attr *a, const cJSON *d)
+{
+	const cJSON	*u = cJSON_GetObjectItem(d, "urn");
+
+	memset(a, 0, sizeof(*a));
+	a->sa_name = decl_attr(u->valuestring);
+	a->sa_type = type_named(cJSON_GetStringValue(
+	    cJSON_GetObjectItem(d, "type")));
+	a->sa_flags = (cJSON_IsTrue(cJSON_GetObjectItem(d, "multi")) ?
+	    AF_MULTI : 0) | (cJSON_IsTrue(cJSON_GetObjectItem(d,
+	    "caseExact")) ? AF_CASEEXACT : 0);
+	a->sa_mut = MUT_RW;
+	a->sa_ret = RET_DEFAULT;
+	a->sa_uniq = UNIQ_NONE;
+}
+
+void
+schema_tenant_reset(void)
+{
+	if (tenant_user != NULL) {
+		free(tenant_user->ds_core);
+		free(tenant_user->ds_exts);
+		free(tenant_user->ds_extattrs);
+		cJSON_Delete(tenant_user->ds_src);
+		free(tenant_user);
+		tenant_user = NULL;
+	}
+	cJSON_Delete(found);
+	found = NULL;
+}
+
+/*
+ * decls: the tenant record's "attributes" array (consumed).  Core
+ * declarations (urn:…:core:2.0:User:x) extend the User table; the others
+ * are grouped into one extension per URN, in the order first declared.
+ */
+enum scim_err
+schema_tenant_load(cJSON *decls)
+{
+	struct dyn_schema	*ds;
+	const cJSON		*d, *u;
+	cJSON			*item;
+	size_t			 ncore = 0, nstatic = 0, nst = 0, ndecl = 0;
+	size_t			 j, ne, ea;
+	char			 urn[256];
+	const char		*c;
+
+	schema_tenant_reset();
+	if (!cJSON_IsArray(decls) || decls->child == NULL) {
+		cJSON_Delete(decls);
+		return SCIM_OK;
+	}
+	for (d = decls->child; d != NULL; d = d->next) {
+		u = cJSON_GetObjectItem(d, "urn");
+		if (!cJSON_IsString(u) || strrchr(u->valuestring, ':') == NULL)
+			continue;
+		ndecl++;
+	}
+	while (user_attrs[nstatic].sa_name != NULL)
+		nstatic++;
+	while (user_exts[nst].se_urn != NULL)
+		nst++;
+	if ((ds = calloc(1, sizeof(*ds))) == NULL ||
+	    (ds->ds_core = calloc(nstatic + ndecl + 1,
+	    sizeof(*ds->ds_core))) == NULL ||
+	    (ds->ds_exts = calloc(nst + ndecl + 1, sizeof(*ds->ds_exts))) ==
+	    NULL ||
+	    (ds->ds_extattrs = calloc(2 * ndecl + 1,
+	    sizeof(*ds->ds_extattrs))) == NULL) {
+		if (ds != NULL) {
+			free(ds->ds_core);
+			free(ds->ds_exts);
+		}
+		free(ds);
+		cJSON_Delete(decls);
+		return SCIM_ENOMEM;
+	}
+	ds->ds_src = decls;
+	memcpy(ds->ds_core, user_attrs, nstatic * sizeof(*ds->ds_core));
+	memcpy(ds->ds_exts, user_exts, nst * sizeof(*ds->ds_exts));
+	ncore = nstatic;
+	ne = nst;
+	ea = 0;
+	/* Core declarations first. */
+	for (d = decls->child; d != NULL; d = d->next) {
+		u = cJSON_GetObjectItem(d, "urn");
+		if (!cJSON_IsString(u) || (c = strrchr(u->valuestring, ':')) ==
+		    NULL)
+			continue;
+		if ((size_t)(c - u->valuestring) == strlen(URN_USER) &&
+		    strncasecmp(u->valuestring, URN_USER, strlen(URN_USER)) ==
+		    0 && schema_attr_find(user_attrs, c + 1) == NULL)
+			decl_fill(&ds->ds_core[ncore++], d);
+	}
+	/* Extensions: each URN's attributes together, END after each. */
+	for (d = decls->child; d != NULL; d = d->next) {
+		u = cJSON_GetObjectItem(d, "urn");
+		if (!cJSON_IsString(u) || (c = strrchr(u->valuestring, ':')) ==
+		    NULL || (size_t)(c - u->valuestring) >= sizeof(urn))
+			continue;
+		memcpy(urn, u->valuestring, (size_t)(c - u->valuestring));
+		urn[c - u->valuestring] = '\0';
+		if (util_strcaseeq(urn, URN_USER) || schema_is_static_ext(urn))
+			continue;
+		for (j = nst; j < ne; j++)
+			if (util_strcaseeq(ds->ds_exts[j].se_urn, urn))
+				break;
+		if (j < ne)
+			continue;	/* done with the first of its URN */
+		ds->ds_exts[ne].se_attrs = &ds->ds_extattrs[ea];
+		ds->ds_exts[ne].se_name = "Extension";
+		ds->ds_exts[ne].se_description = "Declared by the tenant";
+		for (const cJSON *e = d; e != NULL; e = e->next) {
+			const cJSON *eu = cJSON_GetObjectItem(e, "urn");
+			const char *ec;
+			if (!cJSON_IsString(eu) ||
+			    (ec = strrchr(eu->valuestring, ':')) == NULL ||
+			    (size_t)(ec - eu->valuestring) != strlen(urn) ||
+			    strncasecmp(eu->valuestring, urn, strlen(urn)) != 0)
+				continue;
+			decl_fill(&ds->ds_extattrs[ea++], e);
+		}
+		ds->ds_extattrs[ea++].sa_name = NULL;	/* END */
+		/* The URN, kept alive by the source document. */
+		if ((item = cJSON_CreateString(urn)) == NULL)
+			break;
+		cJSON_AddItemToArray(decls, item);
+		ds->ds_exts[ne++].se_urn = item->valuestring;
+	}
+	ds->ds_sc = user_schema;
+	ds->ds_sc.sc_attrs = ds->ds_core;
+	ds->ds_sc.sc_exts = ds->ds_exts;
+	tenant_user = ds;
+	return SCIM_OK;
+}
+
+void
+schema_found_add(const char *urn, const char *attr, const cJSON *v)
+{
+	cJSON	*d;
+	char	 full[512];
+	const cJSON *f;
+
+	snprintf(full, sizeof(full), "%s:%s", urn, attr);
+	if (found == NULL && (found = cJSON_CreateArray()) == NULL)
+		return;
+	cJSON_ArrayForEach(f, found)
+		if (util_strcaseeq(cJSON_GetStringValue(
+		    cJSON_GetObjectItem(f, "urn")), full))
+			return;
+	if ((d = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(d, "urn", full);
+	cJSON_AddStringToObject(d, "type", cJSON_IsBool(v) ? "boolean" :
+	    cJSON_IsNumber(v) ? "decimal" : "string");
+	cJSON_AddBoolToObject(d, "multi", cJSON_IsArray(v));
+	cJSON_AddBoolToObject(d, "caseExact", 0);
+	cJSON_AddBoolToObject(d, "auto", 1);
+	cJSON_AddItemToArray(found, d);
+}
+
+cJSON *
+schema_found_take(void)
+{
+	cJSON	*f = found;
+
+	found = NULL;
+	return f;
 }
 
 const struct schema_attr *
@@ -308,7 +545,8 @@ schema_resolve(const struct schema *sc, const char *path,
 }
 
 static enum scim_err norm_object(const struct schema_attr *,
-		    const cJSON *, cJSON *, const char *, struct scim_resp *);
+		    const cJSON *, cJSON *, const char *, const char *,
+		    struct scim_resp *);
 
 /* Coerce and check one scalar of attribute a.  Returns a new item. */
 static enum scim_err
@@ -417,7 +655,8 @@ schema_single(const struct schema_attr *a, const cJSON *v, cJSON **out,
 		    "%s must be an object", where);
 	if ((*out = cJSON_CreateObject()) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
-	if ((e = norm_object(a->sa_sub, v, *out, where, resp)) != SCIM_OK) {
+	if ((e = norm_object(a->sa_sub, v, *out, where, NULL, resp)) !=
+	    SCIM_OK) {
 		cJSON_Delete(*out);
 		*out = NULL;
 		return e;
@@ -483,11 +722,13 @@ schema_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
 
 /*
  * Normalise the members of object in (attributes from tab) into out.
- * Unknown attributes are copied as they are.
+ * Unknown members are dropped (RFC 7643 §3: ignored), except in a custom
+ * extension (custom: its URN), where they are kept as sent and recorded
+ * for declaration.
  */
 static enum scim_err
 norm_object(const struct schema_attr *tab, const cJSON *in, cJSON *out,
-    const char *where, struct scim_resp *resp)
+    const char *where, const char *custom, struct scim_resp *resp)
 {
 	const struct schema_attr	*a;
 	const cJSON			*v;
@@ -506,11 +747,13 @@ norm_object(const struct schema_attr *tab, const cJSON *in, cJSON *out,
 			if (item == NULL)
 				continue;
 			name = a->sa_name;
-		} else {
+		} else if (custom != NULL) {
 			if ((item = cJSON_Duplicate(v, 1)) == NULL)
 				return scim_fail(resp, SCIM_ENOMEM, NULL);
+			schema_found_add(custom, v->string, v);
 			name = v->string;
-		}
+		} else
+			continue;
 		if (cJSON_GetObjectItem(out, name) != NULL) {
 			cJSON_Delete(item);
 			return scim_fail(resp, SCIM_EINVALSYNTAX,
@@ -521,6 +764,14 @@ norm_object(const struct schema_attr *tab, const cJSON *in, cJSON *out,
 			return scim_fail(resp, SCIM_ENOMEM, NULL);
 	}
 	return SCIM_OK;
+}
+
+/* A tenant's own extension keeps (and declares) what it does not know. */
+static const char *
+custom_of(const struct schema *sc, const struct schema_ext *ext)
+{
+	return sc->sc_type == RES_USER && !schema_is_static_ext(ext->se_urn) ?
+	    ext->se_urn : NULL;
 }
 
 /* The object for extension URN urn in out, made when absent. */
@@ -568,7 +819,7 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 					break;
 				}
 				e = norm_object(ext->se_attrs, v, eo,
-				    ext->se_urn, resp);
+				    ext->se_urn, custom_of(sc, ext), resp);
 			} else {
 				/* "URN:attr": one attribute of it. */
 				if ((one = cJSON_CreateObject()) == NULL ||
@@ -579,7 +830,7 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 					break;
 				}
 				e = norm_object(ext->se_attrs, one, eo,
-				    ext->se_urn, resp);
+				    ext->se_urn, custom_of(sc, ext), resp);
 				cJSON_Delete(one);
 			}
 			if (e != SCIM_OK)
@@ -608,6 +859,8 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 				e = scim_fail(resp, SCIM_ENOMEM, NULL);
 				break;
 			}
+			if (sc->sc_type == RES_USER)
+				schema_found_add(urn, colon + 1, v);
 			continue;
 		}
 		if ((a = schema_attr_find(sc->sc_attrs, v->string)) != NULL) {
@@ -618,13 +871,21 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 			if (item == NULL)
 				continue;
 			rest = a->sa_name;
-		} else {
+		} else if (strncasecmp(v->string, "urn:", 4) == 0 &&
+		    cJSON_IsObject(v)) {
+			/* An extension nobody declared (Entra's custom
+			 * ones): kept as sent, its attributes declared. */
 			if ((item = cJSON_Duplicate(v, 1)) == NULL) {
 				e = scim_fail(resp, SCIM_ENOMEM, NULL);
 				break;
 			}
+			if (sc->sc_type == RES_USER)
+				cJSON_ArrayForEach(one, item)
+					schema_found_add(v->string,
+					    one->string, one);
 			rest = v->string;
-		}
+		} else
+			continue;	/* undeclared: ignored (RFC 7643 §3) */
 		if (cJSON_GetObjectItem(doc, rest) != NULL) {
 			cJSON_Delete(item);
 			e = scim_fail(resp, SCIM_EINVALSYNTAX,

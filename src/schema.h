@@ -65,7 +65,33 @@ struct schema {
 	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 #define URN_SCIMLET	"urn:scimlet:schemas:extension:2.0:User"
 
+/*
+ * The schema of a resource type; for users, the request's tenant's (see
+ * schema_tenant_load()).
+ */
 const struct schema		*schema_get(enum res_type);
+
+/*
+ * Tenant-declared attributes.  schema_tenant_load() takes the tenant
+ * record's "attributes" array (consumed): [{"urn": "URN:attr", "type",
+ * "multi", "caseExact", "auto"}]; until schema_tenant_reset(),
+ * schema_get(RES_USER) includes them (core ones in the User table, the
+ * others as extensions).  main.c loads it per request and resets it after.
+ */
+enum scim_err			 schema_tenant_load(cJSON *decls);
+void				 schema_tenant_reset(void);
+int				 schema_type_valid(const char *type);
+int				 schema_is_static_ext(const char *urn);
+
+/*
+ * Attributes under an extension URN the schema does not know are kept as
+ * sent and recorded here; the write that stores them declares them for
+ * the tenant (schema_found_take(): the array, or NULL; the caller owns
+ * it).
+ */
+void				 schema_found_add(const char *urn,
+				    const char *attr, const cJSON *v);
+cJSON				*schema_found_take(void);
 
 /* The attribute named name (any case) in a table, or NULL. */
 const struct schema_attr	*schema_attr_find(const struct schema_attr *,

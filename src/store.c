@@ -400,6 +400,43 @@ store_tenant_add(struct store_txn *tx, const char *name, const char *created,
 }
 
 enum scim_err
+store_tenant_doc(struct store_txn *tx, const char *name, cJSON **doc)
+{
+	MDB_val	k, v;
+	int	rc;
+
+	*doc = NULL;
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	if (k.mv_size == 0 || k.mv_size > SCIM_TENANT_MAX)
+		return SCIM_ENOTFOUND;
+	if ((rc = mdb_get(tx->tx_txn, tx->tx_store->st_tenants, &k, &v)))
+		return store_err(rc, "tenant get");
+	if ((*doc = cJSON_ParseWithLength(v.mv_data, v.mv_size)) == NULL)
+		return SCIM_ESTORE;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_tenant_put_doc(struct store_txn *tx, const char *name,
+    const cJSON *doc)
+{
+	MDB_val	 k, v;
+	char	*json;
+	int	 rc;
+
+	if ((json = cJSON_PrintUnformatted(doc)) == NULL)
+		return SCIM_ENOMEM;
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	v.mv_data = json;
+	v.mv_size = strlen(json);
+	rc = mdb_put(tx->tx_txn, tx->tx_store->st_tenants, &k, &v, 0);
+	free(json);
+	return store_err(rc, "tenant put");
+}
+
+enum scim_err
 store_tenant_set(struct store_txn *tx, const char *name, const char *key,
     const char *value)
 {

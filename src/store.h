@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "scim.h"
 
 struct store;
@@ -56,6 +58,15 @@ enum scim_err	 store_tenant_add(struct store_txn *, const char *name,
 		    const char *created, struct tenant *out);
 enum scim_err	 store_tenant_get(struct store_txn *, const char *name,
 		    struct tenant *out);
+/*
+ * The tenant record as a tree (*doc: the caller frees it), and its
+ * replacement.  For settings that are not strings (declared attributes).
+ */
+enum scim_err	 store_tenant_doc(struct store_txn *, const char *name,
+		    cJSON **doc);
+enum scim_err	 store_tenant_put_doc(struct store_txn *, const char *name,
+		    const cJSON *doc);
+
 /* Set one setting (a string member of the tenant record). */
 enum scim_err	 store_tenant_set(struct store_txn *, const char *name,
 		    const char *key, const char *value);

@@ -34,6 +34,10 @@ usage(void)
 	    "       scimlet [--db DIR] role default TENANT APP-ROLE|-\n"
 	    "       scimlet [--db DIR] role unknown TENANT reject|default\n"
 	    "       scimlet [--db DIR] role list TENANT\n"
+	    "       scimlet [--db DIR] schema add TENANT ATTRIBUTE-URN TYPE "
+	    "[--multi] [--case-exact]\n"
+	    "       scimlet [--db DIR] schema list TENANT\n"
+	    "       scimlet [--db DIR] schema remove TENANT ATTRIBUTE-URN\n"
 	    "       scimlet [--db DIR] user show TENANT ID|USERNAME\n"
 	    "       scimlet [--db DIR] user list TENANT [--role APP-ROLE]\n"
 	    "DIR defaults to $SCIMLET_DB.\n", stderr);
@@ -87,7 +91,7 @@ main(int argc, char **argv)
 	}
 	if (!init && strcmp(argv[i], "tenant") != 0 &&
 	    strcmp(argv[i], "token") != 0 && strcmp(argv[i], "role") != 0 &&
-	    strcmp(argv[i], "user") != 0) {
+	    strcmp(argv[i], "user") != 0 && strcmp(argv[i], "schema") != 0) {
 		fprintf(stderr, "scimlet: unknown command: %s\n", argv[i]);
 		usage();
 		return CLI_USAGE;
@@ -105,6 +109,8 @@ main(int argc, char **argv)
 		rc = cli_role(st, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "user") == 0)
 		rc = cli_user(st, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "schema") == 0)
+		rc = cli_schema(st, argc - i - 1, argv + i + 1);
 	else
 		rc = cli_token(st, argc - i - 1, argv + i + 1);
 	if (rc == CLI_USAGE)

@@ -17,6 +17,7 @@ int	 cli_tenant(struct store *, int argc, char **argv);
 int	 cli_token(struct store *, int argc, char **argv);
 int	 cli_role(struct store *, int argc, char **argv);
 int	 cli_user(struct store *, int argc, char **argv);
+int	 cli_schema(struct store *, int argc, char **argv);
 
 /* Report a failed store call for what ("tenant add") and return CLI_FAIL. */
 int	 cli_storefail(const char *what, int err);

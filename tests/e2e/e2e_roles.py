@@ -18,6 +18,9 @@ def app_roles(tok, uid):
 
 # Better Stack: a custom top-level roleName (Okta external name roleName).
 bs = s.tenant("betterstack")
+r = s.req("POST", "/Users", {"userName": "early@bs", "roleName": "Admin"}, token=bs)
+t.ok("roleName" not in r.json, "an undeclared core attribute is ignored", r.text)
+s.cli("schema", "add", "betterstack", "roleName", "string")
 for args in (("source", "betterstack", "roleName"), ("map", "betterstack", "Admin", "admin"),
              ("map", "betterstack", "Team lead", "lead"),
              ("default", "betterstack", "member")):
@@ -118,7 +121,8 @@ t.ok("default\tviewer" in lst and "group\tengineers\tdev" in lst, "role list", l
 show = json.loads(s.cli("user", "show", "sumo", "BO@sumo").stdout)
 t.eq(show.get(SCIMLET, {}).get("appRoles"), ["user"], "user show by userName, any case")
 out = s.cli("user", "list", "betterstack", "--role", "member").stdout.splitlines()
-t.eq(sorted(l.split("\t")[1] for l in out), ["ann@bs", "sneaky@bs"], "user list --role")
+t.eq(sorted(l.split("\t")[1] for l in out), ["ann@bs", "early@bs", "sneaky@bs"],
+     "user list --role")
 t.eq(s.cli("role", "unknown", "acme", "maybe", check=False).returncode, 1,
      "role unknown takes reject or default")
 t.eq(s.cli("role", "map", "nobody", "a", "b", check=False).returncode, 1,

@@ -134,7 +134,7 @@ static const struct {
 	/* Unknown and custom attributes. */
 	{ __LINE__, "{\"id\":\"i\"}",
 	  "[{\"op\":\"Replace\",\"path\":\"roleName\",\"value\":\"Admin\"}]",
-	  "{\"id\":\"i\",\"roleName\":\"Admin\"}", 0 },
+	  "{\"id\":\"i\"}", 0 },
 	{ __LINE__, "{\"id\":\"i\"}",
 	  "[{\"op\":\"add\",\"path\":\"urn:x:extension:C:2.0:User:badge\",\"value\":\"b\"}]",
 	  "{\"id\":\"i\",\"urn:x:extension:C:2.0:User\":{\"badge\":\"b\"}}", 0 },

@@ -1,0 +1,158 @@
+/*
+ * schema.c: `scimlet schema add|list|remove`: the attributes a tenant
+ * declares beyond the RFC's (a core-namespace one such as Better Stack's
+ * roleName, or urn:…:extension:NAME:2.0:User:ATTR), and those declared
+ * automatically when Entra sent them.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli/cli.h"
+#include "schema.h"
+#include "scim.h"
+#include "store.h"
+#include "util.h"
+
+/* "roleName" -> the core URN + ":roleName"; a URN as it is.  0 or -1. */
+static int
+full_urn(const char *arg, char *out, size_t len)
+{
+	const char	*attr, *c = strrchr(arg, ':');
+	size_t		 i;
+
+	if (c == NULL) {
+		if ((size_t)snprintf(out, len, "%s:%s", URN_USER, arg) >= len)
+			return -1;
+		attr = arg;
+	} else {
+		if (strncasecmp(arg, "urn:", 4) != 0 || util_strlcpy(out, arg,
+		    len) >= len)
+			return -1;
+		attr = c + 1;
+	}
+	if (!isalpha((unsigned char)attr[0]))
+		return -1;
+	for (i = 1; attr[i] != '\0'; i++)
+		if (!isalnum((unsigned char)attr[i]) && attr[i] != '_' &&
+		    attr[i] != '-')
+			return -1;
+	/* Not an attribute the RFC schemas define already. */
+	if (strncasecmp(out, URN_USER ":", strlen(URN_USER) + 1) == 0 &&
+	    schema_attr_find(schema_get(RES_USER)->sc_attrs, attr) != NULL)
+		return -1;
+	return 0;
+}
+
+static int
+list(struct store_txn *tx, const char *name)
+{
+	const cJSON	*d;
+	cJSON		*doc;
+	enum scim_err	 e;
+
+	if ((e = store_tenant_doc(tx, name, &doc)) != SCIM_OK)
+		return e == SCIM_ENOTFOUND ? (fprintf(stderr,
+		    "scimlet: no tenant %s\n", name), CLI_FAIL) :
+		    cli_storefail("schema list", e);
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(doc, "attributes"))
+		printf("%s\t%s\t%s\t%s\t%s\n",
+		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "urn")),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "type")),
+		    cJSON_IsTrue(cJSON_GetObjectItem(d, "multi")) ? "multi" :
+		    "single", cJSON_IsTrue(cJSON_GetObjectItem(d, "caseExact")) ?
+		    "case-exact" : "-", cJSON_IsTrue(cJSON_GetObjectItem(d,
+		    "auto")) ? "auto" : "declared");
+	cJSON_Delete(doc);
+	return CLI_OK;
+}
+
+int
+cli_schema(struct store *st, int argc, char **argv)
+{
+	struct store_txn	*tx;
+	char			 urn[512];
+	cJSON			*doc = NULL, *attrs, *d, *next;
+	int			 multi = 0, exact = 0, i, rc;
+	enum scim_err		 e;
+
+	if (argc == 2 && strcmp(argv[0], "list") == 0) {
+		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+			return cli_storefail("schema list", e);
+		rc = list(tx, argv[1]);
+		store_abort(tx);
+		return rc;
+	}
+	if (argc >= 4 && strcmp(argv[0], "add") == 0) {
+		for (i = 4; i < argc; i++)
+			if (strcmp(argv[i], "--multi") == 0)
+				multi = 1;
+			else if (strcmp(argv[i], "--case-exact") == 0)
+				exact = 1;
+			else
+				return CLI_USAGE;
+		if (!schema_type_valid(argv[3])) {
+			fputs("scimlet: TYPE is string, boolean, integer, "
+			    "decimal, dateTime, reference or binary\n", stderr);
+			return CLI_FAIL;
+		}
+	} else if (!(argc == 3 && strcmp(argv[0], "remove") == 0))
+		return CLI_USAGE;
+	if (full_urn(argv[2], urn, sizeof(urn)) == -1) {
+		fprintf(stderr, "scimlet: %s: not an attribute name or "
+		    "urn:…:ATTRIBUTE that scimlet does not already define\n",
+		    argv[2]);
+		return CLI_FAIL;
+	}
+	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
+		return cli_storefail("schema", e);
+	if ((e = store_tenant_doc(tx, argv[1], &doc)) != SCIM_OK)
+		goto fail;
+	if ((attrs = cJSON_GetObjectItem(doc, "attributes")) == NULL)
+		attrs = cJSON_AddArrayToObject(doc, "attributes");
+	/* Drop any earlier declaration of the same attribute. */
+	rc = 0;
+	for (d = attrs != NULL ? attrs->child : NULL; d != NULL; d = next) {
+		next = d->next;
+		if (util_strcaseeq(cJSON_GetStringValue(cJSON_GetObjectItem(d,
+		    "urn")), urn)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(attrs, d));
+			rc = 1;
+		}
+	}
+	if (strcmp(argv[0], "remove") == 0 && !rc) {
+		e = SCIM_ENOTFOUND;
+		goto fail;
+	}
+	if (strcmp(argv[0], "add") == 0) {
+		if ((d = cJSON_CreateObject()) == NULL) {
+			e = SCIM_ENOMEM;
+			goto fail;
+		}
+		cJSON_AddStringToObject(d, "urn", urn);
+		cJSON_AddStringToObject(d, "type", argv[3]);
+		cJSON_AddBoolToObject(d, "multi", multi);
+		cJSON_AddBoolToObject(d, "caseExact", exact);
+		cJSON_AddBoolToObject(d, "auto", 0);
+		cJSON_AddItemToArray(attrs, d);
+	}
+	if ((e = store_tenant_put_doc(tx, argv[1], doc)) != SCIM_OK)
+		goto fail;
+	cJSON_Delete(doc);
+	return (e = store_commit(tx)) == SCIM_OK ? CLI_OK :
+	    cli_storefail("schema", e);
+fail:
+	cJSON_Delete(doc);
+	store_abort(tx);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: no tenant %s, or no such attribute\n",
+		    argv[1]);
+		return CLI_FAIL;
+	}
+	return cli_storefail("schema", e);
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Tenant-declared attributes (issue 5): declared ones are validated,
+filtered, sorted and discovered like the RFC's; extension attributes
+Entra sends undeclared are kept and declared automatically; undeclared
+core attributes are ignored; each tenant sees its own schema."""
+from urllib.parse import quote
+
+from harness import Server, Tap, URN_USER, patchop
+
+CUSTOM = "urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User"
+t = Tap()
+s = Server()
+tok = s.tenant("acme")
+other = s.tenant("other")
+
+s.cli("schema", "add", "acme", "roleName", "string")
+s.cli("schema", "add", "acme", "level", "integer")
+s.cli("schema", "add", "acme", "urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge",
+      "string", "--case-exact")
+lst = s.cli("schema", "list", "acme").stdout.splitlines()
+t.eq(lst, [URN_USER + ":roleName\tstring\tsingle\t-\tdeclared",
+           URN_USER + ":level\tinteger\tsingle\t-\tdeclared",
+           "urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge\tstring\tsingle"
+           "\tcase-exact\tdeclared"], "schema list")
+for bad in (("add", "acme", "userName", "string"), ("add", "acme", "x", "float"),
+            ("add", "acme", "9bad", "string"), ("remove", "acme", "nothere")):
+    t.eq(s.cli("schema", *bad, check=False).returncode, 1, "refused: schema %s" % " ".join(bad))
+
+r = s.req("POST", "/Users", {"userName": "a@x", "ROLENAME": "Admin", "level": 3,
+                             "junk": "dropped",
+                             "urn:ietf:params:scim:schemas:extension:Acme:2.0:User": {
+                                 "badge": "B-1"}}, token=tok)
+j = r.json
+t.eq((j.get("roleName"), j.get("level"), j.get("junk")), ("Admin", 3, None),
+     "declared core attributes kept in canonical case; undeclared ignored")
+t.eq(j.get("urn:ietf:params:scim:schemas:extension:Acme:2.0:User"), {"badge": "B-1"},
+     "declared extension attribute")
+uid = j["id"]
+r = s.req("POST", "/Users", {"userName": "b@x", "level": "high"}, token=tok)
+t.error(r, 400, "invalidValue", "a declared integer must be a number")
+r = s.req("GET", "/Users?filter=" + quote('badge eq "b-1"'), token=tok)
+t.eq(r.json["totalResults"], 0, "case-exact declared attribute")
+r = s.req("GET", "/Users?filter=" + quote('roleName eq "ADMIN" and level ge 2'), token=tok)
+t.eq(r.json["totalResults"], 1, "filter on declared attributes (case rule, number)")
+t.eq(s.req("GET", "/Users?filter=roleName+eq+%22Admin%22", token=other).json["totalResults"],
+     0, "another tenant")
+r = s.req("POST", "/Users", {"userName": "r@x", "roleName": "Admin"}, token=other)
+t.ok("roleName" not in r.json, "another tenant has not declared it", r.text)
+
+# Entra's custom extension attributes: sent without a declaration and
+# without the URN in schemas.
+r = s.req("PATCH", "/Users/" + uid, patchop(
+    {"op": "Add", "path": CUSTOM + ":costCode", "value": "CC-7"}), token=tok)
+t.eq((r.status, r.json.get(CUSTOM)), (200, {"costCode": "CC-7"}), "kept as sent")
+r = s.req("POST", "/Users", {"userName": "c@x", CUSTOM + ":region": "emea"}, token=tok)
+t.eq(r.json.get(CUSTOM), {"region": "emea"}, "a flattened URN attribute on create")
+lst = s.cli("schema", "list", "acme").stdout
+t.ok(CUSTOM + ":costCode\tstring\tsingle\t-\tauto" in lst and
+     CUSTOM + ":region\tstring" in lst, "declared automatically, recorded as auto", lst)
+r = s.req("GET", "/Users?filter=" + quote('%s:region eq "EMEA"' % CUSTOM), token=tok)
+t.eq(r.json["totalResults"], 1, "an auto-declared attribute filters (without case)")
+
+# Discovery shows exactly this tenant's schema.
+r = s.req("GET", "/Schemas", token=tok)
+ids = [x["id"] for x in r.json["Resources"]]
+t.ok(CUSTOM in ids and "urn:ietf:params:scim:schemas:extension:Acme:2.0:User" in ids,
+     "/Schemas lists the tenant's extensions", ids)
+user = [x for x in r.json["Resources"] if x["id"] == URN_USER][0]
+names = {a["name"]: a for a in user["attributes"]}
+t.eq((names["roleName"]["type"], names["level"]["type"]), ("string", "integer"),
+     "declared core attributes in the User schema")
+r = s.req("GET", "/ResourceTypes/User", token=tok)
+t.ok({"schema": CUSTOM, "required": False} in r.json["schemaExtensions"],
+     "and in the User resource type", r.json)
+r = s.req("GET", "/Schemas", token=other)
+t.ok(CUSTOM not in [x["id"] for x in r.json["Resources"]],
+     "another tenant's /Schemas does not list them")
+s.cli("schema", "remove", "acme", "level")
+r = s.req("GET", "/Users/" + uid, token=tok)
+t.eq(r.json.get("level"), 3, "removing a declaration keeps stored values")
+r = s.req("PUT", "/Users/" + uid, {"userName": "a@x", "level": 4}, token=tok)
+t.ok("level" not in r.json, "but new values are ignored", r.text)
+s.stop()
+t.done()
