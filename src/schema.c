@@ -27,179 +27,215 @@
 #include "scim_error.h"
 #include "util.h"
 
-#define END	{ NULL, 0, 0, 0, 0, 0, NULL }
+#define END	{ NULL, 0, 0, 0, 0, 0, NULL, NULL }
+
+/* canonicalValues (RFC 7643 §4.1.2, §4.2, §8.7.1). */
+static const char *const canon_email[] = { "work", "home", "other", NULL };
+static const char *const canon_phone[] = { "work", "home", "mobile", "fax",
+	"pager", "other", NULL };
+static const char *const canon_im[] = { "aim", "gtalk", "icq", "xmpp", "msn",
+	"skype", "qq", "yahoo", NULL };
+static const char *const canon_photo[] = { "photo", "thumbnail", NULL };
+static const char *const canon_address[] = { "work", "home", "other", NULL };
+static const char *const canon_member[] = { "User", "Group", NULL };
+static const char *const canon_groups[] = { "direct", "indirect", NULL };
 
 /* RFC 7643 §2.4: the sub-attributes of a plain multi-valued attribute. */
 static const struct schema_attr mv_string[] = {
-	{ "value", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "value", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	END
+};
+
+static const struct schema_attr mv_phone[] = {
+	{ "value", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL,
+	    canon_phone },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL,
+	    NULL },
+	END
+};
+
+static const struct schema_attr mv_im[] = {
+	{ "value", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL,
+	    canon_im },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL,
+	    NULL },
 	END
 };
 
 static const struct schema_attr mv_email[] = {
 	{ "value", AT_STRING, AF_KEYSTR, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
-	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	    NULL, NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL,
+	    canon_email },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	END
 };
 
 static const struct schema_attr mv_reference[] = {
-	{ "value", AT_REFERENCE, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "value", AT_REFERENCE, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL,
+	    canon_photo },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	END
 };
 
 static const struct schema_attr mv_binary[] = {
 	{ "value", AT_BINARY, AF_CASEEXACT, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
-	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	    NULL, NULL },
+	{ "display", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	END
 };
 
 static const struct schema_attr user_name[] = {
-	{ "formatted", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "familyName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "givenName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "middleName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "formatted", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "familyName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "givenName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "middleName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "honorificPrefix", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
+	    NULL, NULL },
 	{ "honorificSuffix", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
+	    NULL, NULL },
 	END
 };
 
 static const struct schema_attr user_address[] = {
-	{ "formatted", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "formatted", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "streetAddress", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
-	{ "locality", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "region", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "postalCode", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "country", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	    NULL, NULL },
+	{ "locality", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "region", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "postalCode", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "country", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL,
+	    canon_address },
+	{ "primary", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	END
 };
 
 static const struct schema_attr user_groups[] = {
-	{ "value", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "$ref", AT_REFERENCE, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "display", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "type", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	{ "value", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "$ref", AT_REFERENCE, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "display", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL,
+	    canon_groups },
 	END
 };
 
 static const struct schema_attr meta_attrs[] = {
 	{ "resourceType", AT_STRING, AF_CASEEXACT, MUT_RO, RET_DEFAULT,
-	    UNIQ_NONE, NULL },
-	{ "created", AT_DATETIME, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	    UNIQ_NONE, NULL, NULL },
+	{ "created", AT_DATETIME, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "lastModified", AT_DATETIME, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
+	    NULL, NULL },
 	{ "location", AT_REFERENCE, AF_CASEEXACT, MUT_RO, RET_DEFAULT,
-	    UNIQ_NONE, NULL },
+	    UNIQ_NONE, NULL, NULL },
 	{ "version", AT_STRING, AF_CASEEXACT, MUT_RO, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
+	    NULL, NULL },
 	END
 };
 
 static const struct schema_attr user_attrs[] = {
 	{ "id", AT_STRING, AF_CASEEXACT, MUT_RO, RET_ALWAYS, UNIQ_SERVER,
-	    NULL },
+	    NULL, NULL },
 	{ "externalId", AT_STRING, AF_CASEEXACT | AF_KEYSTR, MUT_RW,
-	    RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "meta", AT_COMPLEX, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, meta_attrs },
+	    RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "meta", AT_COMPLEX, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, meta_attrs, NULL },
 	{ "userName", AT_STRING, AF_REQUIRED | AF_KEYSTR, MUT_RW, RET_DEFAULT,
-	    UNIQ_SERVER, NULL },
-	{ "name", AT_COMPLEX, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, user_name },
-	{ "displayName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "nickName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	    UNIQ_SERVER, NULL, NULL },
+	{ "name", AT_COMPLEX, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, user_name, NULL },
+	{ "displayName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "nickName", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "profileUrl", AT_REFERENCE, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
-	{ "title", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "userType", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	    NULL, NULL },
+	{ "title", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "userType", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "preferredLanguage", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
-	{ "locale", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "timezone", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "active", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	    NULL, NULL },
+	{ "locale", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "timezone", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "active", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "password", AT_STRING, AF_CASEEXACT, MUT_WO, RET_NEVER, UNIQ_NONE,
-	    NULL },
+	    NULL, NULL },
 	{ "emails", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    mv_email },
+	    mv_email, NULL },
 	{ "phoneNumbers", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    mv_string },
+	    mv_phone, NULL },
 	{ "ims", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    mv_string },
+	    mv_im, NULL },
 	{ "photos", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    mv_reference },
+	    mv_reference, NULL },
 	{ "addresses", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    user_address },
+	    user_address, NULL },
 	{ "groups", AT_COMPLEX, AF_MULTI, MUT_RO, RET_DEFAULT, UNIQ_NONE,
-	    user_groups },
+	    user_groups, NULL },
 	{ "entitlements", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    mv_string },
+	    mv_string, NULL },
 	{ "roles", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    mv_string },
+	    mv_string, NULL },
 	{ "x509Certificates", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT,
-	    UNIQ_NONE, mv_binary },
+	    UNIQ_NONE, mv_binary, NULL },
 	END
 };
 
 static const struct schema_attr enterprise_manager[] = {
 	{ "value", AT_STRING, AF_CASEEXACT, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
-	{ "$ref", AT_REFERENCE, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "displayName", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
+	    NULL, NULL },
+	{ "$ref", AT_REFERENCE, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "displayName", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	END
 };
 
 static const struct schema_attr enterprise_attrs[] = {
 	{ "employeeNumber", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
-	{ "costCenter", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "organization", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "division", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "department", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL },
+	    NULL, NULL },
+	{ "costCenter", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "organization", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "division", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "department", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "manager", AT_COMPLEX, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    enterprise_manager },
+	    enterprise_manager, NULL },
 	END
 };
 
 static const struct schema_attr group_members[] = {
 	{ "value", AT_STRING, AF_CASEEXACT, MUT_IMMUTABLE, RET_DEFAULT,
-	    UNIQ_NONE, NULL },
+	    UNIQ_NONE, NULL, NULL },
 	{ "$ref", AT_REFERENCE, 0, MUT_IMMUTABLE, RET_DEFAULT, UNIQ_NONE,
-	    NULL },
-	{ "display", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "type", AT_STRING, 0, MUT_IMMUTABLE, RET_DEFAULT, UNIQ_NONE, NULL },
+	    NULL, NULL },
+	{ "display", AT_STRING, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "type", AT_STRING, 0, MUT_IMMUTABLE, RET_DEFAULT, UNIQ_NONE, NULL,
+	    canon_member },
 	END
 };
 
 static const struct schema_attr group_attrs[] = {
 	{ "id", AT_STRING, AF_CASEEXACT, MUT_RO, RET_ALWAYS, UNIQ_SERVER,
-	    NULL },
+	    NULL, NULL },
 	{ "externalId", AT_STRING, AF_CASEEXACT | AF_KEYSTR, MUT_RW,
-	    RET_DEFAULT, UNIQ_NONE, NULL },
-	{ "meta", AT_COMPLEX, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, meta_attrs },
+	    RET_DEFAULT, UNIQ_NONE, NULL, NULL },
+	{ "meta", AT_COMPLEX, 0, MUT_RO, RET_DEFAULT, UNIQ_NONE, meta_attrs, NULL },
 	{ "displayName", AT_STRING, AF_REQUIRED | AF_KEYSTR, MUT_RW,
-	    RET_DEFAULT, UNIQ_SERVER, NULL },
+	    RET_DEFAULT, UNIQ_SERVER, NULL, NULL },
 	{ "members", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
-	    group_members },
+	    group_members, NULL },
 	END
 };
 
 /* scimlet's own: what the role mapping gives a user (roles.c). */
 static const struct schema_attr scimlet_attrs[] = {
 	{ "appRoles", AT_STRING, AF_MULTI | AF_CASEEXACT, MUT_RO, RET_DEFAULT,
-	    UNIQ_NONE, NULL },
+	    UNIQ_NONE, NULL, NULL },
 	END
 };
 
@@ -677,6 +713,7 @@ schema_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
 	const cJSON	*el;
 	cJSON		*arr, *item;
 	enum scim_err	 e;
+	int		 primaries;
 
 	*out = NULL;
 	if (cJSON_IsNull(v))
@@ -716,6 +753,15 @@ schema_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
 			}
 			cJSON_AddItemToArray(arr, item);
 		}
+	/* RFC 7643 §2.4: "true" for primary at most once. */
+	primaries = 0;
+	cJSON_ArrayForEach(el, arr)
+		primaries += cJSON_IsTrue(cJSON_GetObjectItem(el, "primary"));
+	if (primaries > 1) {
+		cJSON_Delete(arr);
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "%s: more than one value is primary", a->sa_name);
+	}
 	*out = arr;
 	return SCIM_OK;
 }
@@ -969,6 +1015,12 @@ attr_document(const struct schema_attr *a)
 		    strcmp(a->sa_name, "$ref") == 0 ? "User" : "external"));
 		if (strcmp(a->sa_name, "$ref") == 0)
 			cJSON_AddItemToArray(refs, cJSON_CreateString("Group"));
+	}
+	if (a->sa_canon != NULL) {
+		const char *const *cv;
+		refs = cJSON_AddArrayToObject(o, "canonicalValues");
+		for (cv = a->sa_canon; *cv != NULL; cv++)
+			cJSON_AddItemToArray(refs, cJSON_CreateString(*cv));
 	}
 	if (a->sa_type == AT_COMPLEX && a->sa_sub != NULL) {
 		subs = cJSON_AddArrayToObject(o, "subAttributes");

@@ -40,6 +40,8 @@ struct schema_attr {
 	enum attr_uniq			 sa_uniq;
 	const struct schema_attr	*sa_sub;	/* complex: ends at
 							   sa_name == NULL */
+	const char *const		*sa_canon;	/* canonicalValues,
+							   NULL-ended, or NULL */
 };
 
 struct schema_ext {

@@ -73,6 +73,8 @@ flat = {"%s.%s" % (n, sub["name"]) for n, a in user.items()
         for sub in a.get("subAttributes", [])}
 t.ok({"emails.value", "emails.type", "name.givenName", "roles.primary",
       "addresses.locality"} <= flat, "Entra's mapped sub-attributes are discoverable")
+etype = [x for x in user["emails"]["subAttributes"] if x["name"] == "type"][0]
+t.eq(etype.get("canonicalValues"), ["work", "home", "other"], "emails.type canonicalValues")
 ent = {a["name"] for a in j["Resources"][ids.index(URN_ENT)]["attributes"]}
 t.eq(ent, {"employeeNumber", "costCenter", "organization", "division", "department",
            "manager"}, "EnterpriseUser attributes")

@@ -41,6 +41,9 @@ t.error(r, 400, "invalidValue", "complex attribute as a string: 400")
 r = s.req("POST", "/Users", {"userName": "b@x", "userName2": 1, "USERNAME": "c@x"},
           token=tok)
 t.error(r, 400, "invalidSyntax", "an attribute given twice in two cases: 400")
+r = s.req("POST", "/Users", {"userName": "two@x", "emails": [
+    {"value": "a@x", "primary": True}, {"value": "b@x", "primary": "True"}]}, token=tok)
+t.error(r, 400, "invalidValue", "two primary emails: 400")
 r = s.req("POST", "/Users", {"userName": "x" * 5000}, token=tok)
 t.error(r, 400, "invalidValue", "userName over 4 KiB: 400")
 r = s.req("POST", "/Users", {"userName": "b@x", "active": "false",
