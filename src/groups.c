@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "groups.h"
 #include "http.h"
 #include "json.h"
@@ -27,7 +28,49 @@ struct members {
 	/* Members whose application roles may change (roles by group). */
 	int			 mb_track;
 	struct roles_set	 mb_touched;
+	/* Members taken out ({"value","type","display"}), for the audit. */
+	cJSON			*mb_removed;
+	int			 mb_changed;
 };
+
+/* Remember member id (now in the group) as possibly removed. */
+static enum scim_err
+note_removed(struct members *mb, const uint8_t id[16])
+{
+	enum res_type	 type;
+	char		 display[STORE_DISPLAY_MAX + 1], ids[UUID_STRLEN + 1];
+	cJSON		*m;
+	enum scim_err	 e;
+
+	e = store_member_get(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, &type,
+	    display, sizeof(display));
+	if (e == SCIM_ENOTFOUND)
+		return SCIM_OK;
+	if (e != SCIM_OK)
+		return e;
+	if (mb->mb_removed == NULL &&
+	    (mb->mb_removed = cJSON_CreateArray()) == NULL)
+		return SCIM_ENOMEM;
+	util_uuid_format(id, ids);
+	if ((m = cJSON_CreateObject()) == NULL)
+		return SCIM_ENOMEM;
+	cJSON_AddStringToObject(m, "value", ids);
+	cJSON_AddStringToObject(m, "type", type == RES_GROUP ? "Group" :
+	    "User");
+	cJSON_AddStringToObject(m, "display", display);
+	cJSON_AddItemToArray(mb->mb_removed, m);
+	return SCIM_OK;
+}
+
+static int
+note_each(const uint8_t id[16], enum res_type type, const char *display,
+    size_t dlen, void *arg)
+{
+	(void)type;
+	(void)display;
+	(void)dlen;
+	return note_removed(arg, id) != SCIM_OK;
+}
 
 const char *
 groups_member_display(enum res_type type, const cJSON *doc)
@@ -78,6 +121,7 @@ member_add(void *arg, const char *ids, const char *display,
 		return scim_fail(resp, e, NULL);
 	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
 		return scim_fail(resp, SCIM_ESTORE, NULL);
+	mb->mb_changed = 1;
 	e = store_member_put(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, type,
 	    display != NULL ? display : groups_member_display(type, doc), NULL);
 	cJSON_Delete(doc);
@@ -98,6 +142,9 @@ member_remove(void *arg, const char *ids, struct scim_resp *resp)
 		return SCIM_OK;
 	if (mb->mb_track)
 		roles_set_add(&mb->mb_touched, id);
+	if ((e = note_removed(mb, id)) != SCIM_OK)
+		return scim_fail(resp, e, NULL);
+	mb->mb_changed = 1;
 	e = store_member_del(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, NULL);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
@@ -116,6 +163,10 @@ member_clear(void *arg, struct scim_resp *resp)
 		    &mb->mb_touched)) != SCIM_OK)
 			return scim_fail(resp, e, NULL);
 	}
+	if (store_member_each(mb->mb_tx, mb->mb_tenant, mb->mb_group,
+	    note_each, mb) != SCIM_OK)
+		return scim_fail(resp, SCIM_ESTORE, NULL);
+	mb->mb_changed = 1;
 	e = store_member_clear(mb->mb_tx, mb->mb_tenant, mb->mb_group);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
@@ -169,6 +220,55 @@ members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
 }
 
 /*
+ * Before commit: an audit entry for each member no longer in the group
+ * (a member removed and added back in one request was not removed), and
+ * one change feed record when the membership changed.
+ */
+static enum scim_err
+members_audit(struct scim_req *req, struct members *mb, const cJSON *stored)
+{
+	const cJSON	*m, *prev;
+	enum res_type	 type;
+	uint8_t		 id[16];
+	char		 display[STORE_DISPLAY_MAX + 1];
+	const char	*ids;
+	cJSON		*before;
+	enum scim_err	 e;
+	int		 dup;
+
+	cJSON_ArrayForEach(m, mb->mb_removed) {
+		ids = cJSON_GetStringValue(cJSON_GetObjectItem(m, "value"));
+		if (ids == NULL || util_uuid_parse(ids, id) == -1)
+			continue;
+		dup = 0;
+		for (prev = mb->mb_removed->child; prev != m; prev = prev->next)
+			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(
+			    prev, "value")), ids) == 0)
+				dup = 1;
+		if (dup)
+			continue;
+		e = store_member_get(mb->mb_tx, mb->mb_tenant, mb->mb_group,
+		    id, &type, display, sizeof(display));
+		if (e == SCIM_OK)
+			continue;	/* back in the group */
+		if (e != SCIM_ENOTFOUND)
+			return e;
+		if ((before = cJSON_CreateObject()) == NULL)
+			return SCIM_ENOMEM;
+		cJSON_AddItemToObject(before, "member", cJSON_Duplicate(m, 1));
+		if ((e = audit_record(mb->mb_tx, &req->rq_tenant,
+		    "member.removed", RES_GROUP, mb->mb_group,
+		    cJSON_GetStringValue(cJSON_GetObjectItem(stored,
+		    "displayName")), before, NULL)) != SCIM_OK)
+			return e;
+	}
+	if (mb->mb_changed)
+		return audit_change(mb->mb_tx, &req->rq_tenant, RES_GROUP,
+		    mb->mb_group, "members");
+	return SCIM_OK;
+}
+
+/*
  * Before commit: recompute the application roles of the members whose
  * groups changed, and of every member when the group was renamed (its
  * displayName is what maps to a role).
@@ -180,6 +280,8 @@ members_roles(struct scim_req *req, struct members *mb, const cJSON *old,
 	const cJSON	*a, *b;
 	enum scim_err	 e;
 
+	if ((e = members_audit(req, mb, stored)) != SCIM_OK)
+		return scim_fail(resp, e, NULL);
 	if (!mb->mb_track)
 		return SCIM_OK;
 	a = cJSON_GetObjectItem(old, "displayName");
@@ -251,10 +353,12 @@ groups_create(struct scim_req *req, struct scim_resp *resp)
 	if (e != SCIM_OK)
 		goto fail;
 	roles_set_free(&mb.mb_touched);
+	cJSON_Delete(mb.mb_removed);
 	cJSON_Delete(in);
 	return resource_respond(req, resp, schema_get(RES_GROUP), stored, 201);
 fail:
 	roles_set_free(&mb.mb_touched);
+	cJSON_Delete(mb.mb_removed);
 	store_abort(tx);
 	cJSON_Delete(in);
 	cJSON_Delete(doc);
@@ -304,11 +408,13 @@ groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	if (e != SCIM_OK)
 		goto fail;
 	roles_set_free(&mb.mb_touched);
+	cJSON_Delete(mb.mb_removed);
 	cJSON_Delete(in);
 	cJSON_Delete(old);
 	return resource_respond(req, resp, schema_get(RES_GROUP), stored, 200);
 fail:
 	roles_set_free(&mb.mb_touched);
+	cJSON_Delete(mb.mb_removed);
 	store_abort(tx);
 	cJSON_Delete(in);
 	cJSON_Delete(doc);
@@ -357,6 +463,7 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	if (e != SCIM_OK)
 		goto fail;
 	roles_set_free(&mb.mb_touched);
+	cJSON_Delete(mb.mb_removed);
 	cJSON_Delete(body);
 	cJSON_Delete(old);
 	resource_etag(resp, stored);
@@ -365,6 +472,7 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	return SCIM_OK;
 fail:
 	roles_set_free(&mb.mb_touched);
+	cJSON_Delete(mb.mb_removed);
 	store_abort(tx);
 	cJSON_Delete(body);
 	cJSON_Delete(old);

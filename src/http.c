@@ -372,6 +372,9 @@ http_response_write(const struct http_io *io, const struct scim_resp *resp)
 	if (resp->rp_auth)
 		n += snprintf(head + n, sizeof(head) - (size_t)n,
 		    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n");
+	if (resp->rp_reqid[0] != '\0')
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "X-Request-Id: %s\r\n", resp->rp_reqid);
 	if (resp->rp_etag[0] != '\0')
 		n += snprintf(head + n, sizeof(head) - (size_t)n,
 		    "ETag: %s\r\n", resp->rp_etag);

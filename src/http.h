@@ -56,6 +56,7 @@ struct scim_resp {
 	char		*rp_location;	/* owned, or NULL */
 	const char	*rp_allow;	/* Allow header for 405 */
 	char		 rp_etag[48];	/* ETag header, or "" */
+	char		 rp_reqid[20];	/* X-Request-Id header, or "" */
 	int		 rp_auth;	/* add WWW-Authenticate: Bearer */
 	enum scim_err	 rp_err;
 	char		 rp_detail[SCIM_MAX_DETAIL];

@@ -18,6 +18,7 @@
 
 #include <fcgiapp.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "http.h"
 #include "log.h"
@@ -133,9 +134,15 @@ serve(struct worker *wk, const struct http_io *io)
 	struct scim_req		req;
 	struct scim_resp	resp;
 	enum scim_err		e;
-	char			path[128];
+	uint8_t			rid[8];
+	char			path[128], reqid[20];
 
 	memset(&resp, 0, sizeof(resp));
+	/* A request id: in the response, the audit log and the error log. */
+	if (util_random(rid, sizeof(rid)) == 0)
+		util_hex(rid, sizeof(rid), reqid);
+	else
+		util_strlcpy(reqid, "-", sizeof(reqid));
 	e = http_request_read(io, wk->wk_maxbody, &req, &resp);
 	if (e == SCIM_OK && wk->wk_cfgerr != NULL)
 		e = scim_fail(&resp, SCIM_ECONFIG, "%s", wk->wk_cfgerr);
@@ -143,19 +150,26 @@ serve(struct worker *wk, const struct http_io *io)
 		e = auth_check(wk->wk_store, req.rq_auth, &req.rq_tenant,
 		    req.rq_tokenid, &resp);
 	if (e == SCIM_OK)
+		audit_context(req.rq_tokenid, reqid,
+		    io->io_param(io->io_ctx, "REMOTE_ADDR"),
+		    io->io_param(io->io_ctx, "HTTP_USER_AGENT"));
+	if (e == SCIM_OK)
 		e = tenant_schema(wk->wk_store, &req.rq_tenant, &resp);
 	if (e == SCIM_OK) {
 		req.rq_store = wk->wk_store;
 		e = router_dispatch(&req, &resp);
 	}
 	schema_tenant_reset();
+	audit_context_reset();
 	if (e != SCIM_OK) {
 		if (scim_err_status(e) >= 500)
-			log_warnx("%s: %d %s", log_escape(req.rq_path != NULL ?
-			    req.rq_path : "-", path, sizeof(path)),
-			    scim_err_status(e), resp.rp_detail);
+			log_warnx("request %s: %s: %d %s", reqid,
+			    log_escape(req.rq_path != NULL ? req.rq_path : "-",
+			    path, sizeof(path)), scim_err_status(e),
+			    resp.rp_detail);
 		scim_error_respond(&resp);
 	}
+	util_strlcpy(resp.rp_reqid, reqid, sizeof(resp.rp_reqid));
 	if (http_response_write(io, &resp) == -1)
 		log_warnx("cannot write the response");
 	http_request_free(&req);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "filter.h"
 #include "http.h"
@@ -227,6 +228,37 @@ out:
 	return e;
 }
 
+/*
+ * The change feed record of a write, and for a user whose `active`
+ * flipped, the audit entry (deactivation is deprovisioning: its
+ * before-image is the whole record).
+ */
+static enum scim_err
+write_audit(struct store_txn *tx, const struct tenant *t,
+    const struct schema *sc, const uint8_t id[16], const cJSON *old,
+    const cJSON *stored)
+{
+	const cJSON	*un;
+	int		 was, now;
+	const char	*op = old == NULL ? "create" : "update";
+	enum scim_err	 e;
+
+	if (sc->sc_type == RES_USER && old != NULL) {
+		was = !cJSON_IsFalse(cJSON_GetObjectItem(old, "active"));
+		now = !cJSON_IsFalse(cJSON_GetObjectItem(stored, "active"));
+		un = cJSON_GetObjectItem(stored, "userName");
+		if (was != now) {
+			op = now ? "reactivate" : "deactivate";
+			if ((e = audit_record(tx, t, now ? "user.reactivated" :
+			    "user.deactivated", RES_USER, id,
+			    cJSON_GetStringValue(un), cJSON_Duplicate(old, 1),
+			    NULL)) != SCIM_OK)
+				return e;
+		}
+	}
+	return audit_change(tx, t, sc->sc_type, id, op);
+}
+
 enum scim_err
 resource_write(struct scim_req *req, struct scim_resp *resp,
     struct store_txn *tx, const struct schema *sc, const uint8_t id[16],
@@ -263,6 +295,8 @@ resource_write(struct scim_req *req, struct scim_resp *resp,
 		e = resource_index(tx, tn, sc, old, id, 0);
 	if (e == SCIM_OK)
 		e = resource_index(tx, tn, sc, *stored, id, 1);
+	if (e == SCIM_OK)
+		e = write_audit(tx, &req->rq_tenant, sc, id, old, *stored);
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
 
@@ -613,6 +647,81 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
 	    scim_fail(resp, SCIM_ENOMEM, NULL);
 }
 
+struct image {
+	cJSON	*im_list;
+};
+
+static int
+image_group(const uint8_t gid[16], void *arg)
+{
+	char	ids[UUID_STRLEN + 1];
+
+	util_uuid_format(gid, ids);
+	cJSON_AddItemToArray(((struct image *)arg)->im_list,
+	    cJSON_CreateString(ids));
+	return 0;
+}
+
+static int
+image_member(const uint8_t id[16], enum res_type type, const char *display,
+    size_t dlen, void *arg)
+{
+	char	 ids[UUID_STRLEN + 1], *d;
+	cJSON	*m;
+
+	util_uuid_format(id, ids);
+	if ((m = cJSON_CreateObject()) == NULL)
+		return 1;
+	cJSON_AddStringToObject(m, "value", ids);
+	cJSON_AddStringToObject(m, "type", type == RES_GROUP ? "Group" :
+	    "User");
+	if ((d = malloc(dlen + 1)) != NULL) {
+		memcpy(d, display, dlen);
+		d[dlen] = '\0';
+		cJSON_AddStringToObject(m, "display", d);
+		free(d);
+	}
+	cJSON_AddItemToArray(((struct image *)arg)->im_list, m);
+	return 0;
+}
+
+/*
+ * The audit entry of a deletion: the stored record, the groups a user
+ * was in or a group's members, and a change feed record.
+ */
+static enum scim_err
+delete_audit(struct store_txn *tx, const struct tenant *t,
+    const struct schema *sc, const uint8_t id[16], const cJSON *doc)
+{
+	struct image	 im;
+	cJSON		*before;
+	enum scim_err	 e;
+	int		 user = sc->sc_type == RES_USER;
+
+	if ((before = cJSON_CreateObject()) == NULL ||
+	    (im.im_list = cJSON_AddArrayToObject(before, user ? "groups" :
+	    "members")) == NULL) {
+		cJSON_Delete(before);
+		return SCIM_ENOMEM;
+	}
+	cJSON_AddItemToObject(before, "resource", cJSON_Duplicate(doc, 1));
+	e = user ? store_memberof_each(tx, t->tn_id, id, image_group, &im) :
+	    store_member_each(tx, t->tn_id, id, image_member, &im);
+	if (e == SCIM_OK && !user)	/* a group may be a member too */
+		e = store_memberof_each(tx, t->tn_id, id, image_group,
+		    &(struct image){ cJSON_AddArrayToObject(before,
+		    "groups") });
+	if (e != SCIM_OK) {
+		cJSON_Delete(before);
+		return e;
+	}
+	if ((e = audit_record(tx, t, user ? "user.deleted" : "group.deleted",
+	    sc->sc_type, id, cJSON_GetStringValue(cJSON_GetObjectItem(doc,
+	    user ? "userName" : "displayName")), before, NULL)) != SCIM_OK)
+		return e;
+	return audit_change(tx, t, sc->sc_type, id, "delete");
+}
+
 enum scim_err
 resource_delete(struct scim_req *req, struct scim_resp *resp,
     const struct schema *sc, const char *ids)
@@ -643,6 +752,9 @@ resource_delete(struct scim_req *req, struct scim_resp *resp,
 		e = resource_index(tx, tn, sc, doc, id, 0);
 	if (e == SCIM_OK)
 		e = store_res_del(tx, tn, sc->sc_type, id);
+	/* Deprovisioning: the before-image is enough to restore it all. */
+	if (e == SCIM_OK)
+		e = delete_audit(tx, &req->rq_tenant, sc, id, doc);
 	/*
 	 * Its memberships go with it; member users are never deleted, but
 	 * may lose a role the group gave them.

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit.h"
 #include "http.h"
 #include "json.h"
 #include "resource.h"
@@ -146,6 +147,40 @@ by_name(const void *x, const void *y)
 	    (*(cJSON *const *)y)->valuestring);
 }
 
+/* An audit entry when a user loses application roles it had. */
+static enum scim_err
+roles_lost(struct store_txn *tx, const struct tenant *t,
+    const uint8_t uid[16], const cJSON *doc, const cJSON *was,
+    const cJSON *now)
+{
+	const cJSON	*r, *n;
+	cJSON		*lost = NULL, *before;
+	int		 kept;
+
+	cJSON_ArrayForEach(r, was) {
+		kept = 0;
+		cJSON_ArrayForEach(n, now)
+			if (cJSON_IsString(r) && cJSON_IsString(n) &&
+			    strcmp(r->valuestring, n->valuestring) == 0)
+				kept = 1;
+		if (kept || !cJSON_IsString(r))
+			continue;
+		if (lost == NULL && (lost = cJSON_CreateArray()) == NULL)
+			return SCIM_ENOMEM;
+		cJSON_AddItemToArray(lost, cJSON_CreateString(r->valuestring));
+	}
+	if (lost == NULL)
+		return SCIM_OK;
+	if ((before = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(lost);
+		return SCIM_ENOMEM;
+	}
+	cJSON_AddItemToObject(before, "appRoles", cJSON_Duplicate(was, 1));
+	return audit_record(tx, t, "role.lost", RES_USER, uid,
+	    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "userName")), before,
+	    lost);
+}
+
 enum scim_err
 roles_compute(struct store_txn *tx, const struct tenant *t,
     const uint8_t uid[16], cJSON *doc, int strict, struct scim_resp *resp)
@@ -185,6 +220,11 @@ roles_compute(struct store_txn *tx, const struct tenant *t,
 		free(v);
 	}
 	ext = cJSON_GetObjectItem(doc, URN_SCIMLET);
+	if ((e = roles_lost(tx, t, uid, doc, cJSON_GetObjectItem(ext,
+	    "appRoles"), a.a_roles)) != SCIM_OK) {
+		cJSON_Delete(a.a_roles);
+		return e;
+	}
 	if (a.a_roles->child == NULL) {
 		cJSON_Delete(a.a_roles);
 		cJSON_DeleteItemFromObject(ext, "appRoles");
@@ -238,6 +278,8 @@ roles_refresh(struct store_txn *tx, const struct tenant *t,
 			e = store_res_put(tx, t->tn_id, RES_USER, uid, out,
 			    strlen(out), 0);
 			free(out);
+			if (e == SCIM_OK)
+				e = audit_change(tx, t, RES_USER, uid, "roles");
 		}
 	}
 	cJSON_Delete(old);

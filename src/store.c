@@ -10,6 +10,8 @@
  *   members    tenant(4) group(16) member(16)      -> type(1) display
  *   memberof   tenant(4) member(16) group(16)      -> (empty)
  *   roles      tenant(4) kind(1) folded incoming   -> application role
+ *   audit      tenant(4) sequence(8)               -> entry JSON
+ *   changes    sequence(8)                         -> change JSON
  *   meta       "format", "next_tenant"              -> small values
  *
  * 0xff never occurs in UTF-8, so a hashed index value cannot collide with
@@ -47,6 +49,8 @@ struct store {
 	MDB_dbi		 st_members;
 	MDB_dbi		 st_memberof;
 	MDB_dbi		 st_roles;
+	MDB_dbi		 st_audit;
+	MDB_dbi		 st_changes;
 	MDB_dbi		 st_meta;
 };
 
@@ -124,6 +128,8 @@ store_dbis(struct store *st, MDB_txn *txn, unsigned int flags)
 	    (rc = mdb_dbi_open(txn, "members", flags, &st->st_members)) ||
 	    (rc = mdb_dbi_open(txn, "memberof", flags, &st->st_memberof)) ||
 	    (rc = mdb_dbi_open(txn, "roles", flags, &st->st_roles)) ||
+	    (rc = mdb_dbi_open(txn, "audit", flags, &st->st_audit)) ||
+	    (rc = mdb_dbi_open(txn, "changes", flags, &st->st_changes)) ||
 	    (rc = mdb_dbi_open(txn, "meta", flags, &st->st_meta)))
 		return rc;
 	return 0;
@@ -720,6 +726,30 @@ store_member_put(struct store_txn *tx, uint32_t tenant,
 }
 
 enum scim_err
+store_member_get(struct store_txn *tx, uint32_t tenant,
+    const uint8_t group[16], const uint8_t member[16], enum res_type *mtype,
+    char *display, size_t dlen)
+{
+	uint8_t	key[MKEY];
+	MDB_val	k, v;
+	size_t	n;
+	int	rc;
+
+	member_key(key, tenant, group, member);
+	k.mv_data = key;
+	k.mv_size = MKEY;
+	if ((rc = mdb_get(tx->tx_txn, tx->tx_store->st_members, &k, &v)))
+		return store_err(rc, "member get");
+	if (v.mv_size < 1 || dlen == 0)
+		return SCIM_ESTORE;
+	*mtype = (enum res_type)((const uint8_t *)v.mv_data)[0];
+	n = v.mv_size - 1 < dlen - 1 ? v.mv_size - 1 : dlen - 1;
+	memcpy(display, (const char *)v.mv_data + 1, n);
+	display[n] = '\0';
+	return SCIM_OK;
+}
+
+enum scim_err
 store_member_del(struct store_txn *tx, uint32_t tenant,
     const uint8_t group[16], const uint8_t member[16], int *removed)
 {
@@ -1091,4 +1121,224 @@ store_role_each(struct store_txn *tx, uint32_t tenant, store_role_cb cb,
 	mdb_cursor_close(c);
 	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
 	    store_err(rc, "role list");
+}
+
+/* Audit log and change feed. */
+
+static void
+be64(uint8_t *p, uint64_t v)
+{
+	int	i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint64_t
+get64(const uint8_t *p)
+{
+	uint64_t	v = 0;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+audit_key(uint8_t *key, uint32_t tenant, uint64_t seq)
+{
+	key[0] = (uint8_t)(tenant >> 24);
+	key[1] = (uint8_t)(tenant >> 16);
+	key[2] = (uint8_t)(tenant >> 8);
+	key[3] = (uint8_t)tenant;
+	be64(key + 4, seq);
+}
+
+enum scim_err
+store_audit_last(struct store_txn *tx, uint32_t tenant, uint64_t *seq,
+    const char **json, size_t *len)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 key[12];
+	int		 rc;
+
+	*seq = 0;
+	*json = NULL;
+	*len = 0;
+	/* The first key past the tenant's range, then one back. */
+	audit_key(key, tenant, UINT64_MAX);
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_audit, &c)))
+		return store_err(rc, "audit last");
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	if (rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 12) == 0)
+		;		/* UINT64_MAX itself: never written */
+	else if (rc == 0)
+		rc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 4) == 0) {
+		*seq = get64((const uint8_t *)k.mv_data + 4);
+		*json = v.mv_data;
+		*len = v.mv_size;
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "audit last");
+}
+
+enum scim_err
+store_audit_put(struct store_txn *tx, uint32_t tenant, uint64_t seq,
+    const char *json)
+{
+	uint8_t	key[12];
+	MDB_val	k, v;
+
+	audit_key(key, tenant, seq);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	v.mv_data = (void *)json;
+	v.mv_size = strlen(json);
+	return store_err(mdb_put(tx->tx_txn, tx->tx_store->st_audit, &k, &v,
+	    0), "audit put");
+}
+
+enum scim_err
+store_audit_get(struct store_txn *tx, uint32_t tenant, uint64_t seq,
+    const char **json, size_t *len)
+{
+	uint8_t	key[12];
+	MDB_val	k, v;
+	int	rc;
+
+	audit_key(key, tenant, seq);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	if ((rc = mdb_get(tx->tx_txn, tx->tx_store->st_audit, &k, &v)))
+		return store_err(rc, "audit get");
+	*json = v.mv_data;
+	*len = v.mv_size;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_audit_each(struct store_txn *tx, uint32_t tenant, uint64_t from,
+    store_audit_cb cb, void *arg)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 key[12];
+	int		 rc;
+
+	audit_key(key, tenant, from);
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_audit, &c)))
+		return store_err(rc, "audit list");
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0) {
+		if (k.mv_size != 12 || memcmp(k.mv_data, key, 4) != 0)
+			break;
+		if (cb(get64((const uint8_t *)k.mv_data + 4), v.mv_data,
+		    v.mv_size, arg))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "audit list");
+}
+
+enum scim_err
+store_change_add(struct store_txn *tx, char *(*make)(uint64_t, void *),
+    void *arg)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 key[8];
+	uint64_t	 seq = 1;
+	char		*json;
+	int		 rc;
+
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_changes, &c)))
+		return store_err(rc, "change add");
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size == 8)
+		seq = get64(k.mv_data) + 1;
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_err(rc, "change add");
+	/* A pruned feed keeps counting: the last sequence is in meta. */
+	k.mv_data = "last_change";
+	k.mv_size = 11;
+	if (mdb_get(tx->tx_txn, tx->tx_store->st_meta, &k, &v) == 0 &&
+	    v.mv_size == 8 && get64(v.mv_data) >= seq)
+		seq = get64(v.mv_data) + 1;
+	if ((json = make(seq, arg)) == NULL)
+		return SCIM_ENOMEM;
+	be64(key, seq);
+	k.mv_data = key;
+	k.mv_size = 8;
+	v.mv_data = json;
+	v.mv_size = strlen(json);
+	rc = mdb_put(tx->tx_txn, tx->tx_store->st_changes, &k, &v, MDB_APPEND);
+	free(json);
+	if (rc == 0) {
+		k.mv_data = "last_change";
+		k.mv_size = 11;
+		v.mv_data = key;
+		v.mv_size = 8;
+		rc = mdb_put(tx->tx_txn, tx->tx_store->st_meta, &k, &v, 0);
+	}
+	return store_err(rc, "change add");
+}
+
+enum scim_err
+store_change_each(struct store_txn *tx, uint64_t from, store_audit_cb cb,
+    void *arg)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 key[8];
+	int		 rc;
+
+	be64(key, from);
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_changes, &c)))
+		return store_err(rc, "change list");
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0) {
+		if (k.mv_size == 8 && cb(get64(k.mv_data), v.mv_data,
+		    v.mv_size, arg))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "change list");
+}
+
+enum scim_err
+store_change_prune(struct store_txn *tx, uint64_t before, uint64_t *n)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	int		 rc;
+
+	*n = 0;
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_changes, &c)))
+		return store_err(rc, "change prune");
+	while ((rc = mdb_cursor_get(c, &k, &v, MDB_FIRST)) == 0 &&
+	    k.mv_size == 8 && get64(k.mv_data) < before) {
+		if ((rc = mdb_cursor_del(c, 0)))
+			break;
+		(*n)++;
+	}
+	mdb_cursor_close(c);
+	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
+	    store_err(rc, "change prune");
 }

@@ -115,6 +115,11 @@ enum scim_err	 store_res_each(struct store_txn *, uint32_t tenant,
 enum scim_err	 store_member_put(struct store_txn *, uint32_t tenant,
 		    const uint8_t group[16], const uint8_t member[16],
 		    enum res_type mtype, const char *display, int *added);
+/* Is member in group?  SCIM_ENOTFOUND if not; else its type and display
+ * (display: dlen bytes, NUL-terminated, cut to fit). */
+enum scim_err	 store_member_get(struct store_txn *, uint32_t tenant,
+		    const uint8_t group[16], const uint8_t member[16],
+		    enum res_type *mtype, char *display, size_t dlen);
 /* *removed (may be NULL) is 1 when it was a member. */
 enum scim_err	 store_member_del(struct store_txn *, uint32_t tenant,
 		    const uint8_t group[16], const uint8_t member[16],
@@ -198,5 +203,35 @@ enum scim_err	 store_idx_prefix(struct store_txn *, uint32_t tenant,
 enum scim_err	 store_res_each_after(struct store_txn *, uint32_t tenant,
 		    enum res_type, const uint8_t after[16], store_res_cb,
 		    void *arg);
+
+/*
+ * Audit log: (tenant, sequence) -> entry JSON, sequences from 1, per
+ * tenant.  store_audit_last gives the last sequence (0: none) and its
+ * entry (borrowed, or NULL).
+ */
+enum scim_err	 store_audit_last(struct store_txn *, uint32_t tenant,
+		    uint64_t *seq, const char **json, size_t *len);
+enum scim_err	 store_audit_put(struct store_txn *, uint32_t tenant,
+		    uint64_t seq, const char *json);
+typedef int	(*store_audit_cb)(uint64_t seq, const char *json, size_t len,
+		    void *arg);
+/* Entries with sequence >= from, in order. */
+enum scim_err	 store_audit_each(struct store_txn *, uint32_t tenant,
+		    uint64_t from, store_audit_cb, void *arg);
+enum scim_err	 store_audit_get(struct store_txn *, uint32_t tenant,
+		    uint64_t seq, const char **json, size_t *len);
+
+/*
+ * Change feed: global sequence -> {seq, time, tenant, type, id, op}.
+ * store_change_add assigns the next sequence and writes json made by
+ * make(seq, arg) (a malloc'd string it frees).
+ */
+enum scim_err	 store_change_add(struct store_txn *,
+		    char *(*make)(uint64_t seq, void *arg), void *arg);
+enum scim_err	 store_change_each(struct store_txn *, uint64_t from,
+		    store_audit_cb, void *arg);
+/* Remove changes with sequence < before; *n: how many. */
+enum scim_err	 store_change_prune(struct store_txn *, uint64_t before,
+		    uint64_t *n);
 
 #endif /* STORE_H */
