@@ -648,17 +648,29 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
 }
 
 struct image {
-	cJSON	*im_list;
+	cJSON			*im_list;
+	struct store_txn	*im_tx;
+	uint32_t		 im_tenant;
+	const uint8_t		*im_member;
 };
 
+/* A group the deleted resource was in, with the display it had there. */
 static int
 image_group(const uint8_t gid[16], void *arg)
 {
-	char	ids[UUID_STRLEN + 1];
+	struct image	*im = arg;
+	enum res_type	 type;
+	char		 ids[UUID_STRLEN + 1], d[STORE_DISPLAY_MAX + 1];
+	cJSON		*g;
 
 	util_uuid_format(gid, ids);
-	cJSON_AddItemToArray(((struct image *)arg)->im_list,
-	    cJSON_CreateString(ids));
+	if ((g = cJSON_CreateObject()) == NULL)
+		return 1;
+	cJSON_AddStringToObject(g, "value", ids);
+	if (store_member_get(im->im_tx, im->im_tenant, gid, im->im_member,
+	    &type, d, sizeof(d)) == SCIM_OK)
+		cJSON_AddStringToObject(g, "display", d);
+	cJSON_AddItemToArray(im->im_list, g);
 	return 0;
 }
 
@@ -693,11 +705,14 @@ static enum scim_err
 delete_audit(struct store_txn *tx, const struct tenant *t,
     const struct schema *sc, const uint8_t id[16], const cJSON *doc)
 {
-	struct image	 im;
+	struct image	 im, parents;
 	cJSON		*before;
 	enum scim_err	 e;
 	int		 user = sc->sc_type == RES_USER;
 
+	im.im_tx = parents.im_tx = tx;
+	im.im_tenant = parents.im_tenant = t->tn_id;
+	im.im_member = parents.im_member = id;
 	if ((before = cJSON_CreateObject()) == NULL ||
 	    (im.im_list = cJSON_AddArrayToObject(before, user ? "groups" :
 	    "members")) == NULL) {
@@ -707,10 +722,11 @@ delete_audit(struct store_txn *tx, const struct tenant *t,
 	cJSON_AddItemToObject(before, "resource", cJSON_Duplicate(doc, 1));
 	e = user ? store_memberof_each(tx, t->tn_id, id, image_group, &im) :
 	    store_member_each(tx, t->tn_id, id, image_member, &im);
-	if (e == SCIM_OK && !user)	/* a group may be a member too */
+	if (e == SCIM_OK && !user) {	/* a group may be a member too */
+		parents.im_list = cJSON_AddArrayToObject(before, "groups");
 		e = store_memberof_each(tx, t->tn_id, id, image_group,
-		    &(struct image){ cJSON_AddArrayToObject(before,
-		    "groups") });
+		    &parents);
+	}
 	if (e != SCIM_OK) {
 		cJSON_Delete(before);
 		return e;

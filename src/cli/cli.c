@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "cli/cli.h"
 #include "log.h"
 #include "scim_error.h"
@@ -38,6 +39,16 @@ usage(void)
 	    "[--multi] [--case-exact]\n"
 	    "       scimlet [--db DIR] schema list TENANT\n"
 	    "       scimlet [--db DIR] schema remove TENANT ATTRIBUTE-URN\n"
+	    "       scimlet [--db DIR] audit list TENANT [--since TIME|SEQ] "
+	    "[--action A] [--id ID] [--limit N]\n"
+	    "       scimlet [--db DIR] audit export TENANT [--since TIME|SEQ]\n"
+	    "       scimlet [--db DIR] audit verify TENANT\n"
+	    "       scimlet [--db DIR] restore TENANT SEQ [--dry-run]\n"
+	    "       scimlet [--db DIR] restore TENANT --since TIME|SEQ "
+	    "[--dry-run]\n"
+	    "       scimlet [--db DIR] changes [--tenant T] --since SEQ "
+	    "[--follow]\n"
+	    "       scimlet [--db DIR] changes prune --before SEQ\n"
 	    "       scimlet [--db DIR] user show TENANT ID|USERNAME\n"
 	    "       scimlet [--db DIR] user list TENANT [--role APP-ROLE]\n"
 	    "DIR defaults to $SCIMLET_DB.\n", stderr);
@@ -61,6 +72,7 @@ main(int argc, char **argv)
 	int		 i = 1, rc, init;
 
 	log_init("scimlet");
+	audit_context("cli", "", "", "");
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
@@ -91,7 +103,9 @@ main(int argc, char **argv)
 	}
 	if (!init && strcmp(argv[i], "tenant") != 0 &&
 	    strcmp(argv[i], "token") != 0 && strcmp(argv[i], "role") != 0 &&
-	    strcmp(argv[i], "user") != 0 && strcmp(argv[i], "schema") != 0) {
+	    strcmp(argv[i], "user") != 0 && strcmp(argv[i], "schema") != 0 &&
+	    strcmp(argv[i], "audit") != 0 && strcmp(argv[i], "restore") != 0 &&
+	    strcmp(argv[i], "changes") != 0) {
 		fprintf(stderr, "scimlet: unknown command: %s\n", argv[i]);
 		usage();
 		return CLI_USAGE;
@@ -111,6 +125,12 @@ main(int argc, char **argv)
 		rc = cli_user(st, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "schema") == 0)
 		rc = cli_schema(st, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "audit") == 0)
+		rc = cli_audit(st, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "restore") == 0)
+		rc = cli_audit(st, argc - i, argv + i);
+	else if (strcmp(argv[i], "changes") == 0)
+		rc = cli_changes(st, argc - i - 1, argv + i + 1);
 	else
 		rc = cli_token(st, argc - i - 1, argv + i + 1);
 	if (rc == CLI_USAGE)

@@ -18,6 +18,9 @@ int	 cli_token(struct store *, int argc, char **argv);
 int	 cli_role(struct store *, int argc, char **argv);
 int	 cli_user(struct store *, int argc, char **argv);
 int	 cli_schema(struct store *, int argc, char **argv);
+/* audit list|export|verify, and (argv[0] "restore") restore */
+int	 cli_audit(struct store *, int argc, char **argv);
+int	 cli_changes(struct store *, int argc, char **argv);
 
 /* Report a failed store call for what ("tenant add") and return CLI_FAIL. */
 int	 cli_storefail(const char *what, int err);

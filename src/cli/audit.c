@@ -1,0 +1,346 @@
+/*
+ * audit.c: `scimlet audit list|export|verify`, `scimlet restore`, and
+ * `scimlet changes`.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "audit.h"
+#include "cli/cli.h"
+#include "restore.h"
+#include "scim.h"
+#include "store.h"
+#include "util.h"
+
+/* --since TIME|SEQ: an RFC 3339 time, or a sequence number. */
+struct since {
+	uint64_t	 seq;
+	double		 time;
+	int		 by_time;
+};
+
+static int
+parse_since(const char *s, struct since *out)
+{
+	long long	n;
+
+	memset(out, 0, sizeof(*out));
+	if (util_strtonum(s, 0, 0x7fffffffffffffffLL, &n) == 0) {
+		out->seq = (uint64_t)n;
+		return 0;
+	}
+	out->by_time = 1;
+	return util_time_parse(s, &out->time);
+}
+
+struct walk {
+	struct since	 since;
+	const char	*action;
+	const char	*id;
+	long long	 limit;
+	long long	 n;
+	int		 json;
+};
+
+static int
+since_ok(const struct since *s, uint64_t seq, const cJSON *e)
+{
+	double	t;
+
+	if (!s->by_time)
+		return seq >= s->seq;
+	return util_time_parse(cJSON_GetStringValue(cJSON_GetObjectItem(e,
+	    "time")) != NULL ? cJSON_GetStringValue(cJSON_GetObjectItem(e,
+	    "time")) : "", &t) == 0 && t >= s->time;
+}
+
+static int
+print_entry(uint64_t seq, const char *json, size_t len, void *arg)
+{
+	struct walk	*w = arg;
+	cJSON		*e;
+	const char	*a, *id;
+
+	if ((e = cJSON_ParseWithLength(json, len)) == NULL)
+		return 0;
+	a = cJSON_GetStringValue(cJSON_GetObjectItem(e, "action"));
+	id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
+	if (since_ok(&w->since, seq, e) && (w->action == NULL ||
+	    (a != NULL && strcmp(a, w->action) == 0)) && (w->id == NULL ||
+	    (id != NULL && strcmp(id, w->id) == 0))) {
+		if (w->json)
+			printf("%.*s\n", (int)len, json);
+		else
+			printf("%llu\t%s\t%s\t%s\t%s\t%s\n",
+			    (unsigned long long)seq,
+			    cJSON_GetStringValue(cJSON_GetObjectItem(e, "time")),
+			    a != NULL ? a : "", cJSON_GetStringValue(
+			    cJSON_GetObjectItem(e, "type")), id != NULL ? id : "",
+			    cJSON_GetStringValue(cJSON_GetObjectItem(e, "name")));
+		w->n++;
+	}
+	cJSON_Delete(e);
+	return w->limit > 0 && w->n >= w->limit;
+}
+
+/* Entries to restore, newest first. */
+struct pick {
+	struct since	 since;
+	cJSON		*list;
+};
+
+static int
+pick_entry(uint64_t seq, const char *json, size_t len, void *arg)
+{
+	struct pick	*p = arg;
+	cJSON		*e;
+	const char	*a;
+
+	if ((e = cJSON_ParseWithLength(json, len)) == NULL)
+		return 0;
+	a = cJSON_GetStringValue(cJSON_GetObjectItem(e, "action"));
+	if (a != NULL && restore_undoable(a) && since_ok(&p->since, seq, e))
+		cJSON_InsertItemInArray(p->list, 0, e);	/* newest first */
+	else
+		cJSON_Delete(e);
+	return 0;
+}
+
+static int
+restore(struct store *st, struct tenant *t, int argc, char **argv)
+{
+	struct store_txn	*tx;
+	struct pick		 p;
+	const char		*json;
+	char			*report;
+	size_t			 len;
+	long long		 seq;
+	int			 dry = 0, i, n = 0;
+	cJSON			*e;
+	enum scim_err		 err = SCIM_OK;
+
+	memset(&p, 0, sizeof(p));
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry = 1;
+	if ((report = calloc(1, 1 << 20)) == NULL ||
+	    (p.list = cJSON_CreateArray()) == NULL)
+		return cli_storefail("restore", SCIM_ENOMEM);
+	if ((err = store_begin(st, 1, &tx)) != SCIM_OK)
+		goto out;
+	if (strcmp(argv[0], "--since") == 0 && argc >= 2) {
+		if (parse_since(argv[1], &p.since) == -1) {
+			fputs("scimlet: --since takes a time (RFC 3339) or a "
+			    "sequence number\n", stderr);
+			store_abort(tx);
+			err = SCIM_EINVALVALUE;
+			goto out;
+		}
+		err = store_audit_each(tx, t->tn_id, 1, pick_entry, &p);
+	} else if (util_strtonum(argv[0], 1, 0x7fffffffffffffffLL, &seq) ==
+	    0) {
+		err = store_audit_get(tx, t->tn_id, (uint64_t)seq, &json, &len);
+		if (err == SCIM_OK && (e = cJSON_ParseWithLength(json, len)))
+			cJSON_AddItemToArray(p.list, e);
+	} else {
+		store_abort(tx);
+		free(report);
+		cJSON_Delete(p.list);
+		return CLI_USAGE;
+	}
+	/* All or nothing: one refusal leaves everything as it was. */
+	cJSON_ArrayForEach(e, p.list) {
+		if (err != SCIM_OK)
+			break;
+		err = restore_entry(tx, t, e, report, 1 << 20);
+		if (err == SCIM_OK)
+			n++;
+		else if ((err == SCIM_ENOTFOUND || err == SCIM_ENOTIMPL) &&
+		    cJSON_GetArraySize(p.list) > 1)
+			err = SCIM_OK;	/* skipped, said why */
+	}
+	fputs(report, stdout);
+	if (err != SCIM_OK || dry) {
+		store_abort(tx);
+		if (dry && err == SCIM_OK)
+			printf("dry run: %d entr%s would be restored; nothing "
+			    "changed\n", n, n == 1 ? "y" : "ies");
+	} else if ((err = store_commit(tx)) == SCIM_OK)
+		printf("%d entr%s restored\n", n, n == 1 ? "y" : "ies");
+out:
+	free(report);
+	cJSON_Delete(p.list);
+	if (err == SCIM_OK)
+		return CLI_OK;
+	if (err == SCIM_EUNIQUE || err == SCIM_ENOTFOUND ||
+	    err == SCIM_ENOTIMPL || err == SCIM_EINVALVALUE) {
+		fputs("scimlet: nothing restored\n", stderr);
+		return CLI_FAIL;
+	}
+	return cli_storefail("restore", err);
+}
+
+int
+cli_audit(struct store *st, int argc, char **argv)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	struct walk		 w;
+	char			 why[256];
+	uint64_t		 bad;
+	long long		 n;
+	int			 i, restoring;
+	enum scim_err		 e;
+
+	restoring = argc >= 1 && strcmp(argv[0], "restore") == 0;
+	if (restoring) {
+		argv++;
+		argc--;
+	}
+	if (argc < 2 || (!restoring && strcmp(argv[0], "list") != 0 &&
+	    strcmp(argv[0], "export") != 0 && strcmp(argv[0], "verify") != 0))
+		return CLI_USAGE;
+	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+		return cli_storefail("audit", e);
+	e = store_tenant_get(tx, restoring ? argv[0] : argv[1], &t);
+	if (e != SCIM_OK) {
+		store_abort(tx);
+		fprintf(stderr, "scimlet: no tenant %s\n", restoring ? argv[0] :
+		    argv[1]);
+		return CLI_FAIL;
+	}
+	if (restoring) {
+		store_abort(tx);
+		if (argc < 2)
+			return CLI_USAGE;
+		return restore(st, &t, argc - 1, argv + 1);
+	}
+	if (strcmp(argv[0], "verify") == 0) {
+		e = audit_verify(tx, &t, &bad, why, sizeof(why));
+		store_abort(tx);
+		if (e != SCIM_OK)
+			return cli_storefail("audit verify", e);
+		if (bad != 0) {
+			printf("broken at entry %llu: %s\n",
+			    (unsigned long long)bad, why);
+			return CLI_FAIL;
+		}
+		printf("the chain holds\n");
+		return CLI_OK;
+	}
+	memset(&w, 0, sizeof(w));
+	w.json = strcmp(argv[0], "export") == 0;
+	for (i = 2; i < argc; i++) {
+		if (i + 1 >= argc)
+			goto usage;
+		if (strcmp(argv[i], "--since") == 0) {
+			if (parse_since(argv[++i], &w.since) == -1)
+				goto usage;
+		} else if (strcmp(argv[i], "--action") == 0 && !w.json)
+			w.action = argv[++i];
+		else if (strcmp(argv[i], "--id") == 0 && !w.json)
+			w.id = argv[++i];
+		else if (strcmp(argv[i], "--limit") == 0 && !w.json) {
+			if (util_strtonum(argv[++i], 1, 1000000000, &n) == -1)
+				goto usage;
+			w.limit = n;
+		} else
+			goto usage;
+	}
+	e = store_audit_each(tx, t.tn_id, 1, print_entry, &w);
+	store_abort(tx);
+	return e == SCIM_OK ? CLI_OK : cli_storefail("audit", e);
+usage:
+	store_abort(tx);
+	return CLI_USAGE;
+}
+
+struct feed {
+	const char	*tenant;
+	uint64_t	 last;
+};
+
+static int
+print_change(uint64_t seq, const char *json, size_t len, void *arg)
+{
+	struct feed	*f = arg;
+	cJSON		*c;
+
+	f->last = seq;
+	if (f->tenant != NULL) {
+		if ((c = cJSON_ParseWithLength(json, len)) == NULL)
+			return 0;
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(c,
+		    "tenant")) != NULL ? cJSON_GetStringValue(
+		    cJSON_GetObjectItem(c, "tenant")) : "", f->tenant) != 0) {
+			cJSON_Delete(c);
+			return 0;
+		}
+		cJSON_Delete(c);
+	}
+	printf("%.*s\n", (int)len, json);
+	return 0;
+}
+
+int
+cli_changes(struct store *st, int argc, char **argv)
+{
+	struct store_txn	*tx;
+	struct feed		 f;
+	long long		 n;
+	uint64_t		 from = 0, pruned;
+	int			 i, follow = 0;
+	enum scim_err		 e;
+
+	memset(&f, 0, sizeof(f));
+	if (argc == 3 && strcmp(argv[0], "prune") == 0 &&
+	    strcmp(argv[1], "--before") == 0) {
+		if (util_strtonum(argv[2], 0, 0x7fffffffffffffffLL, &n) == -1)
+			return CLI_USAGE;
+		if ((e = store_begin(st, 1, &tx)) != SCIM_OK ||
+		    (e = store_change_prune(tx, (uint64_t)n, &pruned))) {
+			store_abort(tx);
+			return cli_storefail("changes prune", e);
+		}
+		if ((e = store_commit(tx)) != SCIM_OK)
+			return cli_storefail("changes prune", e);
+		printf("%llu change%s pruned\n", (unsigned long long)pruned,
+		    pruned == 1 ? "" : "s");
+		return CLI_OK;
+	}
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--follow") == 0)
+			follow = 1;
+		else if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc)
+			f.tenant = argv[++i];
+		else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
+			if (util_strtonum(argv[++i], 0, 0x7fffffffffffffffLL,
+			    &n) == -1)
+				return CLI_USAGE;
+			from = (uint64_t)n;
+		} else
+			return CLI_USAGE;
+	}
+	f.last = from > 0 ? from - 1 : 0;
+	for (;;) {
+		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+			return cli_storefail("changes", e);
+		e = store_change_each(tx, f.last + 1 > from ? f.last + 1 : from,
+		    print_change, &f);
+		store_abort(tx);
+		if (e != SCIM_OK)
+			return cli_storefail("changes", e);
+		fflush(stdout);
+		if (!follow)
+			return CLI_OK;
+		/* Short read transactions, one a second: writers never wait. */
+		sleep(1);
+	}
+}
