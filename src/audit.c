@@ -73,6 +73,28 @@ audit_genesis(struct store_txn *tx, const struct tenant *t, char *hex)
 	return SCIM_OK;
 }
 
+/*
+ * Where a tenant's chain starts: after the anchor of its last pruning
+ * ("SEQ HASH"), or at entry 1 from the genesis hash.
+ */
+static enum scim_err
+chain_start(struct store_txn *tx, const struct tenant *t, uint64_t *seq,
+    char *prev)
+{
+	char			anchor[128];
+	unsigned long long	n;
+	enum scim_err		e;
+
+	if ((e = store_audit_anchor(tx, t->tn_id, anchor, sizeof(anchor))))
+		return e;
+	if (anchor[0] != '\0' && sscanf(anchor, "%llu %64s", &n, prev) == 2) {
+		*seq = n;
+		return SCIM_OK;
+	}
+	*seq = 0;
+	return audit_genesis(tx, t, prev);
+}
+
 /* SHA-256(prev || text) as hex; prev is hex (64 characters). */
 static void
 chain(const char *prevhex, const char *text, char *out)
@@ -113,7 +135,7 @@ audit_record(struct store_txn *tx, const struct tenant *t, const char *action,
 	if ((err = store_audit_last(tx, t->tn_id, &seq, &last, &len)))
 		goto out;
 	if (seq == 0)
-		err = audit_genesis(tx, t, prev);
+		err = chain_start(tx, t, &seq, prev);
 	else if ((p = cJSON_ParseWithLength(last, len)) == NULL ||
 	    !cJSON_IsString(cJSON_GetObjectItem(p, "hash")))
 		err = SCIM_ESTORE;
@@ -227,12 +249,13 @@ audit_verify(struct store_txn *tx, const struct tenant *t, uint64_t *bad,
 	enum scim_err	e;
 
 	memset(&v, 0, sizeof(v));
-	v.expect = 1;
 	v.why = why;
 	v.whylen = whylen;
 	why[0] = '\0';
-	if ((e = audit_genesis(tx, t, v.prev)) != SCIM_OK ||
-	    (e = store_audit_each(tx, t->tn_id, 1, verify_one, &v)) != SCIM_OK)
+	if ((e = chain_start(tx, t, &v.expect, v.prev)) != SCIM_OK)
+		return e;
+	v.expect++;
+	if ((e = store_audit_each(tx, t->tn_id, 1, verify_one, &v)) != SCIM_OK)
 		return e;
 	*bad = v.bad;
 	return SCIM_OK;
@@ -274,4 +297,51 @@ audit_change(struct store_txn *tx, const struct tenant *t,
 	struct change	c = { t, type, id, op };
 
 	return store_change_add(tx, make_change, &c);
+}
+
+struct prune {
+	double		 before;
+	uint64_t	 upto;		/* first entry kept */
+	char		 anchor[128];
+};
+
+static int
+prune_find(uint64_t seq, const char *json, size_t len, void *arg)
+{
+	struct prune	*p = arg;
+	cJSON		*e;
+	double		 t;
+	int		 stop = 1;
+
+	if ((e = cJSON_ParseWithLength(json, len)) == NULL)
+		return 1;
+	if (util_time_parse(cJSON_GetStringValue(cJSON_GetObjectItem(e,
+	    "time")) != NULL ? cJSON_GetStringValue(cJSON_GetObjectItem(e,
+	    "time")) : "", &t) == 0 && t < p->before) {
+		snprintf(p->anchor, sizeof(p->anchor), "%llu %s",
+		    (unsigned long long)seq, cJSON_GetStringValue(
+		    cJSON_GetObjectItem(e, "hash")) != NULL ?
+		    cJSON_GetStringValue(cJSON_GetObjectItem(e, "hash")) : "");
+		p->upto = seq + 1;
+		stop = 0;
+	}
+	cJSON_Delete(e);
+	return stop;
+}
+
+enum scim_err
+audit_prune(struct store_txn *tx, const struct tenant *t, double before,
+    uint64_t *n)
+{
+	struct prune	p;
+	enum scim_err	e;
+
+	memset(&p, 0, sizeof(p));
+	p.before = before;
+	*n = 0;
+	if ((e = store_audit_each(tx, t->tn_id, 1, prune_find, &p)) != SCIM_OK)
+		return e;
+	if (p.upto == 0)
+		return SCIM_OK;
+	return store_audit_prune(tx, t->tn_id, p.upto, p.anchor, n);
 }

@@ -59,6 +59,14 @@ enum scim_err	 audit_change(struct store_txn *, const struct tenant *t,
 enum scim_err	 audit_verify(struct store_txn *, const struct tenant *t,
 		    uint64_t *bad, char *why, size_t whylen);
 
+/*
+ * Remove the tenant's entries older than before (seconds since 1970),
+ * the oldest first and stopping at the first newer one; the last removed
+ * becomes the anchor the chain is verified from.  *n: how many.
+ */
+enum scim_err	 audit_prune(struct store_txn *, const struct tenant *t,
+		    double before, uint64_t *n);
+
 /* The tenant's genesis hash (hex, 65 bytes). */
 enum scim_err	 audit_genesis(struct store_txn *, const struct tenant *t,
 		    char *hex);

@@ -91,7 +91,7 @@ revoke_find(const uint8_t hash[STORE_HASHLEN], const char *json, size_t len,
 }
 
 enum scim_err
-auth_token_revoke(struct store_txn *tx, const char *id)
+auth_token_revoke(struct store_txn *tx, const char *id, char *tenant)
 {
 	struct revoke_arg	 ra;
 	char			 now[TIME_STRLEN + 1], *rec;
@@ -104,6 +104,10 @@ auth_token_revoke(struct store_txn *tx, const char *id)
 		return e;
 	if (ra.doc == NULL)
 		return SCIM_ENOTFOUND;
+	util_strlcpy(tenant, cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(ra.doc, "tenant")) != NULL ?
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ra.doc,
+	    "tenant")) : "", SCIM_TENANT_MAX + 1);
 	rv = cJSON_GetObjectItemCaseSensitive(ra.doc, "revoked");
 	if (!cJSON_IsString(rv)) {
 		util_time_now(now);

@@ -27,8 +27,12 @@ struct store_txn;
 enum scim_err	 auth_token_issue(struct store_txn *tx, const struct tenant *t,
 		    char *token, char *id);
 
-/* Revoke the token with this id.  SCIM_ENOTFOUND when there is none. */
-enum scim_err	 auth_token_revoke(struct store_txn *tx, const char *id);
+/*
+ * Revoke the token with this id; tenant (SCIM_TENANT_MAX + 1 bytes)
+ * receives its tenant's name.  SCIM_ENOTFOUND when there is none.
+ */
+enum scim_err	 auth_token_revoke(struct store_txn *tx, const char *id,
+		    char *tenant);
 
 /* Each token of a tenant: id, created, revoked time or NULL. */
 typedef void	(*auth_token_cb)(const char *id, const char *created,

@@ -162,7 +162,8 @@ serve(struct worker *wk, const struct http_io *io)
 	schema_tenant_reset();
 	audit_context_reset();
 	if (e != SCIM_OK) {
-		if (scim_err_status(e) >= 500)
+		/* Every failure, with its request id (the client has it). */
+		if (scim_err_status(e) >= 400)
 			log_warnx("request %s: %s: %d %s", reqid,
 			    log_escape(req.rq_path != NULL ? req.rq_path : "-",
 			    path, sizeof(path)), scim_err_status(e),

@@ -1342,3 +1342,76 @@ store_change_prune(struct store_txn *tx, uint64_t before, uint64_t *n)
 	return (rc == 0 || rc == MDB_NOTFOUND) ? SCIM_OK :
 	    store_err(rc, "change prune");
 }
+
+static void
+anchor_key(uint8_t *key, uint32_t tenant)
+{
+	memcpy(key, "anchor:", 7);
+	key[7] = (uint8_t)(tenant >> 24);
+	key[8] = (uint8_t)(tenant >> 16);
+	key[9] = (uint8_t)(tenant >> 8);
+	key[10] = (uint8_t)tenant;
+}
+
+enum scim_err
+store_audit_anchor(struct store_txn *tx, uint32_t tenant, char *anchor,
+    size_t len)
+{
+	uint8_t	key[11];
+	MDB_val	k, v;
+	int	rc;
+
+	anchor[0] = '\0';
+	anchor_key(key, tenant);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	rc = mdb_get(tx->tx_txn, tx->tx_store->st_meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return SCIM_OK;
+	if (rc != 0)
+		return store_err(rc, "audit anchor");
+	if (v.mv_size >= len)
+		return SCIM_ESTORE;
+	memcpy(anchor, v.mv_data, v.mv_size);
+	anchor[v.mv_size] = '\0';
+	return SCIM_OK;
+}
+
+enum scim_err
+store_audit_prune(struct store_txn *tx, uint32_t tenant, uint64_t before,
+    const char *anchor, uint64_t *n)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 key[12], ak[11];
+	int		 rc;
+
+	*n = 0;
+	audit_key(key, tenant, 0);
+	if ((rc = mdb_cursor_open(tx->tx_txn, tx->tx_store->st_audit, &c)))
+		return store_err(rc, "audit prune");
+	for (;;) {
+		k.mv_data = key;
+		k.mv_size = sizeof(key);
+		if ((rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE)) != 0)
+			break;
+		if (k.mv_size != 12 || memcmp(k.mv_data, key, 4) != 0 ||
+		    get64((const uint8_t *)k.mv_data + 4) >= before)
+			break;
+		if ((rc = mdb_cursor_del(c, 0)) != 0)
+			break;
+		(*n)++;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_err(rc, "audit prune");
+	if (*n == 0)
+		return SCIM_OK;
+	anchor_key(ak, tenant);
+	k.mv_data = ak;
+	k.mv_size = sizeof(ak);
+	v.mv_data = (void *)anchor;
+	v.mv_size = strlen(anchor);
+	return store_err(mdb_put(tx->tx_txn, tx->tx_store->st_meta, &k, &v, 0),
+	    "audit anchor");
+}

@@ -222,6 +222,16 @@ enum scim_err	 store_audit_get(struct store_txn *, uint32_t tenant,
 		    uint64_t seq, const char **json, size_t *len);
 
 /*
+ * Audit retention: remove the tenant's entries with sequence < before,
+ * keeping an anchor (the last removed entry's sequence and hash) so the
+ * chain stays verifiable.  The anchor is "" when nothing was pruned.
+ */
+enum scim_err	 store_audit_prune(struct store_txn *, uint32_t tenant,
+		    uint64_t before, const char *anchor, uint64_t *n);
+enum scim_err	 store_audit_anchor(struct store_txn *, uint32_t tenant,
+		    char *anchor, size_t len);
+
+/*
  * Change feed: global sequence -> {seq, time, tenant, type, id, op}.
  * store_change_add assigns the next sequence and writes json made by
  * make(seq, arg) (a malloc'd string it frees).

@@ -205,7 +205,8 @@ cli_audit(struct store *st, int argc, char **argv)
 		argc--;
 	}
 	if (argc < 2 || (!restoring && strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "export") != 0 && strcmp(argv[0], "verify") != 0))
+	    strcmp(argv[0], "export") != 0 && strcmp(argv[0], "verify") != 0 &&
+	    strcmp(argv[0], "prune") != 0))
 		return CLI_USAGE;
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return cli_storefail("audit", e);
@@ -221,6 +222,29 @@ cli_audit(struct store *st, int argc, char **argv)
 		if (argc < 2)
 			return CLI_USAGE;
 		return restore(st, &t, argc - 1, argv + 1);
+	}
+	if (strcmp(argv[0], "prune") == 0) {
+		double		before;
+		uint64_t	pruned;
+
+		store_abort(tx);
+		if (argc != 4 || strcmp(argv[2], "--before") != 0 ||
+		    util_time_parse(argv[3], &before) == -1)
+			return CLI_USAGE;
+		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
+			return cli_storefail("audit prune", e);
+		if ((e = audit_prune(tx, &t, before, &pruned)) != SCIM_OK ||
+		    (e = audit_record(tx, &t, "operator.audit.pruned", RES_USER,
+		    NULL, NULL, NULL, cJSON_CreateNumber((double)pruned))) !=
+		    SCIM_OK) {
+			store_abort(tx);
+			return cli_storefail("audit prune", e);
+		}
+		if ((e = store_commit(tx)) != SCIM_OK)
+			return cli_storefail("audit prune", e);
+		printf("%llu entr%s pruned\n", (unsigned long long)pruned,
+		    pruned == 1 ? "y" : "ies");
+		return CLI_OK;
 	}
 	if (strcmp(argv[0], "verify") == 0) {
 		e = audit_verify(tx, &t, &bad, why, sizeof(why));

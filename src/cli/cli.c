@@ -43,6 +43,7 @@ usage(void)
 	    "[--action A] [--id ID] [--limit N]\n"
 	    "       scimlet [--db DIR] audit export TENANT [--since TIME|SEQ]\n"
 	    "       scimlet [--db DIR] audit verify TENANT\n"
+	    "       scimlet [--db DIR] audit prune TENANT --before TIME\n"
 	    "       scimlet [--db DIR] restore TENANT SEQ [--dry-run]\n"
 	    "       scimlet [--db DIR] restore TENANT --since TIME|SEQ "
 	    "[--dry-run]\n"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "cli/cli.h"
 #include "roles.h"
 #include "schema.h"
@@ -48,6 +49,18 @@ role_list(struct store *st, const char *name)
 		return CLI_FAIL;
 	}
 	return e == SCIM_OK ? CLI_OK : cli_storefail("role list", e);
+}
+
+/* The command's words, for the audit entry. */
+static cJSON *
+args_json(int argc, char **argv)
+{
+	cJSON	*a = cJSON_CreateArray();
+	int	 i;
+
+	for (i = 0; a != NULL && i < argc; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(argv[i]));
+	return a;
 }
 
 int
@@ -116,6 +129,9 @@ cli_role(struct store *st, int argc, char **argv)
 	if (e == SCIM_OK && refresh &&
 	    (e = store_tenant_get(tx, name, &t)) == SCIM_OK)
 		e = roles_refresh_all(tx, &t);
+	if (e == SCIM_OK)
+		e = audit_record(tx, &t, "operator.role", RES_USER, NULL, NULL,
+		    NULL, args_json(argc, argv));
 out:
 	if (e != SCIM_OK) {
 		store_abort(tx);

@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "audit.h"
 #include "cli/cli.h"
 #include "schema.h"
 #include "scim.h"
@@ -76,6 +77,7 @@ int
 cli_schema(struct store *st, int argc, char **argv)
 {
 	struct store_txn	*tx;
+	struct tenant		 t;
 	char			 urn[512];
 	cJSON			*doc = NULL, *attrs, *d, *next;
 	int			 multi = 0, exact = 0, i, rc;
@@ -141,7 +143,11 @@ cli_schema(struct store *st, int argc, char **argv)
 		cJSON_AddBoolToObject(d, "auto", 0);
 		cJSON_AddItemToArray(attrs, d);
 	}
-	if ((e = store_tenant_put_doc(tx, argv[1], doc)) != SCIM_OK)
+	if ((e = store_tenant_put_doc(tx, argv[1], doc)) != SCIM_OK ||
+	    (e = store_tenant_get(tx, argv[1], &t)) != SCIM_OK ||
+	    (e = audit_record(tx, &t, strcmp(argv[0], "add") == 0 ?
+	    "operator.schema.added" : "operator.schema.removed", RES_USER,
+	    NULL, NULL, NULL, cJSON_CreateString(urn))) != SCIM_OK)
 		goto fail;
 	cJSON_Delete(doc);
 	return (e = store_commit(tx)) == SCIM_OK ? CLI_OK :

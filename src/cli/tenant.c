@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "cli/cli.h"
 #include "scim.h"
 #include "store.h"
@@ -46,6 +47,7 @@ static int
 tenant_set(struct store *st, const char *name, const char *kv)
 {
 	struct store_txn	*tx;
+	struct tenant		 t;
 	const char		*eq;
 	char			 key[64];
 	size_t			 i, j;
@@ -84,7 +86,11 @@ tenant_set(struct store *st, const char *name, const char *kv)
 	}
 	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 		return cli_storefail("tenant set", e);
-	if ((e = store_tenant_set(tx, name, key, eq + 1)) != SCIM_OK) {
+	if ((e = store_tenant_set(tx, name, key, eq + 1)) == SCIM_OK &&
+	    (e = store_tenant_get(tx, name, &t)) == SCIM_OK)
+		e = audit_record(tx, &t, "operator.tenant.set", RES_USER, NULL,
+		    NULL, NULL, cJSON_CreateString(kv));
+	if (e != SCIM_OK) {
 		store_abort(tx);
 		if (e == SCIM_ENOTFOUND) {
 			fprintf(stderr, "scimlet: no tenant %s\n", name);
@@ -124,7 +130,10 @@ cli_tenant(struct store *st, int argc, char **argv)
 	util_time_now(now);
 	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 		return cli_storefail("tenant add", e);
-	if ((e = store_tenant_add(tx, argv[1], now, &t)) != SCIM_OK) {
+	if ((e = store_tenant_add(tx, argv[1], now, &t)) == SCIM_OK)
+		e = audit_record(tx, &t, "operator.tenant.added", RES_USER,
+		    NULL, NULL, NULL, NULL);
+	if (e != SCIM_OK) {
 		store_abort(tx);
 		if (e == SCIM_EUNIQUE) {
 			fprintf(stderr, "scimlet: tenant %s already exists\n",

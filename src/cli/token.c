@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "cli/cli.h"
 #include "scim.h"
@@ -28,6 +29,7 @@ cli_token(struct store *st, int argc, char **argv)
 	struct tenant		 t;
 	char			 token[AUTH_TOKEN_LEN + 1];
 	char			 id[AUTH_ID_LEN + 1];
+	char			 tname[SCIM_TENANT_MAX + 1];
 	enum scim_err		 e;
 
 	if (argc != 2)
@@ -37,6 +39,9 @@ cli_token(struct store *st, int argc, char **argv)
 			return cli_storefail("token issue", e);
 		if ((e = store_tenant_get(tx, argv[1], &t)) == SCIM_OK)
 			e = auth_token_issue(tx, &t, token, id);
+		if (e == SCIM_OK)
+			e = audit_record(tx, &t, "operator.token.issued",
+			    RES_USER, NULL, NULL, NULL, cJSON_CreateString(id));
 		if (e != SCIM_OK) {
 			store_abort(tx);
 			if (e == SCIM_ENOTFOUND) {
@@ -68,7 +73,12 @@ cli_token(struct store *st, int argc, char **argv)
 	if (strcmp(argv[0], "revoke") == 0) {
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 			return cli_storefail("token revoke", e);
-		if ((e = auth_token_revoke(tx, argv[1])) != SCIM_OK) {
+		if ((e = auth_token_revoke(tx, argv[1], tname)) == SCIM_OK &&
+		    (e = store_tenant_get(tx, tname, &t)) == SCIM_OK)
+			e = audit_record(tx, &t, "operator.token.revoked",
+			    RES_USER, NULL, NULL, NULL,
+			    cJSON_CreateString(argv[1]));
+		if (e != SCIM_OK) {
 			store_abort(tx);
 			if (e == SCIM_ENOTFOUND) {
 				fprintf(stderr, "scimlet: no token %s\n",

@@ -67,6 +67,7 @@ main(void)
 	char			 tok[AUTH_TOKEN_LEN + 1], tok2[AUTH_TOKEN_LEN + 1];
 	char			 id[AUTH_ID_LEN + 1], id2[AUTH_ID_LEN + 1];
 	char			 gotid[AUTH_ID_LEN + 1], hdr[256], cmd[128];
+	char			 tname[SCIM_TENANT_MAX + 1];
 	struct store		*st;
 	struct store_txn	*tx;
 	struct tenant		 a, b, t;
@@ -128,8 +129,9 @@ main(void)
 	is_int(listed, 1, "tenant a lists one token");
 
 	store_begin(st, 1, &tx);
-	ok(auth_token_revoke(tx, id) == SCIM_OK, "revoke by id");
-	ok(auth_token_revoke(tx, "0123456789abcdef") == SCIM_ENOTFOUND,
+	ok(auth_token_revoke(tx, id, tname) == SCIM_OK && strcmp(tname, "a") == 0,
+	    "revoke by id, naming the tenant");
+	ok(auth_token_revoke(tx, "0123456789abcdef", tname) == SCIM_ENOTFOUND,
 	    "revoking an unknown id: SCIM_ENOTFOUND");
 	store_commit(tx);
 	snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
