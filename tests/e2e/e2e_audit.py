@@ -164,6 +164,13 @@ t.ok(r.returncode == 1 and ("entry %s " % victim) in r.stdout and "altered" in r
 subprocess.run(EDIT + [victim, "replace", '"tenant":"acmf"', '"tenant":"acme"'],
                check=True)
 t.eq(s.cli("audit", "verify", "acme", check=False).returncode, 0, "undone: holds again")
+a, b = str(seqs[-2]), str(seqs[-1])
+subprocess.run(EDIT + [a, "swap", b], check=True)
+r = s.cli("audit", "verify", "acme", check=False)
+t.ok(r.returncode == 1 and ("entry %s " % a) in r.stdout, "reordered entries are found",
+     r.stdout)
+subprocess.run(EDIT + [a, "swap", b], check=True)
+t.eq(s.cli("audit", "verify", "acme", check=False).returncode, 0, "swapped back: holds")
 subprocess.run(EDIT + [gone, "delete"], check=True)
 r = s.cli("audit", "verify", "acme", check=False)
 t.ok(r.returncode == 1 and ("entry %s " % gone) in r.stdout, "a removed entry is found",

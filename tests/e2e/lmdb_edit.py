@@ -5,6 +5,7 @@ Runs under Debian's python3 (package python3-lmdb).
 
 lmdb_edit.py DB TENANT-ID SEQ replace OLD NEW
 lmdb_edit.py DB TENANT-ID SEQ delete
+lmdb_edit.py DB TENANT-ID SEQ swap OTHER-SEQ
 """
 import struct
 import sys
@@ -21,6 +22,11 @@ with env.begin(write=True, db=audit) as txn:
         sys.exit("no entry %d" % seq)
     if what == "replace":
         txn.put(key, v.replace(sys.argv[5].encode(), sys.argv[6].encode()))
+    elif what == "swap":
+        other = struct.pack(">IQ", tenant, int(sys.argv[5]))
+        w = txn.get(other)
+        txn.put(key, w)
+        txn.put(other, v)
     else:
         txn.delete(key)
 env.close()
