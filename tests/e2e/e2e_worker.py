@@ -3,6 +3,7 @@
 without a refused request, data surviving restarts, no worker outliving
 its server."""
 import signal
+import subprocess
 import time
 
 from harness import Server, Tap, worker_pids
@@ -52,5 +53,23 @@ t.eq((r.status, r.json.get("userName")), (200, "w0@example.com"),
      "data survives a restart")
 r = s.req("GET", "/Users?count=0", token=tok)
 t.eq(r.json.get("totalResults"), 10, "all ten after the restart")
+# A process killed while holding a read transaction (as web servers kill
+# idle workers) leaves a stale reader slot: writes go on, and the next
+# process to open the database clears it.
+holder = subprocess.Popen(["/usr/bin/python3", "-c",
+                           "import lmdb, sys, time\n"
+                           "env = lmdb.open(sys.argv[1], max_dbs=16)\n"
+                           "txn = env.begin()\n"
+                           "print('reading', flush=True)\n"
+                           "time.sleep(60)\n", s.db], stdout=subprocess.PIPE, text=True)
+t.eq(holder.stdout.readline().strip(), "reading", "a reader holds a read transaction")
+holder.kill()
+holder.wait()
+r = s.cli("tenant", "list")
+t.ok("cleared 1 stale reader slot" in r.stderr, "the next opener clears its slot",
+     r.stderr)
+codes = [s.req("POST", "/Users", {"userName": "after%d@example.com" % i},
+               token=tok).status for i in range(20)]
+t.eq(codes, [201] * 20, "writes go on after a reader is killed -9")
 s.stop()
 t.done()
