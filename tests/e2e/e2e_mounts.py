@@ -13,12 +13,13 @@ import pwd
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
 import uuid
 
-from harness import FCGI, SRCDIR, Tap, free_port, run_cli, worker_pids
+from harness import FCGI, SRCDIR, Server, Tap, free_port, run_cli, worker_pids
 
 t = Tap()
 MODS = "/usr/lib/apache2/modules"
@@ -27,9 +28,14 @@ can_apache = (shutil.which("apache2") and os.path.exists(MODS + "/mod_fcgid.so")
 can_nginx = shutil.which("nginx") and shutil.which("spawn-fcgi") and os.getuid() == 0
 
 
-def req(port, method, path, body=None, token=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+def _req(port, method, path, body=None, token=None, tls=False, headers=None):
+    if tls:     # our own throw-away certificate
+        c = http.client.HTTPSConnection("127.0.0.1", port, timeout=20,
+                                        context=ssl._create_unverified_context())
+    else:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     h = {"Authorization": "Bearer " + token} if token else {}
+    h.update(headers or {})
     data = None
     if body is not None:
         data = json.dumps(body).encode()
@@ -57,9 +63,12 @@ def wait_port(port, proc):
     return False
 
 
-def lifecycle(name, port, token):
-    base = "http://127.0.0.1:%d/scim/v2" % port
+def lifecycle(name, port, token, tls=False):
+    base = "%s://127.0.0.1:%d/scim/v2" % ("https" if tls else "http", port)
     g = str(uuid.uuid4())
+
+    def req(*a, **k):
+        return _req(*a, tls=tls, **k)
     st, h, j = req(port, "GET", "/scim/v2/Users?filter=userName+eq+%22" + g + "%22", token=token)
     t.eq((st, (j or {}).get("totalResults")), (200, 0), name + ": Test Connection, users")
     st, h, j = req(port, "GET", "/scim/v2/Groups?excludedAttributes=members&filter="
@@ -82,6 +91,84 @@ def lifecycle(name, port, token):
          ["urn:ietf:params:scim:api:messages:2.0:Error"] and
          h.get("www-authenticate", "").startswith("Bearer"),
          name + ": 401 is scimlet's SCIM error, not the server's", (st, h, j))
+
+
+def certificate(d):
+    """A throw-away self-signed certificate and key for 127.0.0.1."""
+    crt, key = os.path.join(d, "tls.crt"), os.path.join(d, "tls.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", key,
+                    "-out", crt], check=True, capture_output=True)
+    return crt, key
+
+
+def nginx_conf(d, servers):
+    """An nginx.conf of its own under d holding the given server blocks."""
+    path = os.path.join(d, "nginx.conf")
+    with open(path, "w") as f:
+        f.write("daemon off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
+                "events {}\nhttp {\n access_log off;\n"
+                " client_body_temp_path %s/body;\n fastcgi_temp_path %s/fcgi;\n"
+                " proxy_temp_path %s/proxy;\n uwsgi_temp_path %s/uwsgi;\n"
+                " scgi_temp_path %s/scgi;\n%s}\n" % ((d,) * 7 + (servers,)))
+    return path
+
+
+def tls_proxy(d, backend):
+    """nginx terminating TLS on a port of its own and passing requests on
+    to 127.0.0.1:backend over plain HTTP, as a hosting provider's or
+    cloud load balancer's proxy does: Host unchanged, X-Forwarded-Proto
+    set, from an address of its own (127.0.0.2) as a separate machine
+    would be.  Returns (process, port), or (None, None) without nginx."""
+    if not shutil.which("nginx") or not shutil.which("openssl"):
+        return None, None
+    pd = os.path.join(d, "tls-proxy")
+    os.makedirs(pd)
+    crt, key = certificate(pd)
+    port = free_port()
+    conf = nginx_conf(pd, " server {\n  listen 127.0.0.1:%d ssl;\n"
+                      "  ssl_certificate %s;\n  ssl_certificate_key %s;\n"
+                      "  location / {\n   proxy_pass http://127.0.0.1:%d;\n"
+                      "   proxy_bind 127.0.0.2;\n"
+                      "   proxy_set_header Host $http_host;\n"
+                      "   proxy_set_header X-Forwarded-Proto $scheme;\n"
+                      "   proxy_set_header X-Forwarded-For $remote_addr;\n  }\n }\n"
+                      % (port, crt, key, backend))
+    proc = subprocess.Popen(["nginx", "-p", pd, "-c", conf],
+                            stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if not wait_port(port, proc):
+        t.ok(False, "the TLS proxy starts", proc.stderr.read()[-1500:])
+        return None, None
+    return proc, port
+
+
+def stop(proc):
+    if proc is not None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def behind_proxy(name, d, port, token, trust):
+    """The X-Forwarded-Proto of a TLS-terminating proxy: ignored until the
+    documented setting trusts it (trust() applies it), honoured after."""
+    st, h, j = _req(port, "POST", "/scim/v2/Users", {"userName": "spoof@" + name},
+                    token=token, headers={"X-Forwarded-Proto": "https"})
+    t.eq((st, h.get("location", "")[:7]), (201, "http://"),
+         name + ": X-Forwarded-Proto is not trusted by default", (st, h, j))
+    if not shutil.which("nginx") or not shutil.which("openssl"):
+        print("# SKIP %s behind a TLS proxy: nginx or openssl is not installed" % name)
+        return
+    port = trust() or port
+    proxy, pport = tls_proxy(d, port)
+    if proxy is None:
+        return
+    try:
+        lifecycle(name + " behind a TLS proxy", pport, token, tls=True)
+    finally:
+        stop(proxy)
 
 
 def stray(d):
@@ -156,6 +243,12 @@ def apache(handler):
             t.ok(False, "apache %s starts" % handler, proc.stderr.read()[-1500:])
             return
         lifecycle("apache-" + handler, port, token)
+
+        def trust():    # the sample's own line, uncommented
+            line = [x for x in ht.splitlines() if "SetEnvIf X-Forwarded-Proto" in x]
+            with open(os.path.join(docroot, ".htaccess"), "a") as f:
+                f.write("\n" + line[0].lstrip("#\t ") + "\n")
+        behind_proxy("apache-" + handler, d, port, token, trust)
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGTERM)
@@ -185,20 +278,39 @@ def nginx():
         with open(os.path.join(d, "scimlet.conf"), "w") as f:
             f.write(loc)
         shutil.copy("/etc/nginx/fastcgi_params", os.path.join(d, "fastcgi_params"))
-        port = free_port()
-        with open(os.path.join(d, "nginx.conf"), "w") as f:
-            f.write("daemon off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
-                    "events {}\nhttp {\n access_log off;\n"
-                    " client_body_temp_path %s/body;\n fastcgi_temp_path %s/fcgi;\n"
-                    " proxy_temp_path %s/proxy;\n uwsgi_temp_path %s/uwsgi;\n"
-                    " scgi_temp_path %s/scgi;\n server {\n  listen 127.0.0.1:%d;\n"
-                    "  include %s/scimlet.conf;\n }\n}\n" % ((d,) * 7 + (port, d)))
-        ng = subprocess.Popen(["nginx", "-p", d, "-c", os.path.join(d, "nginx.conf")],
+        crt, key = certificate(d)
+        port, sport = free_port(), free_port()
+        servers = (" server {\n  listen 127.0.0.1:%d;\n  include %s/scimlet.conf;\n }\n"
+                   " server {\n  listen 127.0.0.1:%d ssl;\n  ssl_certificate %s;\n"
+                   "  ssl_certificate_key %s;\n  include %s/scimlet.conf;\n }\n"
+                   % (port, d, sport, crt, key, d))
+        conf = nginx_conf(d, servers)
+        ng = subprocess.Popen(["nginx", "-p", d, "-c", conf],
                               stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if not wait_port(port, ng):
+        if not wait_port(port, ng) or not wait_port(sport, ng):
             t.ok(False, "nginx starts", ng.stderr.read()[-1500:])
             return
         lifecycle("nginx", port, token)
+        lifecycle("nginx over TLS (HTTPS=on)", sport, token, tls=True)
+
+        def trust():
+            # The sample's commented map and fastcgi_param, uncommented
+            # where it says they go; then a reload, as an operator would.
+            lines = loc.splitlines()
+            i = next(n for n, x in enumerate(lines) if "map $http_x_forwarded_proto" in x)
+            block = []
+            for x in lines[i:]:
+                block.append(x.lstrip("#\t "))
+                if x.strip("#\t ") == "}":
+                    break
+            param = next(x for x in lines if "fastcgi_param HTTPS $scimlet_https" in x)
+            with open(os.path.join(d, "scimlet.conf"), "w") as f:
+                f.write(loc.replace("\tinclude fastcgi_params;",
+                                    param.lstrip("#\t ") + "\n\tinclude fastcgi_params;"))
+            nginx_conf(d, " " + "\n ".join(block) + "\n" + servers)
+            ng.send_signal(signal.SIGHUP)
+            time.sleep(1.5)     # the old workers finish, the new ones start
+        behind_proxy("nginx", d, port, token, trust)
     finally:
         for p in (ng, sp):
             if p is not None:
@@ -211,10 +323,36 @@ def nginx():
         shutil.rmtree(d, ignore_errors=True)
 
 
-if not can_apache and not can_nginx:
-    print("1..0 # SKIP apache2 (with mod_fcgid) and nginx + spawn-fcgi are not "
-          "installed, or not root")
-    raise SystemExit(0)
+def lighttpd():
+    """lighttpd's mod_extforward, as www/lighttpd.conf.in documents it."""
+    s = Server()
+    try:
+        with open(os.path.join(SRCDIR, "www", "lighttpd.conf.in")) as f:
+            sample = f.read()
+        block = [x[2:] for x in sample.splitlines() if x.startswith("#  ")]
+        t.ok(any("mod_extforward" in x for x in block),
+             "lighttpd.conf.in documents mod_extforward", block)
+
+        def trust():
+            s.stop_lighttpd()
+            # The proxy's address is 127.0.0.2 here: the test's client,
+            # on 127.0.0.1, is then not a trusted forwarder, as in life.
+            s.extra_conf = "\n".join(block).replace("127.0.0.1", "127.0.0.2") + "\n"
+            s.start()
+            return s.port
+        tok = s.tenant("acme")
+        behind_proxy("lighttpd", s.dir, s.port, tok, trust)
+        if s.extra_conf:
+            st, h, j = _req(s.port, "POST", "/scim/v2/Users", {"userName": "direct@l"},
+                            token=tok, headers={"X-Forwarded-Proto": "https",
+                                                "X-Forwarded-For": "192.0.2.1"})
+            t.eq((st, h.get("location", "")[:7]), (201, "http://"),
+                 "lighttpd: a client that is not the proxy cannot claim https")
+    finally:
+        s.stop()
+
+
+lighttpd()
 if can_apache:
     apache("fcgid")
     apache("cgi")

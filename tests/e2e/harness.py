@@ -142,6 +142,7 @@ class Server:
     """lighttpd + scimlet.fcgi on 127.0.0.1, on a fresh database."""
 
     def __init__(self, procs=1, max_requests=10000, env=None, db=None):
+        self.extra_conf = ""    # appended to lighttpd.conf at start()
         self.dir = tempfile.mkdtemp(prefix="scimlet-e2e.")
         self.db = db or os.path.join(self.dir, "db")
         self.procs = procs
@@ -165,6 +166,7 @@ class Server:
                      "@PROCS@": str(self.procs), "@MAX_REQUEST_KB@": "16384",
                      "@MAX_REQUESTS@": str(self.max_requests)}.items():
             conf = conf.replace(k, v)
+        conf += self.extra_conf
         cpath = os.path.join(rundir, "lighttpd.conf")
         with open(cpath, "w") as f:
             f.write(conf)
