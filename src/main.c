@@ -38,12 +38,19 @@ struct worker {
 
 static volatile sig_atomic_t stopping;
 
+/*
+ * SIGTERM or SIGUSR1: stop after the request in hand.  Both are blocked
+ * while a request is served, so they never cut a body read short; they
+ * land between requests, where they make the accept fail (no SA_RESTART,
+ * FCGI_FAIL_ACCEPT_ON_INTR).  FCGX_ShutdownPending() is not called: it
+ * would make libfcgi fail every later read, that of a request just
+ * accepted included.
+ */
 static void
 on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
-	FCGX_ShutdownPending();
 }
 
 /* CGI transport: the environment and stdio. */
@@ -265,8 +272,9 @@ main(int argc, char **argv)
 	struct sigaction	 sa;
 	struct http_io		 io;
 	FCGX_Request		 fr;
+	sigset_t		 hold;
 	long long		 served;
-	int			 fresh = 0;
+	int			 fresh = 0, rc;
 
 	(void)argc;
 	sane_fds();
@@ -283,6 +291,7 @@ main(int argc, char **argv)
 	sigaddset(&sa.sa_mask, SIGTERM);
 	sigaddset(&sa.sa_mask, SIGUSR1);
 	sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
+	hold = sa.sa_mask;
 
 	if (FCGX_Init() != 0) {
 		log_warnx("cannot initialise libfcgi");
@@ -297,13 +306,14 @@ main(int argc, char **argv)
 		io.io_read = cgi_read;
 		io.io_write = cgi_write;
 		io.io_ctx = NULL;
+		sigprocmask(SIG_BLOCK, &hold, NULL);	/* one request, whole */
 		serve(&wk, &io);
 		fflush(stdout);
 		store_close(wk.wk_store);
 		return 0;
 	}
 
-	if (FCGX_InitRequest(&fr, 0, 0) != 0) {
+	if (FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_warnx("cannot initialise a FastCGI request");
 		return 1;
 	}
@@ -314,12 +324,14 @@ main(int argc, char **argv)
 	for (served = 0; served < wk.wk_maxreq && !stopping; served++) {
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
-		if (serve(&wk, &io) == -1) {
-			FCGX_Finish_r(&fr);
+		sigprocmask(SIG_BLOCK, &hold, NULL);
+		rc = serve(&wk, &io);
+		FCGX_Finish_r(&fr);
+		sigprocmask(SIG_UNBLOCK, &hold, NULL);
+		if (rc == -1) {
 			fresh = 1;	/* out of memory: start afresh */
 			break;
 		}
-		FCGX_Finish_r(&fr);
 		if (wk.wk_store != NULL && served % 1000 == 999)
 			store_reader_check(wk.wk_store);
 	}

@@ -2,11 +2,16 @@
 """Worker lifetime under lighttpd: recycling after SCIMLET_MAX_REQUESTS
 without a refused request, data surviving restarts, no worker outliving
 its server."""
+import json
+import os
 import signal
+import socket
+import struct
 import subprocess
+import tempfile
 import time
 
-from harness import Server, Tap, worker_pids
+from harness import FCGI, Server, Tap, cgi, run_cli, worker_pids
 
 
 def alive(pid):
@@ -72,4 +77,104 @@ codes = [s.req("POST", "/Users", {"userName": "after%d@example.com" % i},
                token=tok).status for i in range(20)]
 t.eq(codes, [201] * 20, "writes go on after a reader is killed -9")
 s.stop()
+
+
+# SIGTERM and SIGUSR1, as web servers send them: the request in hand is
+# finished, then the worker exits.  A FastCGI client of our own talks to
+# a worker on a Unix socket (stdin, as spawn-fcgi and lighttpd start it)
+# so that the signal lands while the worker is waiting for the rest of a
+# request body.
+def record(kind, content=b""):
+    return struct.pack(">BBHHBx", 1, kind, 1, len(content), 0) + content
+
+
+def params(env):
+    out = b""
+    for k, v in env.items():
+        k, v = k.encode(), v.encode()
+        for n in (len(k), len(v)):
+            out += struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 1 << 31)
+        out += k + v
+    return out
+
+
+def fcgi_response(c):
+    """(status, body) from STDOUT records up to END_REQUEST."""
+    buf, out = b"", b""
+    while True:
+        chunk = c.recv(65536)
+        if not chunk:
+            return None, out
+        buf += chunk
+        while len(buf) >= 8:
+            _, kind, _, n, pad = struct.unpack(">BBHHBx", buf[:8])
+            if len(buf) < 8 + n + pad:
+                break
+            body, buf = buf[8:8 + n], buf[8 + n + pad:]
+            if kind == 6:
+                out += body
+            elif kind == 3:
+                head, _, payload = out.partition(b"\r\n\r\n")
+                st = [x for x in head.split(b"\r\n") if x.lower().startswith(b"status:")]
+                return (int(st[0].split()[1]) if st else 200), payload
+
+
+d = tempfile.mkdtemp(prefix="scimlet-signal.")
+db = os.path.join(d, "db")
+run_cli(db, "init")
+run_cli(db, "tenant", "add", "acme")
+token = run_cli(db, "token", "issue", "acme").stdout.strip()
+for sig in (signal.SIGTERM, signal.SIGUSR1):
+    name = signal.Signals(sig).name
+    path = os.path.join(d, "%s.sock" % name)
+    ls = socket.socket(socket.AF_UNIX)
+    ls.bind(path)
+    ls.listen(8)
+    env = dict(os.environ, SCIMLET_DB=db)
+    w = subprocess.Popen([FCGI], stdin=ls.fileno(), env=env, stderr=subprocess.PIPE)
+    ls.close()
+    body = json.dumps({"userName": "%s@example.com" % name.lower()}).encode()
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(path)
+    c.sendall(record(1, struct.pack(">HB5x", 1, 0)) + record(4, params({
+        "REQUEST_METHOD": "POST", "SCRIPT_NAME": "/scim/v2", "PATH_INFO": "/Users",
+        "QUERY_STRING": "", "HTTP_HOST": "fcgi.example", "HTTPS": "on",
+        "CONTENT_TYPE": "application/scim+json", "CONTENT_LENGTH": str(len(body)),
+        "HTTP_AUTHORIZATION": "Bearer " + token})) + record(4) + record(5, body[:10]))
+    time.sleep(0.5)                     # the worker now waits for the rest
+    w.send_signal(sig)
+    time.sleep(0.5)
+    t.ok(w.poll() is None, name + ": the worker keeps the request in hand")
+    c.sendall(record(5, body[10:]) + record(5))
+    c.settimeout(20)
+    st, payload = fcgi_response(c)
+    c.close()
+    t.eq(st, 201, name + ": the request is answered in full", payload[:300])
+    try:
+        rc = w.wait(10)
+    except subprocess.TimeoutExpired:
+        w.kill()
+        rc = "still running"
+    t.eq(rc, 0, name + ": then the worker exits, status 0")
+    w.stderr.close()
+    r, _, _ = cgi(db, "GET", "/Users", token=token,
+                  query="filter=userName%20eq%20%22" + name.lower() + "%40example.com%22")
+    t.eq((r.status, r.json.get("totalResults")), (200, 1),
+         name + ": and what it acknowledged is stored")
+
+# An idle worker (blocked in accept) exits at once.
+path = os.path.join(d, "idle.sock")
+ls = socket.socket(socket.AF_UNIX)
+ls.bind(path)
+ls.listen(8)
+w = subprocess.Popen([FCGI], stdin=ls.fileno(), env=dict(os.environ, SCIMLET_DB=db))
+ls.close()
+time.sleep(0.3)
+w.send_signal(signal.SIGTERM)
+try:
+    rc = w.wait(5)
+except subprocess.TimeoutExpired:
+    w.kill()
+    rc = "still running"
+t.eq(rc, 0, "SIGTERM: an idle worker exits at once, status 0")
 t.done()
