@@ -352,6 +352,33 @@ def lighttpd():
         s.stop()
 
 
+def readme_blocks():
+    """Every line of each README block marked <!-- sample: FILE --> is a
+    line of FILE (comment marks and runs of blanks aside; @PLACEHOLDERS@
+    in FILE match anything): the copy-paste blocks say what the tested
+    samples say."""
+    import re
+    with open(os.path.join(SRCDIR, "README.md")) as f:
+        text = f.read()
+    blocks = re.findall(r"<!-- sample: (\S+) -->\n```[a-z]*\n(.*?)```", text, re.S)
+    t.ok(len(blocks) >= 8, "README has a copy-paste block per server", len(blocks))
+
+    def norm(x):
+        return " ".join(x.strip().lstrip("#").split())
+    for name, block in blocks:
+        with open(os.path.join(SRCDIR, name)) as f:
+            raw = f.read().splitlines()
+        pats = []
+        for x in raw:
+            for v in {" ".join(x.split()), norm(x)}:
+                pats.append(re.compile("^" + ".*".join(
+                    re.escape(y) for y in re.split(r"@[A-Z_]+@", v)) + "$"))
+        missing = [x for x in block.splitlines()
+                   if x.strip() and not any(p.match(" ".join(x.split())) for p in pats)]
+        t.eq(missing, [], "README block from %s matches it" % name)
+
+
+readme_blocks()
 lighttpd()
 if can_apache:
     apache("fcgid")
