@@ -12,6 +12,7 @@
 #include "groups.h"
 #include "http.h"
 #include "json.h"
+#include "log.h"
 #include "patch.h"
 #include "resource.h"
 #include "roles.h"
@@ -31,6 +32,7 @@ struct members {
 	/* Members taken out ({"value","type","display"}), for the audit. */
 	cJSON			*mb_removed;
 	int			 mb_changed;
+	int			 mb_skip;	/* unknown-members=skip */
 };
 
 /* Remember member id (now in the group) as possibly removed. */
@@ -87,6 +89,23 @@ groups_member_display(enum res_type type, const cJSON *doc)
 }
 
 /*
+ * A member id that names no user or group of the tenant: 400, the whole
+ * request undone, or with unknown-members=skip left out and logged, so
+ * that one stale id (a user deleted behind the identity provider's back)
+ * does not block the rest of a batch.
+ */
+static enum scim_err
+member_unknown(struct members *mb, const char *ids, struct scim_resp *resp)
+{
+	if (!mb->mb_skip)
+		return scim_fail(resp, SCIM_EINVALVALUE,
+		    "member %.64s does not exist", ids);
+	log_warnx("skipped member %.64s: it does not exist "
+	    "(unknown-members=skip)", ids);
+	return SCIM_OK;
+}
+
+/*
  * Add member ids to the group: it must be a user or group of the tenant.
  * Its display is what the client sent with it, else its own name.
  */
@@ -103,8 +122,7 @@ member_add(void *arg, const char *ids, const char *display,
 	enum scim_err	 e;
 
 	if (util_uuid_parse(ids, id) == -1)
-		return scim_fail(resp, SCIM_EINVALVALUE,
-		    "member %.64s does not exist", ids);
+		return member_unknown(mb, ids, resp);
 	if (memcmp(id, mb->mb_group, 16) == 0)
 		return scim_fail(resp, SCIM_EINVALVALUE,
 		    "a group cannot be a member of itself");
@@ -115,8 +133,7 @@ member_add(void *arg, const char *ids, const char *display,
 		    &json, &len);
 	}
 	if (e == SCIM_ENOTFOUND)
-		return scim_fail(resp, SCIM_EINVALVALUE,
-		    "member %.64s does not exist", ids);
+		return member_unknown(mb, ids, resp);
 	if (e != SCIM_OK)
 		return scim_fail(resp, e, NULL);
 	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
@@ -329,6 +346,7 @@ groups_create(struct scim_req *req, struct scim_resp *resp)
 
 	memset(&mb, 0, sizeof(mb));
 	mb.mb_tenant = req->rq_tenant.tn_id;
+	mb.mb_skip = (req->rq_tenant.tn_flags & TENANT_SKIP_UNKNOWN) != 0;
 	if ((e = group_body(req, resp, &in, &doc, &members)) != SCIM_OK)
 		goto fail;
 	if (util_uuid_new(mb.mb_group) == -1) {
@@ -378,6 +396,7 @@ groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 
 	memset(&mb, 0, sizeof(mb));
 	mb.mb_tenant = req->rq_tenant.tn_id;
+	mb.mb_skip = (req->rq_tenant.tn_flags & TENANT_SKIP_UNKNOWN) != 0;
 	if ((e = resource_id(ids, mb.mb_group, resp)) != SCIM_OK)
 		return e;
 	if ((e = group_body(req, resp, &in, &doc, &members)) != SCIM_OK)
@@ -437,6 +456,7 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 
 	memset(&mb, 0, sizeof(mb));
 	mb.mb_tenant = req->rq_tenant.tn_id;
+	mb.mb_skip = (req->rq_tenant.tn_flags & TENANT_SKIP_UNKNOWN) != 0;
 	pm.pm_arg = &mb;
 	if ((e = resource_id(ids, mb.mb_group, resp)) != SCIM_OK)
 		return e;

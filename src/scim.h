@@ -80,5 +80,6 @@ struct tenant {
 
 /* Tenant settings (`scimlet tenant set`). */
 #define TENANT_PATCH_204	0x1	/* patch-response=no-content */
+#define TENANT_SKIP_UNKNOWN	0x2	/* unknown-members=skip */
 
 #endif /* SCIM_H */

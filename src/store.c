@@ -339,6 +339,9 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 	t->tn_flags = 0;
 	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "no-content") == 0)
 		t->tn_flags |= TENANT_PATCH_204;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "unknown-members");
+	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "skip") == 0)
+		t->tn_flags |= TENANT_SKIP_UNKNOWN;
 	if (!cJSON_IsNumber(id) || k->mv_size > SCIM_TENANT_MAX) {
 		cJSON_Delete(doc);
 		return SCIM_ESTORE;

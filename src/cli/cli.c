@@ -23,6 +23,8 @@ usage(void)
 	    "       scimlet [--db DIR] tenant set TENANT patch-response="
 	    "resource|no-content\n"
 	    "       scimlet [--db DIR] tenant set TENANT max-results=N\n"
+	    "       scimlet [--db DIR] tenant set TENANT unknown-members="
+	    "reject|skip\n"
 	    "       scimlet [--db DIR] token issue TENANT\n"
 	    "       scimlet [--db DIR] token list TENANT\n"
 	    "       scimlet [--db DIR] token revoke TOKEN-ID\n"

@@ -38,6 +38,11 @@ static const struct {
 } settings[] = {
 	/* PATCH answers: the resource (200), or 204 (Microsoft's suite). */
 	{ "patch-response", { "resource", "no-content", NULL } },
+	/*
+	 * A member id that names no user or group: 400 with nothing
+	 * applied, or skipped (logged) while the other members apply.
+	 */
+	{ "unknown-members", { "reject", "skip", NULL } },
 	/* Largest page (count); values 1..10000, checked below. */
 	{ "max-results", { NULL } },
 };

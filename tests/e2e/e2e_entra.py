@@ -400,6 +400,38 @@ r = s.req("PATCH", "/Groups/" + gid, patchop(
     {"op": "add", "path": "members", "value": [{"value": str(uuid.uuid4())}]}),
     token=tok)
 t.error(r, 400, "invalidValue", "unknown member id: 400 invalidValue")
+# A batch with one stale id: nothing applied by default; with
+# unknown-members=skip the stale one is left out (and logged), the rest
+# applied.
+stale = str(uuid.uuid4())
+batch = patchop({"op": "add", "path": "members",
+                 "value": [{"value": others[1]}, {"value": stale}]})
+
+
+def members():
+    r = s.req("GET", "/Groups/" + gid, token=tok)
+    return sorted(m["value"] for m in (r.json or {}).get("members", []))
+
+
+before = members()
+r = s.req("PATCH", "/Groups/" + gid, batch, token=tok)
+t.ok(r.status == 400 and stale in (r.json or {}).get("detail", ""),
+     "a batch with a stale id: 400 naming it", r.text)
+t.eq(members(), before, "and none of the batch is applied")
+s.cli("tenant", "set", "contoso", "unknown-members=skip")
+r = s.req("PATCH", "/Groups/" + gid, batch, token=tok)
+t.status(r, 204, "unknown-members=skip: the same batch answers 204")
+t.eq(members(), sorted(before + [others[1]]),
+     "the known member is added, the stale one left out")
+r = s.req("PATCH", "/Groups/" + gid, patchop(
+    {"op": "add", "path": "members", "value": "string id 1"}), token=tok)
+t.status(r, 204, "unknown-members=skip: a bare non-id string is skipped too")
+t.ok("skipped member " + stale in s.logs(), "the skipped id is logged", s.logs()[-800:])
+s.cli("tenant", "set", "contoso", "unknown-members=reject")
+r = s.req("PATCH", "/Groups/" + gid, batch, token=tok)
+t.error(r, 400, "invalidValue", "unknown-members=reject restores the default")
+s.req("PATCH", "/Groups/" + gid, patchop(
+    {"op": "remove", "path": "members[value eq \"%s\"]" % others[1]}), token=tok)
 r = s.req("GET", "/Users/" + uid + "?attributes=groups", token=tok)
 t.eq([x["value"] for x in (r.json or {}).get("groups", [])], [gid],
      "User.groups computed from membership")
