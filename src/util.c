@@ -220,6 +220,9 @@ util_b64url_decode(const char *s, uint8_t *out, size_t max)
 	size_t			 n = 0;
 	int			 bits = 0;
 
+	/* 4n+1 characters leave 6 bits: no byte string encodes so. */
+	if (strlen(s) % 4 == 1)
+		return -1;
 	for (; *s != '\0'; s++) {
 		if ((p = strchr(tab, *s)) == NULL)
 			return -1;

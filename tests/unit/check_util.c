@@ -1,5 +1,5 @@
 /*
- * t_util.c: util.h: UUIDs (new, parse, format), base64url, hex,
+ * check_util.c: util.h: UUIDs (new, parse, format), base64url, hex,
  * util_strtonum, timestamps, util_strcaseeq, util_strlcpy.
  */
 #include "config.h"
