@@ -75,7 +75,7 @@ json_scan(const char *s, size_t len)
 		switch (s[i]) {
 		case '"':
 			instr = 1;
-			start = i;
+			start = i + 1;	/* the string's first byte */
 			break;
 		case '{':
 		case '[':

@@ -61,6 +61,16 @@ nested(int depth, char open, char close)
 	return s;
 }
 
+/* {"a":"xxx…"} with a string of n bytes, in s (n + 16 bytes). */
+static char *
+str_of(char *s, size_t n)
+{
+	strcpy(s, "{\"a\":\"");
+	memset(s + 6, 'x', n);
+	strcpy(s + 6 + n, "\"}");
+	return s;
+}
+
 int
 main(void)
 {
@@ -105,14 +115,13 @@ main(void)
 	free(s);
 
 	s = malloc(SCIM_MAX_STRING + 32);
-	strcpy(s, "{\"a\":\"");
-	memset(s + 6, 'x', SCIM_MAX_STRING + 1);
-	strcpy(s + 6 + SCIM_MAX_STRING + 1, "\"}");
-	ok(parse(s, &doc) == SCIM_EINVALSYNTAX, "string over the limit");
-	s[6 + SCIM_MAX_STRING - 1] = '"';
-	s[6 + SCIM_MAX_STRING] = '}';
-	s[6 + SCIM_MAX_STRING + 1] = '\0';
-	ok(parse(s, &doc) == SCIM_OK, "string just under the limit");
+	ok(parse(str_of(s, SCIM_MAX_STRING + 1), &doc) == SCIM_EINVALSYNTAX,
+	    "string of %d bytes (limit + 1) refused", SCIM_MAX_STRING + 1);
+	ok(parse(str_of(s, SCIM_MAX_STRING), &doc) == SCIM_OK,
+	    "string of %d bytes (the limit) accepted", SCIM_MAX_STRING);
+	cJSON_Delete(doc);
+	ok(parse(str_of(s, SCIM_MAX_STRING - 1), &doc) == SCIM_OK,
+	    "string just under the limit accepted");
 	cJSON_Delete(doc);
 	free(s);
 	return tap_done();
