@@ -33,20 +33,21 @@ hexdig(int c)
 }
 
 /*
- * Form-decode src[0..len) into out: '+' is a space, %XX a byte; a '%' not
+ * Percent-decode src[0..len) into out: %XX is a byte, and with form set
+ * (a query string) '+' is a space; in a path '+' is itself.  A '%' not
  * followed by two hex digits stays as it is (clients send raw quotes and
  * percent signs).  Returns the length, or -1 when it would not fit in
  * outlen - 1 bytes or decodes to a NUL byte.
  */
 static long
-form_decode(const char *src, size_t len, char *out, size_t outlen)
+url_decode(const char *src, size_t len, int form, char *out, size_t outlen)
 {
 	size_t	i, o = 0;
 	int	hi, lo, c;
 
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)src[i];
-		if (c == '+')
+		if (c == '+' && form)
 			c = ' ';
 		else if (c == '%' && i + 2 < len &&
 		    (hi = hexdig((unsigned char)src[i + 1])) >= 0 &&
@@ -78,7 +79,7 @@ http_query_get(const char *query, const char *name, char *out, size_t outlen)
 		if ((eq = memchr(p, '=', (size_t)(amp - p))) == NULL)
 			eq = amp;
 		len = (size_t)(eq - p);
-		if (len == 0 || form_decode(p, len, key, sizeof(key)) == -1 ||
+		if (len == 0 || url_decode(p, len, 1, key, sizeof(key)) == -1 ||
 		    !util_strcaseeq(key, name))
 			continue;
 		if (eq == amp) {
@@ -86,7 +87,7 @@ http_query_get(const char *query, const char *name, char *out, size_t outlen)
 				out[0] = '\0';
 			return 1;
 		}
-		n = form_decode(eq + 1, (size_t)(amp - eq - 1), out, outlen);
+		n = url_decode(eq + 1, (size_t)(amp - eq - 1), 1, out, outlen);
 		return n < 0 ? -1 : 1;
 	}
 	return 0;
@@ -214,7 +215,7 @@ path_info(const struct http_io *io)
 	n = strcspn(uri, "?");
 	if ((out = malloc(n + 1)) == NULL)
 		return NULL;
-	if (form_decode(uri, n, out, n + 1) == -1)
+	if (url_decode(uri, n, 0, out, n + 1) == -1)
 		out[0] = '\0';
 	return out;
 }

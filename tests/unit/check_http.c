@@ -192,6 +192,14 @@ main(void)
 	decode(&f, 1024, &req, &resp);
 	ok(req.rq_method == HTTP_OTHER, "unknown method: HTTP_OTHER");
 	http_request_free(&req);
+	/* A path is percent-decoded only: '+' is a plus, not a space. */
+	f.params[1] = "GET";
+	f.params[9] = "/api/scim";
+	f.params[11] = "/api/scim/Users/a+b%20c%2Bd?filter=x+y";
+	decode(&f, 1024, &req, &resp);
+	is_str(req.rq_path, "/Users/a+b c+d",
+	    "REQUEST_URI path: '+' kept, %XX decoded");
+	http_request_free(&req);
 
 	/* Responses. */
 	memset(&f, 0, sizeof(f));
