@@ -413,19 +413,21 @@ filter_parse(const char *text, char *err, size_t errlen)
 {
 	struct parser	 p;
 	struct fnode	*n;
+	char		 what[64];
 
 	memset(&p, 0, sizeof(p));
 	p.p_text = text;
 	p.p_err = err;
 	p.p_errlen = errlen;
 	if (strlen(text) > SCIM_MAX_FILTER) {
-		snprintf(err, errlen, "filter longer than %d bytes",
+		snprintf(what, sizeof(what), "filter longer than %d bytes",
 		    SCIM_MAX_FILTER);
+		fail(&p, SCIM_MAX_FILTER, what);
 		return NULL;
 	}
 	lex(&p);
 	if (p.p_tok == T_EOF) {
-		snprintf(err, errlen, "empty filter");
+		fail(&p, p.p_start, "empty filter");
 		return NULL;
 	}
 	n = parse_or(&p);
@@ -445,6 +447,7 @@ filter_parse_path(const char *text, struct fpath *fp, char *err,
     size_t errlen)
 {
 	struct parser	p;
+	char		what[64];
 
 	memset(fp, 0, sizeof(*fp));
 	memset(&p, 0, sizeof(p));
@@ -452,8 +455,9 @@ filter_parse_path(const char *text, struct fpath *fp, char *err,
 	p.p_err = err;
 	p.p_errlen = errlen;
 	if (strlen(text) > SCIM_MAX_FILTER) {
-		snprintf(err, errlen, "path longer than %d bytes",
+		snprintf(what, sizeof(what), "path longer than %d bytes",
 		    SCIM_MAX_FILTER);
+		fail(&p, SCIM_MAX_FILTER, what);
 		return -1;
 	}
 	lex(&p);

@@ -56,8 +56,8 @@ static const struct {
 	{ __LINE__, "] eq 1", "offset 0" },
 	{ __LINE__, "1abc eq 2", "offset 0" },
 	{ __LINE__, "userName eq \"x\" and", "offset 19" },
-	{ __LINE__, "", "empty" },
-	{ __LINE__, "   ", "empty" },
+	{ __LINE__, "", "offset 0: empty filter" },
+	{ __LINE__, "   ", "offset 3: empty filter" },
 };
 
 static const char *user_doc =
@@ -142,7 +142,7 @@ main(void)
 	struct fnode		*f;
 	struct filter_plan	*pl;
 	struct fpath		 fp;
-	char			 err[256], *big;
+	char			 err[256], want[64], *big;
 	cJSON			*doc;
 	size_t			 i;
 	enum scim_err		 e;
@@ -177,8 +177,16 @@ main(void)
 	    strstr(err, "complex"), "300 terms: refused (%s)", err);
 	memset(big, 'a', SCIM_MAX_FILTER + 1);
 	big[SCIM_MAX_FILTER + 1] = '\0';
-	ok(filter_parse(big, err, sizeof(err)) == NULL, "over %d bytes: refused",
-	    SCIM_MAX_FILTER);
+	snprintf(want, sizeof(want), "offset %d: filter longer than %d bytes",
+	    SCIM_MAX_FILTER, SCIM_MAX_FILTER);
+	ok(filter_parse(big, err, sizeof(err)) == NULL &&
+	    strstr(err, want) != NULL, "over %d bytes: refused at the first "
+	    "byte over (%s)", SCIM_MAX_FILTER, err);
+	snprintf(want, sizeof(want), "offset %d: path longer than %d bytes",
+	    SCIM_MAX_FILTER, SCIM_MAX_FILTER);
+	ok(filter_parse_path(big, &fp, err, sizeof(err)) == -1 &&
+	    strstr(err, want) != NULL, "path over %d bytes: refused at the "
+	    "first byte over (%s)", SCIM_MAX_FILTER, err);
 	free(big);
 
 	doc = cJSON_Parse(user_doc);
