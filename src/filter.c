@@ -769,6 +769,33 @@ filter_match_element(const struct fnode *n, const struct schema_attr *tab,
 
 /* Checking and planning. */
 
+static int	check(const struct fnode *, const struct schema_attr *,
+		    const struct schema *, char *, size_t);
+
+/*
+ * The comparison after a value path, emails[type eq "work"].primary gt x,
+ * checked as the plain path emails.primary would be.  A name too long
+ * for the buffer is too long to resolve: unknown, so fine.
+ */
+static int
+check_sub(const struct fnode *n, const struct schema *sc, char *err,
+    size_t errlen)
+{
+	struct fnode	cmp;
+	char		path[512];
+
+	if (n->fn_sub == NULL || n->fn_op == FOP_PR)
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s.%s", n->fn_path,
+	    n->fn_sub) >= sizeof(path))
+		return 0;
+	memset(&cmp, 0, sizeof(cmp));
+	cmp.fn_type = FN_CMP;
+	cmp.fn_op = n->fn_op;
+	cmp.fn_path = path;
+	return check(&cmp, NULL, sc, err, errlen);
+}
+
 /*
  * RFC 7644 §3.4.2.2: gt/ge/lt/le and co/sw/ew on a boolean, or any
  * comparison of a complex attribute that has no "value", is
@@ -796,7 +823,9 @@ check(const struct fnode *n, const struct schema_attr *tab,
 		if (sc == NULL || schema_resolve(sc, n->fn_path, &a, &sub,
 		    &ext) == -1 || a->sa_type != AT_COMPLEX)
 			return 0;
-		return check(n->fn_left, a->sa_sub, NULL, err, errlen);
+		if (check(n->fn_left, a->sa_sub, NULL, err, errlen) == -1)
+			return -1;
+		return check_sub(n, sc, err, errlen);
 	case FN_CMP:
 		break;
 	}

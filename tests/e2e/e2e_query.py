@@ -86,7 +86,9 @@ for f, want in cases:
     t.eq(names(f), sorted(want), "filter: " + f)
 
 for f, scimtype in (('active gt true', "invalidFilter"), ('name co "x"', "invalidFilter"),
-                    ('userName eq', "invalidFilter"), ('(a eq 1', "invalidFilter")):
+                    ('userName eq', "invalidFilter"), ('(a eq 1', "invalidFilter"),
+                    ('emails.primary gt true', "invalidFilter"),
+                    ('emails[type eq "work"].primary gt true', "invalidFilter")):
     r = s.req("GET", "/Users?filter=" + quote(f), token=tok)
     t.error(r, 400, scimtype, "filter %r: 400 %s" % (f, scimtype))
 r = s.req("GET", "/Users?filter=" + quote("userName eq"), token=tok)
