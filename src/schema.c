@@ -676,15 +676,18 @@ schema_single(const struct schema_attr *a, const cJSON *v, cJSON **out,
 		return e;
 	}
 	if (cJSON_IsString(v) && schema_attr_find(a->sa_sub, "value")) {
-		/* A bare string for a complex attribute: its value. */
-		if ((*out = cJSON_CreateObject()) == NULL)
-			return scim_fail(resp, SCIM_ENOMEM, NULL);
-		if (json_add_string(*out, "value", v->valuestring) == -1) {
-			cJSON_Delete(*out);
-			*out = NULL;
+		/*
+		 * A bare string for a complex attribute: its value, checked
+		 * as {"value": v} would be (length of emails.value).
+		 */
+		if ((unwrapped = cJSON_CreateObject()) == NULL ||
+		    json_add_string(unwrapped, "value", v->valuestring) == -1) {
+			cJSON_Delete(unwrapped);
 			return scim_fail(resp, SCIM_ENOMEM, NULL);
 		}
-		return SCIM_OK;
+		e = schema_single(a, unwrapped, out, resp);
+		cJSON_Delete(unwrapped);
+		return e;
 	}
 	if (!cJSON_IsObject(v))
 		return scim_fail(resp, SCIM_EINVALVALUE,

@@ -46,6 +46,23 @@ r = s.req("POST", "/Users", {"userName": "two@x", "emails": [
 t.error(r, 400, "invalidValue", "two primary emails: 400")
 r = s.req("POST", "/Users", {"userName": "x" * 5000}, token=tok)
 t.error(r, 400, "invalidValue", "userName over 4 KiB: 400")
+# An email's value is limited to 4 KiB in every shape it may come in.
+long_mail = "m" * 4094 + "@xy"     # 4097 bytes
+for what, emails in (("an object", [{"value": long_mail}]),
+                     ("a bare string", long_mail),
+                     ("an array of strings", ["ok@x", long_mail])):
+    r = s.req("POST", "/Users", {"userName": "long-mail@x", "emails": emails}, token=tok)
+    t.error(r, 400, "invalidValue", "email over 4 KiB as %s: 400" % what)
+    if r.status == 201:
+        s.req("DELETE", "/Users/" + r.json["id"], token=tok)
+r = s.req("POST", "/Users", {"userName": "mail4k@x", "emails": long_mail[1:]}, token=tok)
+t.eq((r.status, (r.json or {}).get("emails")), (201, [{"value": long_mail[1:]}]),
+     "an email of exactly 4 KiB as a bare string: kept as its value", r.text[:200])
+mid = (r.json or {}).get("id", "none")
+r = s.req("PATCH", "/Users/" + mid, {"Operations": [
+    {"op": "add", "path": "emails", "value": [long_mail]}]}, token=tok)
+t.error(r, 400, "invalidValue", "PATCH add of an email over 4 KiB as a string: 400")
+s.req("DELETE", "/Users/" + mid, token=tok)
 r = s.req("POST", "/Users", {"userName": "b@x", "active": "false",
                              "emails": [{"value": "b@x", "primary": "True"}],
                              "roleName": "Admin"}, token=tok)
