@@ -815,6 +815,17 @@ norm_object(const struct schema_attr *tab, const cJSON *in, cJSON *out,
 	return SCIM_OK;
 }
 
+/* The attribute part of a key in sc's own URN ("URN:attr"), or NULL. */
+static const char *
+core_attr(const struct schema *sc, const char *key)
+{
+	size_t	n = strlen(sc->sc_urn);
+
+	if (strncasecmp(key, sc->sc_urn, n) == 0 && key[n] == ':')
+		return key + n + 1;
+	return NULL;
+}
+
 /* A tenant's own extension keeps (and declares) what it does not know. */
 static const char *
 custom_of(const struct schema *sc, const struct schema_ext *ext)
@@ -843,7 +854,7 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 	const struct schema_ext		*ext;
 	const struct schema_attr	*a;
 	const cJSON			*v;
-	const char			*rest, *colon;
+	const char			*rest, *colon, *name;
 	cJSON				*doc, *eo, *item, *one;
 	char				 urn[256];
 	enum scim_err			 e = SCIM_OK;
@@ -886,7 +897,12 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 				break;
 			continue;
 		}
-		if (strncasecmp(v->string, "urn:", 4) == 0 &&
+		if ((name = core_attr(sc, v->string)) != NULL) {
+			/* RFC 7644 §3.10: "URN:attr" is the core attr. */
+			if ((a = schema_attr_find(sc->sc_attrs, name)) ==
+			    NULL)
+				continue;	/* undeclared: ignored */
+		} else if (strncasecmp(v->string, "urn:", 4) == 0 &&
 		    !cJSON_IsObject(v) &&
 		    (colon = strrchr(v->string, ':')) != NULL &&
 		    (size_t)(colon - v->string) < sizeof(urn) && colon[1]) {
@@ -911,8 +927,9 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 			if (sc->sc_type == RES_USER)
 				schema_found_add(urn, colon + 1, v);
 			continue;
-		}
-		if ((a = schema_attr_find(sc->sc_attrs, v->string)) != NULL) {
+		} else
+			a = schema_attr_find(sc->sc_attrs, v->string);
+		if (a != NULL) {
 			if (a->sa_mut == MUT_RO || a->sa_mut == MUT_WO)
 				continue;
 			if ((e = schema_value(a, v, &item, resp)) != SCIM_OK)

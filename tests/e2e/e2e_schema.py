@@ -5,7 +5,7 @@ Entra sends undeclared are kept and declared automatically; undeclared
 core attributes are ignored; each tenant sees its own schema."""
 from urllib.parse import quote
 
-from harness import Server, Tap, URN_USER, patchop
+from harness import Server, Tap, URN_GROUP, URN_USER, patchop
 
 CUSTOM = "urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User"
 t = Tap()
@@ -46,6 +46,36 @@ t.eq(s.req("GET", "/Users?filter=roleName+eq+%22Admin%22", token=other).json["to
      0, "another tenant")
 r = s.req("POST", "/Users", {"userName": "r@x", "roleName": "Admin"}, token=other)
 t.ok("roleName" not in r.json, "another tenant has not declared it", r.text)
+
+# RFC 7644 §3.10: "URN:attr" in the core schema's URN (any case) is the
+# core attribute, declared or not as the unprefixed name would be.
+r = s.req("POST", "/Users", {URN_USER + ":userName": "fq@x",
+                             URN_USER.upper() + ":displayName": "Fully Qualified",
+                             URN_USER + ":roleName": "Admin"}, token=tok)
+t.status(r, 201, "POST with fully qualified core attribute names")
+r = s.req("GET", "/Users/" + (r.json or {}).get("id", "none"), token=tok)
+j = r.json or {}
+t.eq((j.get("userName"), j.get("displayName"), j.get("roleName"), j.get(URN_USER)),
+     ("fq@x", "Fully Qualified", "Admin", None),
+     "GET: stored as the core attributes, not nested under the core URN", r.text)
+r = s.req("POST", "/Users", {URN_USER + ":userName": "fq@x",
+                             URN_USER + ":roleName": "Admin"}, token=other)
+t.status(r, 201, "another tenant: POST with fully qualified names")
+r = s.req("GET", "/Users/" + (r.json or {}).get("id", "none"), token=other)
+j = r.json or {}
+t.eq((j.get("userName"), j.get("roleName"), j.get(URN_USER)), ("fq@x", None, None),
+     "GET: an undeclared fully qualified core attribute is ignored", r.text)
+t.ok("roleName" not in s.cli("schema", "list", "other").stdout,
+     "and not declared automatically")
+r = s.req("POST", "/Users", {"userName": "twice@x", URN_USER + ":USERNAME": "twice@x"},
+          token=tok)
+t.error(r, 400, "invalidSyntax", "userName given plain and fully qualified: 400")
+r = s.req("POST", "/Groups", {URN_GROUP + ":displayName": "FQ Group"}, token=tok)
+t.status(r, 201, "POST /Groups with a fully qualified displayName")
+r = s.req("GET", "/Groups/" + (r.json or {}).get("id", "none"), token=tok)
+j = r.json or {}
+t.eq((j.get("displayName"), j.get(URN_GROUP)), ("FQ Group", None),
+     "GET: the group's displayName", r.text)
 
 # Entra's custom extension attributes: sent without a declaration and
 # without the URN in schemas.
