@@ -847,6 +847,59 @@ ext_object(cJSON *out, const char *urn)
 	return o;
 }
 
+/* Attribute name of unknown extension urn into eo: kept as sent. */
+static enum scim_err
+ext_put(const struct schema *sc, cJSON *eo, const char *urn,
+    const char *name, const cJSON *v, struct scim_resp *resp)
+{
+	if (cJSON_GetObjectItem(eo, name) != NULL)
+		return scim_fail(resp, SCIM_EINVALSYNTAX,
+		    "%.128s:%.64s is given twice", urn, name);
+	if (json_add(eo, name, cJSON_Duplicate(v, 1)) == -1)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
+	if (sc->sc_type == RES_USER)
+		schema_found_add(urn, name, v);
+	return SCIM_OK;
+}
+
+/*
+ * v under a "urn:" key of no known schema: an extension nobody declared
+ * (Entra's custom ones).  {"URN": {...}} and "URN:attr" keys, in any
+ * order, go into one object in doc, kept as sent; for a User each
+ * attribute is declared.  A key of neither shape is ignored.
+ */
+static enum scim_err
+unknown_ext(const struct schema *sc, cJSON *doc, const cJSON *v,
+    struct scim_resp *resp)
+{
+	const cJSON	*m;
+	const char	*colon;
+	cJSON		*eo;
+	char		 urn[256];
+	size_t		 n;
+	enum scim_err	 e;
+
+	if (cJSON_IsObject(v)) {
+		if ((eo = ext_object(doc, v->string)) == NULL)
+			return scim_fail(resp, SCIM_EINVALSYNTAX,
+			    "%.64s is given twice", v->string);
+		cJSON_ArrayForEach(m, v)
+			if ((e = ext_put(sc, eo, v->string, m->string, m,
+			    resp)) != SCIM_OK)
+				return e;
+		return SCIM_OK;
+	}
+	if ((colon = strrchr(v->string, ':')) == NULL || colon[1] == '\0' ||
+	    (n = (size_t)(colon - v->string)) >= sizeof(urn))
+		return SCIM_OK;
+	memcpy(urn, v->string, n);
+	urn[n] = '\0';
+	if ((eo = ext_object(doc, urn)) == NULL)
+		return scim_fail(resp, SCIM_EINVALSYNTAX,
+		    "%.64s is given twice", urn);
+	return ext_put(sc, eo, urn, colon + 1, v, resp);
+}
+
 enum scim_err
 schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
     struct scim_resp *resp)
@@ -854,9 +907,8 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 	const struct schema_ext		*ext;
 	const struct schema_attr	*a;
 	const cJSON			*v;
-	const char			*rest, *colon, *name;
+	const char			*rest, *name;
 	cJSON				*doc, *eo, *item, *one;
-	char				 urn[256];
 	enum scim_err			 e = SCIM_OK;
 
 	*out = NULL;
@@ -902,56 +954,21 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 			if ((a = schema_attr_find(sc->sc_attrs, name)) ==
 			    NULL)
 				continue;	/* undeclared: ignored */
-		} else if (strncasecmp(v->string, "urn:", 4) == 0 &&
-		    !cJSON_IsObject(v) &&
-		    (colon = strrchr(v->string, ':')) != NULL &&
-		    (size_t)(colon - v->string) < sizeof(urn) && colon[1]) {
-			/* An unknown extension's "URN:attr": nest it. */
-			memcpy(urn, v->string, (size_t)(colon - v->string));
-			urn[colon - v->string] = '\0';
-			if ((eo = ext_object(doc, urn)) == NULL) {
-				e = scim_fail(resp, SCIM_EINVALSYNTAX,
-				    "%.64s is given twice", urn);
+		} else if (strncasecmp(v->string, "urn:", 4) == 0) {
+			if ((e = unknown_ext(sc, doc, v, resp)) != SCIM_OK)
 				break;
-			}
-			if (cJSON_GetObjectItem(eo, colon + 1) != NULL) {
-				e = scim_fail(resp, SCIM_EINVALSYNTAX,
-				    "%.128s is given twice", v->string);
-				break;
-			}
-			if (json_add(eo, colon + 1,
-			    cJSON_Duplicate(v, 1)) == -1) {
-				e = scim_fail(resp, SCIM_ENOMEM, NULL);
-				break;
-			}
-			if (sc->sc_type == RES_USER)
-				schema_found_add(urn, colon + 1, v);
 			continue;
 		} else
 			a = schema_attr_find(sc->sc_attrs, v->string);
-		if (a != NULL) {
-			if (a->sa_mut == MUT_RO || a->sa_mut == MUT_WO)
-				continue;
-			if ((e = schema_value(a, v, &item, resp)) != SCIM_OK)
-				break;
-			if (item == NULL)
-				continue;
-			rest = a->sa_name;
-		} else if (strncasecmp(v->string, "urn:", 4) == 0 &&
-		    cJSON_IsObject(v)) {
-			/* An extension nobody declared (Entra's custom
-			 * ones): kept as sent, its attributes declared. */
-			if ((item = cJSON_Duplicate(v, 1)) == NULL) {
-				e = scim_fail(resp, SCIM_ENOMEM, NULL);
-				break;
-			}
-			if (sc->sc_type == RES_USER)
-				cJSON_ArrayForEach(one, item)
-					schema_found_add(v->string,
-					    one->string, one);
-			rest = v->string;
-		} else
+		if (a == NULL)
 			continue;	/* undeclared: ignored (RFC 7643 §3) */
+		if (a->sa_mut == MUT_RO || a->sa_mut == MUT_WO)
+			continue;
+		if ((e = schema_value(a, v, &item, resp)) != SCIM_OK)
+			break;
+		if (item == NULL)
+			continue;
+		rest = a->sa_name;
 		if (cJSON_GetObjectItem(doc, rest) != NULL) {
 			cJSON_Delete(item);
 			e = scim_fail(resp, SCIM_EINVALSYNTAX,

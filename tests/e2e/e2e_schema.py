@@ -84,6 +84,26 @@ r = s.req("PATCH", "/Users/" + uid, patchop(
 t.eq((r.status, r.json.get(CUSTOM)), (200, {"costCode": "CC-7"}), "kept as sent")
 r = s.req("POST", "/Users", {"userName": "c@x", CUSTOM + ":region": "emea"}, token=tok)
 t.eq(r.json.get(CUSTOM), {"region": "emea"}, "a flattened URN attribute on create")
+# An undeclared extension as an object and as "URN:attr" keys, in either
+# order: one object.  The same attribute given both ways is an error.  A
+# new URN each time: once used, an extension is declared.
+ORDER = "urn:ietf:params:scim:schemas:extension:Order%d:2.0:User"
+for n, (what, first) in enumerate((("URN:attr first", True), ("object first", False))):
+    urn = ORDER % n
+    body = [(urn + ":badge", 1), (urn, {"other": 2})]
+    r = s.req("POST", "/Users", dict([("userName", "order%d@x" % n)] +
+                                     (body if first else body[::-1])), token=tok)
+    t.status(r, 201, "undeclared extension, %s: 201" % what)
+    r = s.req("GET", "/Users/" + (r.json or {}).get("id", "none"), token=tok)
+    t.eq((r.json or {}).get(urn), {"badge": 1, "other": 2},
+         "undeclared extension, %s: merged into one object" % what, r.text)
+    urn = ORDER % (n + 2)
+    body = [(urn + ":badge", 1), (urn, {"badge": 2})]
+    r = s.req("POST", "/Users", dict([("userName", "dup%d@x" % n)] +
+                                     (body if first else body[::-1])), token=tok)
+    t.error(r, 400, "invalidSyntax", "an attribute given twice, %s: 400" % what)
+    t.ok("badge is given twice" in (r.json or {}).get("detail", ""),
+         "and the error names the attribute", r.text)
 lst = s.cli("schema", "list", "acme").stdout
 t.ok(CUSTOM + ":costCode\tstring\tsingle\t-\tauto" in lst and
      CUSTOM + ":region\tstring" in lst, "declared automatically, recorded as auto", lst)
