@@ -735,7 +735,7 @@ eval(const struct fnode *n, const struct schema_attr *tab,
 			return 0;
 		v = cJSON_GetObjectItem(container, a->sa_name);
 		memset(&cmp, 0, sizeof(cmp));
-		cmp.fn_type = FN_CMP;
+		cmp.fn_type = n->fn_op == FOP_PR ? FN_PRESENT : FN_CMP;
 		cmp.fn_op = n->fn_op;
 		cmp.fn_value = n->fn_value;
 		cmp.fn_path = n->fn_sub;

@@ -67,6 +67,9 @@ cases = [
     ('emails.value ew ".net"', [C]),
     ('emails co "home.org"', [A]),
     ('emails pr', [A, B, C, E]),
+    ('emails[type eq "work"].value pr', [A, B, E]),
+    ('emails[type eq "home"].value pr', [A, C]),
+    ('not (emails[type eq "work"].value pr)', [C, D]),
     ('name.familyName sw "o\'"', [B]),
     ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber gt "099"',
      [A, B, C]),
@@ -208,6 +211,17 @@ r = s.req("GET", "/Users/.search", token=tok)
 t.error(r, 405, None, ".search takes POST")
 r = s.req("POST", "/Users/.search", {"filter": 5}, token=tok)
 t.error(r, 400, "invalidFilter", ".search with a non-string filter")
+
+# pr after a value path: a work email without a value is not a work
+# email value.
+for un, emails in (("pr-value@x", [{"type": "work", "value": "v@x"}]),
+                   ("pr-novalue@x", [{"type": "work", "display": "no value"},
+                                     {"type": "home", "value": "h@x"}])):
+    s.req("POST", "/Users", {"userName": un, "emails": emails}, token=tok)
+t.eq(names('emails[type eq "work"].value pr and userName sw "pr-"'), ["pr-value@x"],
+     "filter: a work email with no value has no work email value")
+t.eq(names('emails[type eq "work"].display pr and userName sw "pr-"'),
+     ["pr-novalue@x"], "filter: .display pr")
 
 # Page size cap: a tenant setting, advertised.
 r = s.req("GET", "/ServiceProviderConfig", token=tok)
