@@ -514,22 +514,25 @@ members_op(struct patch *pt, enum op op, const struct fpath *fp,
 /*
  * An attribute the schema does not know.  Under an extension URN (Entra's
  * custom attributes) it is kept as sent and declared for the tenant; in
- * the core namespace it is ignored, as on create (RFC 7643 §3), unless the
- * tenant declares it (then the schema knows it).
+ * the core schema, unprefixed or as "URN:attr" (RFC 7644 §3.10), it is
+ * ignored, as on create (RFC 7643 §3), unless the tenant declares it
+ * (then the schema knows it).
  */
 static enum scim_err
 unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
     const cJSON *value)
 {
-	const char	*colon, *name = fp->fp_attr;
+	const char	*colon, *core, *name = fp->fp_attr;
 	char		 urn[256] = "";
 	cJSON		*container = pt->pt_doc, *nv;
 
+	if ((core = schema_core_attr(pt->pt_sc, name)) != NULL)
+		name = core;	/* as if unprefixed */
 	if (fp->fp_filter != NULL || (strchr(name, '.') != NULL &&
-	    strncasecmp(name, "urn:", 4) != 0))
+	    (core != NULL || strncasecmp(name, "urn:", 4) != 0)))
 		return scim_fail(pt->pt_resp, SCIM_EPATH,
-		    "unknown attribute %.128s", name);
-	if (strncasecmp(name, "urn:", 4) != 0)
+		    "unknown attribute %.128s", fp->fp_attr);
+	if (core != NULL || strncasecmp(name, "urn:", 4) != 0)
 		return SCIM_OK;
 	if (strncasecmp(name, "urn:", 4) == 0) {
 		if ((colon = strrchr(name, ':')) == NULL || colon[1] == '\0' ||

@@ -815,9 +815,8 @@ norm_object(const struct schema_attr *tab, const cJSON *in, cJSON *out,
 	return SCIM_OK;
 }
 
-/* The attribute part of a key in sc's own URN ("URN:attr"), or NULL. */
-static const char *
-core_attr(const struct schema *sc, const char *key)
+const char *
+schema_core_attr(const struct schema *sc, const char *key)
 {
 	size_t	n = strlen(sc->sc_urn);
 
@@ -949,7 +948,7 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 				break;
 			continue;
 		}
-		if ((name = core_attr(sc, v->string)) != NULL) {
+		if ((name = schema_core_attr(sc, v->string)) != NULL) {
 			/* RFC 7644 §3.10: "URN:attr" is the core attr. */
 			if ((a = schema_attr_find(sc->sc_attrs, name)) ==
 			    NULL)

@@ -114,6 +114,14 @@ int				 schema_resolve(const struct schema *,
 				    const char **ext);
 
 /*
+ * The attribute part of key when key is "URN:attr" in the core schema's
+ * own URN, any case ("urn:…:core:2.0:User:userName" is userName, RFC 7644
+ * §3.10), or NULL.  The result points into key.
+ */
+const char			*schema_core_attr(const struct schema *,
+				    const char *key);
+
+/*
  * Normalise a resource from a request body into a new tree *out (the
  * caller frees it).  The result has no "schemas", "id" or "meta".
  * Errors: SCIM_EINVALVALUE (wrong type, bad boolean, oversized indexed

@@ -77,6 +77,34 @@ j = r.json or {}
 t.eq((j.get("displayName"), j.get(URN_GROUP)), ("FQ Group", None),
      "GET: the group's displayName", r.text)
 
+# The same names as PATCH paths and as keys of a path-less value: a
+# known or declared one is the core attribute, an undeclared one is
+# ignored as its unprefixed name is.
+r = s.req("PATCH", "/Users/" + uid, patchop(
+    {"op": "replace", "path": URN_USER.upper() + ":userName", "value": "a2@x"},
+    {"op": "replace", "path": URN_USER + ":roleName", "value": "Owner"}), token=tok)
+j = r.json or {}
+t.eq((r.status, j.get("userName"), j.get("roleName"), j.get(URN_USER)),
+     (200, "a2@x", "Owner", None), "PATCH with fully qualified paths", r.text)
+oid = (s.req("POST", "/Users", {"userName": "p@x"}, token=other).json or {}).get("id")
+for what, ops in (("unprefixed", [{"op": "add", "path": "roleName", "value": "Admin"}]),
+                  ("fully qualified", [
+                      {"op": "add", "path": URN_USER + ":roleName", "value": "Admin"},
+                      {"op": "Replace", "path": URN_USER.lower() + ":ROLENAME",
+                       "value": "Admin"},
+                      {"op": "add", "value": {URN_USER + ":roleName": "Admin"}}])):
+    r = s.req("PATCH", "/Users/" + str(oid), patchop(*ops), token=other)
+    r = s.req("GET", "/Users/" + str(oid), token=other)
+    j = r.json or {}
+    t.eq((r.status, j.get("userName"), j.get("roleName"), j.get(URN_USER)),
+         (200, "p@x", None, None),
+         "another tenant: PATCH %s roleName is ignored" % what, r.text)
+    t.ok("roleName" not in s.cli("schema", "list", "other").stdout,
+         "and not declared automatically")
+r = s.req("PATCH", "/Users/" + str(oid), patchop(
+    {"op": "add", "path": URN_USER + ":roleName.sub", "value": "x"}), token=other)
+t.error(r, 400, "invalidPath", "a sub-attribute of an undeclared one: 400 invalidPath")
+
 # Entra's custom extension attributes: sent without a declaration and
 # without the URN in schemas.
 r = s.req("PATCH", "/Users/" + uid, patchop(

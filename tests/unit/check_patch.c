@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
 #include "patch.h"
@@ -16,6 +17,7 @@
 #include "tap.h"
 
 #define E "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+#define U "urn:ietf:params:scim:schemas:core:2.0:User"
 
 static const struct {
 	int		 line;
@@ -138,6 +140,26 @@ static const struct {
 	{ __LINE__, "{\"id\":\"i\"}",
 	  "[{\"op\":\"add\",\"path\":\"urn:x:extension:C:2.0:User:badge\",\"value\":\"b\"}]",
 	  "{\"id\":\"i\",\"urn:x:extension:C:2.0:User\":{\"badge\":\"b\"}}", 0 },
+	/* RFC 7644 §3.10: "URN:attr" in the core URN is the core attribute. */
+	{ __LINE__, "{\"id\":\"i\",\"userName\":\"u\"}",
+	  "[{\"op\":\"replace\",\"path\":\"" U ":userName\",\"value\":\"v\"}]",
+	  "{\"id\":\"i\",\"userName\":\"v\"}", 0 },
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"Replace\",\"path\":\"" U ":roleName\",\"value\":\"Admin\"}]",
+	  "{\"id\":\"i\"}", 0 },
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"add\",\"path\":\"URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER:roleName\","
+	  "\"value\":\"Admin\"}]",
+	  "{\"id\":\"i\"}", 0 },
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"add\",\"value\":{\"" U ":roleName\":\"Admin\",\"" U ":title\":\"t\"}}]",
+	  "{\"id\":\"i\",\"title\":\"t\"}", 0 },
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"remove\",\"path\":\"" U ":roleName\"}]",
+	  "{\"id\":\"i\"}", 0 },
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"add\",\"path\":\"" U ":roleName.x\",\"value\":1}]",
+	  NULL, SCIM_EPATH },
 	/* Mutability, errors, and atomicity (the doc is a copy). */
 	{ __LINE__, "{\"id\":\"i\"}",
 	  "[{\"op\":\"replace\",\"path\":\"id\",\"value\":\"j\"}]", NULL, SCIM_EMUTABILITY },
@@ -167,6 +189,22 @@ static const struct {
 	  "{\"op\":\"replace\",\"path\":\"title\",\"value\":\"c\"}]",
 	  "{\"id\":\"i\",\"title\":\"c\"}", 0 },
 };
+
+/* Did the PATCH declare an attribute in the core namespace? */
+static int
+core_declared(const cJSON *found)
+{
+	const cJSON	*d;
+	const char	*urn;
+
+	cJSON_ArrayForEach(d, found) {
+		urn = cJSON_GetStringValue(cJSON_GetObjectItem(d, "urn"));
+		if (urn != NULL && strncasecmp(urn,
+		    "urn:ietf:params:scim:schemas:core:", 34) == 0)
+			return 1;
+	}
+	return 0;
+}
 
 /* Group membership: what the callbacks were told, as text. */
 static char	log_[512];
@@ -225,7 +263,7 @@ main(void)
 {
 	struct scim_resp	 resp;
 	struct patch_members	 pm = { m_add, m_remove, m_clear, NULL };
-	cJSON			*doc, *body, *want, *before;
+	cJSON			*doc, *body, *want, *before, *found;
 	char			 buf[4096], *got;
 	size_t			 i;
 	enum scim_err		 e;
@@ -241,6 +279,15 @@ main(void)
 			continue;
 		}
 		e = patch_apply(schema_get(RES_USER), body, doc, NULL, &resp);
+		found = schema_found_take();
+		if (core_declared(found)) {
+			got = cJSON_PrintUnformatted(found);
+			ok(0, "line %d: declares in the core namespace",
+			    cases[i].line);
+			tap_diag("declared %s", got);
+			free(got);
+		}
+		cJSON_Delete(found);
 		if (cases[i].want == NULL) {
 			ok(e == cases[i].err && strncmp(resp.rp_detail,
 			    "Operations", 10) == 0, "line %d: error %s (%s)",
