@@ -953,6 +953,12 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 			if ((a = schema_attr_find(sc->sc_attrs, name)) ==
 			    NULL)
 				continue;	/* undeclared: ignored */
+		} else if (util_strcaseeq(v->string, sc->sc_urn)) {
+			/* Only an extension's attributes are nested. */
+			e = scim_fail(resp, SCIM_EINVALSYNTAX, "core "
+			    "attributes go at the top level, not under %s",
+			    sc->sc_urn);
+			break;
 		} else if (strncasecmp(v->string, "urn:", 4) == 0) {
 			if ((e = unknown_ext(sc, doc, v, resp)) != SCIM_OK)
 				break;

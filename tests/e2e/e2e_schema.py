@@ -77,6 +77,21 @@ j = r.json or {}
 t.eq((j.get("displayName"), j.get(URN_GROUP)), ("FQ Group", None),
      "GET: the group's displayName", r.text)
 
+# The core URN is not a container: only an extension's attributes are
+# nested under its URN (RFC 7643 §3.3, §8.3).
+for name, path, body in (
+        ("User", "/Users", {"userName": "nest@x",
+                            URN_USER: {"displayName": "N", "nestedAttr": "x"}}),
+        ("User, URN in upper case", "/Users",
+         {URN_USER.upper(): {"userName": "nest@x"}}),
+        ("Group", "/Groups", {"displayName": "Nest", URN_GROUP: {"externalId": "n"}})):
+    r = s.req("POST", path, body, token=other)
+    t.error(r, 400, "invalidSyntax", "POST %s: the core URN as an object: 400" % name)
+r = s.req("PUT", "/Users/" + uid, {"userName": "a@x", URN_USER: {"title": "t"}}, token=tok)
+t.error(r, 400, "invalidSyntax", "PUT: the core URN as an object: 400")
+t.ok("nestedAttr" not in s.cli("schema", "list", "other").stdout,
+     "and its members are not declared")
+
 # The same names as PATCH paths and as keys of a path-less value: a
 # known or declared one is the core attribute, an undeclared one is
 # ignored as its unprefixed name is.
