@@ -516,7 +516,8 @@ members_op(struct patch *pt, enum op op, const struct fpath *fp,
  * custom attributes) it is kept as sent and declared for the tenant; in
  * the core schema, unprefixed or as "URN:attr" (RFC 7644 §3.10), it is
  * ignored, as on create (RFC 7643 §3), unless the tenant declares it
- * (then the schema knows it).
+ * (then the schema knows it).  The core URN alone, or another resource
+ * type's, is an invalid path: the core namespace has no extensions.
  */
 static enum scim_err
 unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
@@ -528,6 +529,13 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 
 	if ((core = schema_core_attr(pt->pt_sc, name)) != NULL)
 		name = core;	/* as if unprefixed */
+	else if (util_strcaseeq(name, pt->pt_sc->sc_urn))
+		return scim_fail(pt->pt_resp, SCIM_EPATH,
+		    "%.128s is a schema, not an attribute", name);
+	else if (schema_is_core_ns(name))
+		return scim_fail(pt->pt_resp, SCIM_EPATH,
+		    "%.128s names a schema %s does not have", name,
+		    pt->pt_sc->sc_name);
 	if (fp->fp_filter != NULL || (strchr(name, '.') != NULL &&
 	    (core != NULL || strncasecmp(name, "urn:", 4) != 0)))
 		return scim_fail(pt->pt_resp, SCIM_EPATH,

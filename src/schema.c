@@ -293,6 +293,12 @@ schema_is_static_ext(const char *urn)
 	    util_strcaseeq(urn, URN_SCIMLET);
 }
 
+int
+schema_is_core_ns(const char *key)
+{
+	return strncasecmp(key, URN_CORE_NS, strlen(URN_CORE_NS)) == 0;
+}
+
 static enum attr_type
 type_named(const char *t)
 {
@@ -958,6 +964,12 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 			e = scim_fail(resp, SCIM_EINVALSYNTAX, "core "
 			    "attributes go at the top level, not under %s",
 			    sc->sc_urn);
+			break;
+		} else if (schema_is_core_ns(v->string)) {
+			/* Another resource type's (RFC 7643 §3). */
+			e = scim_fail(resp, SCIM_EINVALVALUE, "%.128s names "
+			    "a schema %s does not have", v->string,
+			    sc->sc_name);
 			break;
 		} else if (strncasecmp(v->string, "urn:", 4) == 0) {
 			if ((e = unknown_ext(sc, doc, v, resp)) != SCIM_OK)

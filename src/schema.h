@@ -66,6 +66,7 @@ struct schema {
 #define URN_ENTERPRISE	\
 	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 #define URN_SCIMLET	"urn:scimlet:schemas:extension:2.0:User"
+#define URN_CORE_NS	"urn:ietf:params:scim:schemas:core:"
 
 /*
  * The schema of a resource type; for users, the request's tenant's (see
@@ -84,6 +85,12 @@ enum scim_err			 schema_tenant_load(cJSON *decls);
 void				 schema_tenant_reset(void);
 int				 schema_type_valid(const char *type);
 int				 schema_is_static_ext(const char *urn);
+
+/*
+ * 1 when key (any case) is in the namespace of the RFC's core schemas,
+ * URN_CORE_NS: never an extension, so never kept or declared as one.
+ */
+int				 schema_is_core_ns(const char *key);
 
 /*
  * Attributes under an extension URN the schema does not know are kept as

@@ -92,6 +92,25 @@ t.error(r, 400, "invalidSyntax", "PUT: the core URN as an object: 400")
 t.ok("nestedAttr" not in s.cli("schema", "list", "other").stdout,
      "and its members are not declared")
 
+# Another resource type's core URN is no extension: 400, nothing kept,
+# nothing declared.
+for path, body in (("/Groups", {"displayName": "G4", URN_USER + ":userName": "u"}),
+                   ("/Groups", {"displayName": "G4", URN_USER: {"userName": "u"}}),
+                   ("/Users", {"userName": "g4@x", URN_GROUP + ":displayName": "d"}),
+                   ("/Users", {"userName": "g4@x", URN_GROUP: {"displayName": "d"}})):
+    r = s.req("POST", path, body, token=other)
+    key = [k for k in body if k.startswith("urn:")][0]
+    t.error(r, 400, "invalidValue", "POST %s with %s: 400" % (path, key))
+r = s.req("GET", "/Groups?filter=" + quote('displayName eq "G4"'), token=other)
+t.eq((r.json or {}).get("totalResults"), 0, "no group was made", r.text)
+gid = (s.req("POST", "/Groups", {"displayName": "G4"}, token=other).json or {}).get("id")
+r = s.req("PATCH", "/Groups/" + str(gid), patchop(
+    {"op": "add", "path": URN_USER + ":userName", "value": "u"}), token=other)
+t.error(r, 400, "invalidPath", "PATCH a group with a User attribute: 400")
+r = s.req("GET", "/Groups/" + str(gid), token=other)
+t.eq(((r.json or {}).get("schemas"), (r.json or {}).get(URN_USER)), ([URN_GROUP], None),
+     "the group has no User URN", r.text)
+
 # The same names as PATCH paths and as keys of a path-less value: a
 # known or declared one is the core attribute, an undeclared one is
 # ignored as its unprefixed name is.
@@ -119,6 +138,14 @@ for what, ops in (("unprefixed", [{"op": "add", "path": "roleName", "value": "Ad
 r = s.req("PATCH", "/Users/" + str(oid), patchop(
     {"op": "add", "path": URN_USER + ":roleName.sub", "value": "x"}), token=other)
 t.error(r, 400, "invalidPath", "a sub-attribute of an undeclared one: 400 invalidPath")
+for what, op in (("a Group attribute", {"op": "add", "path": URN_GROUP + ":displayName",
+                                         "value": "d"}),
+                 ("the core URN", {"op": "add", "path": URN_USER, "value": {"title": "t"}}),
+                 ("the core URN, path-less", {"op": "add", "value": {URN_USER: {"title": "t"}}})):
+    r = s.req("PATCH", "/Users/" + str(oid), patchop(op), token=other)
+    t.error(r, 400, "invalidPath", "PATCH a user with %s: 400" % what)
+t.eq(s.cli("schema", "list", "other").stdout, "",
+     "a tenant that declared nothing has nothing declared")
 
 # Entra's custom extension attributes: sent without a declaration and
 # without the URN in schemas.

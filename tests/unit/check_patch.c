@@ -160,6 +160,17 @@ static const struct {
 	{ __LINE__, "{\"id\":\"i\"}",
 	  "[{\"op\":\"add\",\"path\":\"" U ":roleName.x\",\"value\":1}]",
 	  NULL, SCIM_EPATH },
+	/* The core namespace has no extensions: the URN alone, another's. */
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"add\",\"path\":\"" U "\",\"value\":{\"title\":\"t\"}}]",
+	  NULL, SCIM_EPATH },
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"add\",\"value\":{\"" U "\":{\"title\":\"t\"}}}]",
+	  NULL, SCIM_EPATH },
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"add\",\"path\":\"urn:ietf:params:scim:schemas:core:2.0:Group:"
+	  "displayName\",\"value\":\"d\"}]",
+	  NULL, SCIM_EPATH },
 	/* Mutability, errors, and atomicity (the doc is a copy). */
 	{ __LINE__, "{\"id\":\"i\"}",
 	  "[{\"op\":\"replace\",\"path\":\"id\",\"value\":\"j\"}]", NULL, SCIM_EMUTABILITY },
@@ -256,6 +267,7 @@ static const struct {
 	{ __LINE__, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"a\"},{\"value\":\"bad\"}]}]", NULL, SCIM_EINVALVALUE },
 	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"members[display eq \\\"a\\\"]\"}]", NULL, SCIM_EPATH },
 	{ __LINE__, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"display\":\"no id\"}]}]", NULL, SCIM_EINVALVALUE },
+	{ __LINE__, "[{\"op\":\"add\",\"path\":\"" U ":userName\",\"value\":\"u\"}]", NULL, SCIM_EPATH },
 };
 
 int
