@@ -387,8 +387,11 @@ filter_op(struct patch *pt, enum op op, const struct schema_attr *a,
 			return scim_fail(pt->pt_resp, e, NULL);
 		one_primary(arr, el);
 	}
-	if (arr != NULL && cJSON_IsArray(arr) && arr->child == NULL)
+	if (arr != NULL && cJSON_IsArray(arr) && arr->child == NULL) {
+		/* Emptied, or stored empty: gone, and a new one made below. */
 		cJSON_DeleteItemFromObject(container, a->sa_name);
+		arr = NULL;
+	}
 	if (matched || op == OP_REMOVE || is_empty(value))
 		return SCIM_OK;
 

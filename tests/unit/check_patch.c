@@ -94,6 +94,13 @@ static const struct {
 	{ __LINE__, "{\"id\":\"i\"}",
 	  "[{\"op\":\"add\",\"path\":\"emails[value co \\\"x\\\"].type\",\"value\":\"w\"}]",
 	  NULL, SCIM_ENOTARGET },
+	/* An empty array stored: the element is made in a new one. */
+	{ __LINE__, "{\"id\":\"i\",\"roles\":[]}",
+	  "[{\"op\":\"add\",\"path\":\"roles[primary eq \\\"True\\\"].value\",\"value\":\"R\"}]",
+	  "{\"id\":\"i\",\"roles\":[{\"primary\":true,\"value\":\"R\"}]}", 0 },
+	{ __LINE__, "{\"id\":\"i\",\"emails\":[]}",
+	  "[{\"op\":\"replace\",\"path\":\"emails[type eq \\\"work\\\"]\",\"value\":{\"value\":\"a@b\"}}]",
+	  "{\"id\":\"i\",\"emails\":[{\"type\":\"work\",\"value\":\"a@b\"}]}", 0 },
 	/* Multi-valued add: append, no duplicates, one primary. */
 	{ __LINE__, "{\"id\":\"i\",\"emails\":[{\"value\":\"a\",\"primary\":true}]}",
 	  "[{\"op\":\"add\",\"path\":\"emails\",\"value\":[{\"value\":\"b\",\"primary\":true},"
