@@ -627,7 +627,7 @@ apply_path(struct patch *pt, enum op op, const char *path,
 	const struct schema_attr	*a, *sub;
 	const struct schema_ext		*ext;
 	struct fpath			 fp;
-	const char			*urn;
+	const char			*urn, *name;
 	cJSON				*container;
 	char				 err[160];
 	enum scim_err			 e;
@@ -649,7 +649,9 @@ apply_path(struct patch *pt, enum op op, const char *path,
 		}
 	if (filter_parse_path(path, &fp, err, sizeof(err)) == -1)
 		return scim_fail(pt->pt_resp, SCIM_EPATH, "%s", err);
-	if (pt->pt_pm != NULL && util_strcaseeq(fp.fp_attr, "members")) {
+	if ((name = schema_core_attr(pt->pt_sc, fp.fp_attr)) == NULL)
+		name = fp.fp_attr;	/* "urn:…:Group:members" is members */
+	if (pt->pt_pm != NULL && util_strcaseeq(name, "members")) {
 		e = members_op(pt, op, &fp, value);
 		goto out;
 	}

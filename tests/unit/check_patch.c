@@ -270,6 +270,9 @@ static const struct {
 	{ __LINE__, "[{\"op\":\"replace\",\"path\":\"members\",\"value\":[]}]", "0", 0 },
 	{ __LINE__, "[{\"op\":\"replace\",\"path\":\"members\",\"value\":[{\"value\":\"x\"},{\"value\":\"y\"}]}]", "0+x+y", 0 },
 	{ __LINE__, "[{\"op\":\"add\",\"path\":\"members\",\"value\":\"string id 1\"}]", "+string id 1", 0 },
+	/* RFC 7644 §3.10: the fully qualified name is members too. */
+	{ __LINE__, "[{\"op\":\"add\",\"path\":\"urn:ietf:params:scim:schemas:core:2.0:Group:members\",\"value\":[{\"value\":\"q\"}]}]", "+q", 0 },
+	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:GROUP:members[value eq \\\"q\\\"]\"}]", "-q", 0 },
 	{ __LINE__, "[{\"op\":\"replace\",\"value\":{\"members\":[{\"value\":\"z\"}],\"displayName\":\"D\"}}]", "0+z", 0 },
 	{ __LINE__, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"a\"},{\"value\":\"bad\"}]}]", NULL, SCIM_EINVALVALUE },
 	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"members[display eq \\\"a\\\"]\"}]", NULL, SCIM_EPATH },
