@@ -23,7 +23,9 @@ t.eq(lst, [URN_USER + ":roleName\tstring\tsingle\t-\tdeclared",
            "urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge\tstring\tsingle"
            "\tcase-exact\tdeclared"], "schema list")
 for bad in (("add", "acme", "userName", "string"), ("add", "acme", "x", "float"),
-            ("add", "acme", "9bad", "string"), ("remove", "acme", "nothere")):
+            ("add", "acme", "9bad", "string"), ("remove", "acme", "nothere"),
+            ("add", "acme", "urn:ietf:params:scim:schemas:core:2.0:Group:x", "string"),
+            ("add", "acme", "urn:ietf:params:scim:schemas:core:2.0:x", "string")):
     t.eq(s.cli("schema", *bad, check=False).returncode, 1, "refused: schema %s" % " ".join(bad))
 
 r = s.req("POST", "/Users", {"userName": "a@x", "ROLENAME": "Admin", "level": 3,
