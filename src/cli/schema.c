@@ -20,8 +20,6 @@
 #include "store.h"
 #include "util.h"
 
-#define URN_CORE	"urn:ietf:params:scim:schemas:core:"
-
 /* "roleName" -> the core URN + ":roleName"; a URN as it is.  0 or -1. */
 static int
 full_urn(const char *arg, char *out, size_t len)
@@ -46,7 +44,7 @@ full_urn(const char *arg, char *out, size_t len)
 		    attr[i] != '-')
 			return -1;
 	/* The core namespace holds the User schema's attributes alone. */
-	if (strncasecmp(out, URN_CORE, strlen(URN_CORE)) == 0 &&
+	if (schema_is_core_ns(out) &&
 	    strncasecmp(out, URN_USER ":", strlen(URN_USER) + 1) != 0)
 		return -1;
 	/* Not an attribute the RFC schemas define already. */
