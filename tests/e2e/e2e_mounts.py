@@ -250,12 +250,7 @@ def apache(handler):
                 f.write("\n" + line[0].lstrip("#\t ") + "\n")
         behind_proxy("apache-" + handler, d, port, token, trust)
     finally:
-        if proc is not None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(proc)
         stray(d)
         shutil.rmtree(d, ignore_errors=True)
 
@@ -312,13 +307,8 @@ def nginx():
             time.sleep(1.5)     # the old workers finish, the new ones start
         behind_proxy("nginx", d, port, token, trust)
     finally:
-        for p in (ng, sp):
-            if p is not None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(15)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        stop(ng)
+        stop(sp)
         stray(d)
         shutil.rmtree(d, ignore_errors=True)
 

@@ -377,19 +377,7 @@ def _match_op(op, arg, got, where, body):
 # --------------------------------------------------------------------------
 # TAP with TODO points for known failures.
 
-class Tap(harness.Tap):
-    def ok(self, cond, name, diag=None, todo=None):
-        self.n += 1
-        suffix = " # TODO %s" % todo if todo else ""
-        print("%sok %d - %s%s" % ("" if cond else "not ", self.n, name, suffix))
-        if not cond:
-            if not todo:
-                self.failed += 1
-            if diag is not None:
-                for line in str(diag).splitlines()[:40]:
-                    print("# " + line)
-        sys.stdout.flush()
-        return bool(cond)
+Tap = harness.Tap
 
 
 class Quiet(Tap):
@@ -614,6 +602,11 @@ class Player:
                 self.t.ok(False, "%s state: %s passes now, remove its known_failure"
                           % (sc.name, what), "known_failure: %s" % todo)
 
+        def exactly(kind, want, have):
+            point(want == have, "exactly the %s expected (%d)" % (kind, len(want)),
+                  "missing: %s\nunexpected: %s" % (sorted(want - have),
+                                                  sorted(have - want)))
+
         try:
             users = self._list_all(ctx, "Users")
             groups = [self.server.req("GET", "/Groups/" + g["id"], token=ctx.token).json
@@ -641,11 +634,7 @@ class Player:
         uexp = exp.get("users", {})
         items = uexp.get("items", [])
         if uexp.get("exact"):
-            want = sorted({i["userName"].lower() for i in items})
-            have = sorted(by_un)
-            point(want == have, "exactly the users expected (%d)" % len(want),
-                  "missing: %s\nunexpected: %s" % (sorted(set(want) - set(have)),
-                                                  sorted(set(have) - set(want))))
+            exactly("users", {i["userName"].lower() for i in items}, set(by_un))
         for item in items:
             un = item["userName"]
             found = by_un.get(un.lower(), [])
@@ -687,11 +676,7 @@ class Player:
         gexp = exp.get("groups", {})
         items = gexp.get("items", [])
         if gexp.get("exact"):
-            want = sorted({i["displayName"].lower() for i in items})
-            have = sorted(by_dn)
-            point(want == have, "exactly the groups expected (%d)" % len(want),
-                  "missing: %s\nunexpected: %s" % (sorted(set(want) - set(have)),
-                                                  sorted(set(have) - set(want))))
+            exactly("groups", {i["displayName"].lower() for i in items}, set(by_dn))
         for item in items:
             dn = item["displayName"]
             found = by_dn.get(dn.lower(), [])
