@@ -181,8 +181,13 @@ def stray(d):
 
 
 def setup(d):
-    """A database and wrapper the web server's user can use."""
+    """A database, and a copy of the worker, that the web server's user
+    (www-data) can reach: the build tree may be under a directory only
+    its owner can enter, as a mktemp -d checkout is.  Returns (worker,
+    db, token)."""
     os.chmod(d, 0o755)
+    worker = os.path.join(d, "scimlet.fcgi")
+    shutil.copy2(FCGI, worker)
     db = os.path.join(d, "db")
     run_cli(db, "init")
     run_cli(db, "tenant", "add", "acme")
@@ -192,14 +197,14 @@ def setup(d):
         os.chown(root, uid, gid)
         for f in files:
             os.chown(os.path.join(root, f), uid, gid)
-    return db, token
+    return worker, db, token
 
 
 def apache(handler):
-    d = tempfile.mkdtemp(prefix="scimlet-apache.")
+    d = tempfile.mkdtemp(prefix="scimlet-apache.", dir="/tmp")  # www-data enters
     proc = None
     try:
-        db, token = setup(d)
+        worker, db, token = setup(d)
         docroot = os.path.join(d, "docroot")
         os.makedirs(os.path.join(docroot, "scim"))
         for x in (d, docroot, os.path.join(docroot, "scim")):
@@ -213,7 +218,7 @@ def apache(handler):
         with open(os.path.join(SRCDIR, "www", "scimlet-wrapper.fcgi.sample")) as f:
             wr = f.read()
         wr = wr.replace("/home/USER/scimlet/db", db).replace(
-            "/home/USER/scimlet/bin/scimlet.fcgi", FCGI)
+            "/home/USER/scimlet/bin/scimlet.fcgi", worker)
         wpath = os.path.join(docroot, "scim", "v2")
         with open(wpath, "w") as f:
             f.write(wr)
@@ -256,14 +261,14 @@ def apache(handler):
 
 
 def nginx():
-    d = tempfile.mkdtemp(prefix="scimlet-nginx.")
+    d = tempfile.mkdtemp(prefix="scimlet-nginx.", dir="/tmp")  # www-data enters
     ng = sp = None
     try:
-        db, token = setup(d)
+        worker, db, token = setup(d)
         sock = os.path.join(d, "scimlet.sock")
         sp = subprocess.Popen(["spawn-fcgi", "-n", "-s", sock, "-M", "0666", "-u",
                                "www-data", "-g", "www-data", "--", "/usr/bin/env",
-                               "SCIMLET_DB=" + db, FCGI], stdin=subprocess.DEVNULL)
+                               "SCIMLET_DB=" + db, worker], stdin=subprocess.DEVNULL)
         for _ in range(50):
             if os.path.exists(sock):
                 break
