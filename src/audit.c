@@ -4,53 +4,36 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "audit.h"
+#include "buf.h"
+#include "ctx.h"
 #include "json.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
 
-static struct {
-	char	token[32];
-	char	request[40];
-	char	client[64];
-	char	agent[256];
-} ctx;
-
-void
-audit_context(const char *token, const char *request, const char *client,
-    const char *agent)
-{
-	log_escape(token != NULL ? token : "", ctx.token, sizeof(ctx.token));
-	log_escape(request != NULL ? request : "", ctx.request,
-	    sizeof(ctx.request));
-	log_escape(client != NULL ? client : "", ctx.client,
-	    sizeof(ctx.client));
-	log_escape(agent != NULL ? agent : "", ctx.agent, sizeof(ctx.agent));
-}
-
-void
-audit_context_reset(void)
-{
-	memset(&ctx, 0, sizeof(ctx));
-}
-
-const char *
-audit_request_id(void)
-{
-	return ctx.request;
-}
-
 static const char *
 type_name(enum res_type type)
 {
 	return type == RES_GROUP ? "Group" : "User";
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;			/* hashes are lowercase */
 }
 
 enum scim_err
@@ -61,13 +44,16 @@ audit_genesis(struct store_txn *tx, const struct tenant *t, char *hex)
 	const char	*created;
 	cJSON		*doc;
 	enum scim_err	 e;
+	int		 n;
 
 	if ((e = store_tenant_doc(tx, t->tn_name, &doc)) != SCIM_OK)
 		return e;
 	created = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "created"));
-	snprintf(buf, sizeof(buf), "scimlet audit genesis\n%s\n%s",
+	n = snprintf(buf, sizeof(buf), "scimlet audit genesis\n%s\n%s",
 	    t->tn_name, created != NULL ? created : "");
 	cJSON_Delete(doc);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return SCIM_ESTORE;	/* a creation time is 24 bytes */
 	SHA256((const unsigned char *)buf, strlen(buf), h);
 	util_hex(h, sizeof(h), hex);
 	return SCIM_OK;
@@ -81,113 +67,188 @@ static enum scim_err
 chain_start(struct store_txn *tx, const struct tenant *t, uint64_t *seq,
     char *prev)
 {
-	char			anchor[128];
-	unsigned long long	n;
-	enum scim_err		e;
+	char		anchor[128], *sp;
+	long long	n;
+	size_t		i;
+	enum scim_err	e;
 
 	if ((e = store_audit_anchor(tx, t->tn_id, anchor, sizeof(anchor))))
 		return e;
-	if (anchor[0] != '\0' && sscanf(anchor, "%llu %64s", &n, prev) == 2) {
-		*seq = n;
+	if (anchor[0] != '\0') {
+		/* "SEQ HASH": a positive decimal, a space, 64 hex digits. */
+		if ((sp = strchr(anchor, ' ')) == NULL ||
+		    strlen(sp + 1) != 2 * SHA256_DIGEST_LENGTH)
+			return SCIM_ESTORE;
+		*sp = '\0';
+		if (util_strtonum(anchor, 1, INT64_MAX, &n) == -1)
+			return SCIM_ESTORE;
+		for (i = 0; sp[1 + i] != '\0'; i++)
+			if (hexval(sp[1 + i]) < 0)
+				return SCIM_ESTORE;
+		memcpy(prev, sp + 1, 2 * SHA256_DIGEST_LENGTH + 1);
+		*seq = (uint64_t)n;
 		return SCIM_OK;
 	}
 	*seq = 0;
 	return audit_genesis(tx, t, prev);
 }
 
-/* SHA-256(prev || text) as hex; prev is hex (64 characters). */
-static void
-chain(const char *prevhex, const char *text, char *out)
+/*
+ * SHA-256(prev || bytes[0..len)) as hex into out; prev is hex (64
+ * characters).  -1 when prev is not that, or when out of memory.
+ */
+static int
+chain(const char *prevhex, const char *bytes, size_t len, char *out)
 {
-	uint8_t		h[SHA256_DIGEST_LENGTH], *buf;
-	size_t		i, n = strlen(text);
-	unsigned int	b;
+	EVP_MD_CTX	*mc;
+	uint8_t		 h[SHA256_DIGEST_LENGTH], p[SHA256_DIGEST_LENGTH];
+	size_t		 i;
+	int		 hi, lo, ok;
 
-	if ((buf = malloc(SHA256_DIGEST_LENGTH + n)) == NULL) {
-		out[0] = '\0';		/* never equal to a real hash */
-		return;
-	}
+	if (strlen(prevhex) != 2 * SHA256_DIGEST_LENGTH)
+		return -1;
 	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-		if (sscanf(prevhex + 2 * i, "%2x", &b) != 1)
-			b = 0;
-		buf[i] = (uint8_t)b;
+		if ((hi = hexval(prevhex[2 * i])) < 0 ||
+		    (lo = hexval(prevhex[2 * i + 1])) < 0)
+			return -1;
+		p[i] = (uint8_t)(hi << 4 | lo);
 	}
-	memcpy(buf + SHA256_DIGEST_LENGTH, text, n);
-	SHA256(buf, SHA256_DIGEST_LENGTH + n, h);
-	free(buf);
+	if ((mc = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(mc, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(mc, p, sizeof(p)) == 1 &&
+	    EVP_DigestUpdate(mc, bytes, len) == 1 &&
+	    EVP_DigestFinal_ex(mc, h, NULL) == 1;
+	EVP_MD_CTX_free(mc);
+	if (!ok)
+		return -1;
 	util_hex(h, sizeof(h), out);
+	return 0;
 }
 
+/* A JSON member "key":"value" (value escaped), after a comma if not first. */
+static void
+member_str(struct buf *b, const char *key, const char *value)
+{
+	buf_str(b, ",\"");
+	buf_str(b, key);
+	buf_str(b, "\":");
+	buf_json_str(b, value, strlen(value));
+}
+
+/* A JSON member holding tree v printed (null when v is NULL). */
+static void
+member_tree(struct buf *b, const char *key, const cJSON *v)
+{
+	char	*text;
+
+	buf_str(b, ",\"");
+	buf_str(b, key);
+	buf_str(b, "\":");
+	if (v == NULL) {
+		buf_str(b, "null");
+		return;
+	}
+	if ((text = cJSON_PrintUnformatted(v)) == NULL) {
+		buf_fail(b);
+		return;
+	}
+	buf_str(b, text);
+	free(text);
+}
+
+#define HASH_SUFFIX	",\"hash\":\""	/* then 64 hex digits and "} */
+#define HASH_TAIL	(sizeof(HASH_SUFFIX) - 1 + 2 * SHA256_DIGEST_LENGTH + 2)
+
 enum scim_err
-audit_record(struct store_txn *tx, const struct tenant *t, const char *action,
-    enum res_type type, const uint8_t *id, const char *name, cJSON *before,
+audit_record(struct store_txn *tx, const struct ctx *cx, const char *action,
+    const char *type, const char *id, const char *name, cJSON *before,
     cJSON *detail)
 {
-	const char	*last;
-	char		 prev[2 * SHA256_DIGEST_LENGTH + 1];
-	char		 hash[2 * SHA256_DIGEST_LENGTH + 1];
-	char		 now[TIME_STRLEN + 1], ids[UUID_STRLEN + 1], *text;
-	size_t		 len;
-	uint64_t	 seq;
-	cJSON		*e = NULL, *p = NULL;
-	enum scim_err	 err;
+	const struct tenant	*t = &cx->cx_tenant;
+	const char		*last;
+	char			 prev[2 * SHA256_DIGEST_LENGTH + 1];
+	char			 hash[2 * SHA256_DIGEST_LENGTH + 1];
+	char			 now[TIME_STRLEN + 1], num[32], *text = NULL;
+	size_t			 len;
+	uint64_t		 seq;
+	struct buf		 b;
+	cJSON			*p = NULL;
+	const cJSON		*ph;
+	enum scim_err		 err;
+	int			 n;
 
+	buf_init(&b, SCIM_MAX_AUDIT_ENTRY);
 	if ((err = store_audit_last(tx, t->tn_id, &seq, &last, &len)))
 		goto out;
 	if (seq == 0)
 		err = chain_start(tx, t, &seq, prev);
 	else if ((p = cJSON_ParseWithLength(last, len)) == NULL ||
-	    !cJSON_IsString(cJSON_GetObjectItem(p, "hash")))
+	    !cJSON_IsString(ph = cJSON_GetObjectItemCaseSensitive(p,
+	    "hash")) || strlen(ph->valuestring) != sizeof(prev) - 1)
 		err = SCIM_ESTORE;
 	else
-		util_strlcpy(prev, cJSON_GetObjectItem(p, "hash")->valuestring,
-		    sizeof(prev));
+		memcpy(prev, ph->valuestring, sizeof(prev));
 	cJSON_Delete(p);
 	if (err != SCIM_OK)
 		goto out;
 	util_time_now(now);
-	if (id != NULL)
-		util_uuid_format(id, ids);
-	if ((e = cJSON_CreateObject()) == NULL) {
-		err = SCIM_ENOMEM;
+	n = snprintf(num, sizeof(num), "%llu", (unsigned long long)(seq + 1));
+	if (n < 0 || (size_t)n >= sizeof(num)) {
+		err = SCIM_ESTORE;
 		goto out;
 	}
-	cJSON_AddNumberToObject(e, "seq", (double)(seq + 1));
-	cJSON_AddStringToObject(e, "time", now);
-	cJSON_AddStringToObject(e, "tenant", t->tn_name);
-	cJSON_AddStringToObject(e, "token", ctx.token);
-	cJSON_AddStringToObject(e, "request", ctx.request);
-	cJSON_AddStringToObject(e, "client", ctx.client);
-	cJSON_AddStringToObject(e, "agent", ctx.agent);
-	cJSON_AddStringToObject(e, "action", action);
-	cJSON_AddStringToObject(e, "type", type_name(type));
-	cJSON_AddStringToObject(e, "id", id != NULL ? ids : "");
-	cJSON_AddStringToObject(e, "name", name != NULL ? name : "");
-	cJSON_AddItemToObject(e, "before", before != NULL ? before :
-	    cJSON_CreateNull());
-	before = NULL;
-	cJSON_AddItemToObject(e, "detail", detail != NULL ? detail :
-	    cJSON_CreateNull());
-	detail = NULL;
-	cJSON_AddStringToObject(e, "prev", prev);
-	if ((text = cJSON_PrintUnformatted(e)) == NULL) {
-		err = SCIM_ENOMEM;
+	buf_str(&b, "{\"v\":2,\"seq\":");
+	buf_str(&b, num);
+	member_str(&b, "time", now);
+	member_str(&b, "tenant", t->tn_name);
+	member_str(&b, "token", cx->cx_actor.ac_token);
+	member_str(&b, "request", cx->cx_actor.ac_request);
+	member_str(&b, "client", cx->cx_actor.ac_client);
+	member_str(&b, "agent", cx->cx_actor.ac_agent);
+	member_str(&b, "action", action);
+	member_str(&b, "type", type);
+	member_str(&b, "id", id != NULL ? id : "");
+	member_str(&b, "name", name != NULL ? name : "");
+	member_tree(&b, "before", before);
+	member_tree(&b, "detail", detail);
+	member_str(&b, "prev", prev);
+	if ((err = buf_failed(&b)) != SCIM_OK)
+		goto out;
+	/* The hash covers the bytes stored before it, the comma included. */
+	buf_str(&b, HASH_SUFFIX);
+	if ((err = buf_failed(&b)) != SCIM_OK)
+		goto out;
+	if (chain(prev, b.b_data, b.b_len - (sizeof(HASH_SUFFIX) - 1) + 1,
+	    hash) == -1) {
+		err = SCIM_ESTORE;
 		goto out;
 	}
-	chain(prev, text, hash);
-	free(text);
-	cJSON_AddStringToObject(e, "hash", hash);
-	if ((text = cJSON_PrintUnformatted(e)) == NULL) {
+	buf_str(&b, hash);
+	buf_str(&b, "\"}");
+	if ((text = buf_take(&b)) == NULL) {
 		err = SCIM_ENOMEM;
 		goto out;
 	}
 	err = store_audit_put(tx, t->tn_id, seq + 1, text);
-	free(text);
 out:
-	cJSON_Delete(e);
+	free(text);
+	buf_free(&b);
 	cJSON_Delete(before);
 	cJSON_Delete(detail);
 	return err;
+}
+
+enum scim_err
+audit_record_res(struct store_txn *tx, const struct ctx *cx,
+    const char *action, enum res_type rtype, const uint8_t id[16],
+    const char *name, cJSON *before, cJSON *detail)
+{
+	char	ids[UUID_STRLEN + 1];
+
+	util_uuid_format(id, ids);
+	return audit_record(tx, cx, action, type_name(rtype), ids, name,
+	    before, detail);
 }
 
 struct verify {
@@ -198,12 +259,50 @@ struct verify {
 	size_t		 whylen;
 };
 
+/*
+ * The hash an entry should carry: format 2 over its stored bytes before
+ * the hash, format 1 over cJSON's print of it without "hash" (e).
+ * -1 when the entry is not in its format's shape.
+ */
+static int
+entry_hash(const char *prev, const char *json, size_t len, cJSON *e,
+    char *out)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(e, "v");
+	cJSON		*h;
+	char		*text;
+	size_t		 i;
+	int		 r;
+
+	if (cJSON_IsNumber(v) && v->valuedouble == 2) {
+		if (len < HASH_TAIL || memcmp(json + len - HASH_TAIL,
+		    HASH_SUFFIX, sizeof(HASH_SUFFIX) - 1) != 0 ||
+		    memcmp(json + len - 2, "\"}", 2) != 0)
+			return -1;
+		for (i = len - HASH_TAIL + sizeof(HASH_SUFFIX) - 1; i < len - 2;
+		    i++)
+			if (hexval(json[i]) < 0)
+				return -1;
+		return chain(prev, json, len - HASH_TAIL + 1, out);
+	}
+	if (v != NULL)
+		return -1;		/* a format this version does not know */
+	h = cJSON_DetachItemFromObjectCaseSensitive(e, "hash");
+	text = cJSON_PrintUnformatted(e);
+	r = text != NULL ? chain(prev, text, strlen(text), out) : -1;
+	free(text);
+	if (h != NULL)
+		cJSON_AddItemToObject(e, "hash", h);
+	return r;
+}
+
 static int
 verify_one(uint64_t seq, const char *json, size_t len, void *arg)
 {
 	struct verify	*v = arg;
-	char		 hash[2 * SHA256_DIGEST_LENGTH + 1], *text;
-	cJSON		*e, *h, *p, *s;
+	char		 hash[2 * SHA256_DIGEST_LENGTH + 1];
+	cJSON		*e;
+	const cJSON	*h, *p, *s;
 
 	if (seq != v->expect) {
 		v->bad = v->expect;
@@ -217,14 +316,12 @@ verify_one(uint64_t seq, const char *json, size_t len, void *arg)
 		    (unsigned long long)seq);
 		return 1;
 	}
-	h = cJSON_DetachItemFromObjectCaseSensitive(e, "hash");
-	p = cJSON_GetObjectItem(e, "prev");
-	s = cJSON_GetObjectItem(e, "seq");
-	text = cJSON_PrintUnformatted(e);
-	if (text != NULL)
-		chain(v->prev, text, hash);
+	h = cJSON_GetObjectItemCaseSensitive(e, "hash");
+	p = cJSON_GetObjectItemCaseSensitive(e, "prev");
+	s = cJSON_GetObjectItemCaseSensitive(e, "seq");
 	if (!cJSON_IsString(h) || !cJSON_IsString(p) || !cJSON_IsNumber(s) ||
-	    (uint64_t)s->valuedouble != seq || text == NULL ||
+	    s->valuedouble != (double)seq ||
+	    entry_hash(v->prev, json, len, e, hash) == -1 ||
 	    strcmp(p->valuestring, v->prev) != 0 ||
 	    strcmp(h->valuestring, hash) != 0) {
 		v->bad = seq;
@@ -234,8 +331,6 @@ verify_one(uint64_t seq, const char *json, size_t len, void *arg)
 		    "one before it (removed or reordered)" : "was altered");
 	} else
 		util_strlcpy(v->prev, h->valuestring, sizeof(v->prev));
-	free(text);
-	cJSON_Delete(h);
 	cJSON_Delete(e);
 	v->expect++;
 	return v->bad != 0;
@@ -272,29 +367,32 @@ static char *
 make_change(uint64_t seq, void *arg)
 {
 	struct change	*c = arg;
-	char		 now[TIME_STRLEN + 1], ids[UUID_STRLEN + 1], *s;
-	cJSON		*o;
+	char		 now[TIME_STRLEN + 1], ids[UUID_STRLEN + 1], num[32];
+	struct buf	 b;
+	int		 n;
 
 	util_time_now(now);
 	util_uuid_format(c->c_id, ids);
-	if ((o = cJSON_CreateObject()) == NULL)
+	n = snprintf(num, sizeof(num), "%llu", (unsigned long long)seq);
+	if (n < 0 || (size_t)n >= sizeof(num))
 		return NULL;
-	cJSON_AddNumberToObject(o, "seq", (double)seq);
-	cJSON_AddStringToObject(o, "time", now);
-	cJSON_AddStringToObject(o, "tenant", c->c_t->tn_name);
-	cJSON_AddStringToObject(o, "type", type_name(c->c_type));
-	cJSON_AddStringToObject(o, "id", ids);
-	cJSON_AddStringToObject(o, "op", c->c_op);
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return s;
+	buf_init(&b, 4096);
+	buf_str(&b, "{\"seq\":");
+	buf_str(&b, num);
+	member_str(&b, "time", now);
+	member_str(&b, "tenant", c->c_t->tn_name);
+	member_str(&b, "type", type_name(c->c_type));
+	member_str(&b, "id", ids);
+	member_str(&b, "op", c->c_op);
+	buf_str(&b, "}");
+	return buf_take(&b);		/* NULL when out of memory */
 }
 
 enum scim_err
-audit_change(struct store_txn *tx, const struct tenant *t,
+audit_change(struct store_txn *tx, const struct ctx *cx,
     enum res_type type, const uint8_t id[16], const char *op)
 {
-	struct change	c = { t, type, id, op };
+	struct change	c = { &cx->cx_tenant, type, id, op };
 
 	return store_change_add(tx, make_change, &c);
 }
@@ -303,27 +401,40 @@ struct prune {
 	double		 before;
 	uint64_t	 upto;		/* first entry kept */
 	char		 anchor[128];
+	enum scim_err	 err;
 };
 
+/* Entries older than p->before, oldest first; stop at the first newer. */
 static int
 prune_find(uint64_t seq, const char *json, size_t len, void *arg)
 {
 	struct prune	*p = arg;
 	cJSON		*e;
+	const char	*time, *hash;
 	double		 t;
-	int		 stop = 1;
+	int		 stop = 1, n;
 
-	if ((e = cJSON_ParseWithLength(json, len)) == NULL)
+	if ((e = cJSON_ParseWithLength(json, len)) == NULL) {
+		p->err = SCIM_ESTORE;
 		return 1;
-	if (util_time_parse(cJSON_GetStringValue(cJSON_GetObjectItem(e,
-	    "time")) != NULL ? cJSON_GetStringValue(cJSON_GetObjectItem(e,
-	    "time")) : "", &t) == 0 && t < p->before) {
-		snprintf(p->anchor, sizeof(p->anchor), "%llu %s",
-		    (unsigned long long)seq, cJSON_GetStringValue(
-		    cJSON_GetObjectItem(e, "hash")) != NULL ?
-		    cJSON_GetStringValue(cJSON_GetObjectItem(e, "hash")) : "");
-		p->upto = seq + 1;
-		stop = 0;
+	}
+	time = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+	    "time"));
+	hash = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+	    "hash"));
+	if (time == NULL || hash == NULL ||
+	    strlen(hash) != 2 * SHA256_DIGEST_LENGTH ||
+	    util_time_parse(time, &t) == -1)
+		p->err = SCIM_ESTORE;	/* an anchor must be verifiable */
+	else if (t < p->before) {
+		n = snprintf(p->anchor, sizeof(p->anchor), "%llu %s",
+		    (unsigned long long)seq, hash);
+		if (n < 0 || (size_t)n >= sizeof(p->anchor))
+			p->err = SCIM_ESTORE;
+		else {
+			p->upto = seq + 1;
+			stop = 0;
+		}
 	}
 	cJSON_Delete(e);
 	return stop;
@@ -341,6 +452,8 @@ audit_prune(struct store_txn *tx, const struct tenant *t, double before,
 	*n = 0;
 	if ((e = store_audit_each(tx, t->tn_id, 1, prune_find, &p)) != SCIM_OK)
 		return e;
+	if (p.err != SCIM_OK)
+		return p.err;
 	if (p.upto == 0)
 		return SCIM_OK;
 	return store_audit_prune(tx, t->tn_id, p.upto, p.anchor, n);

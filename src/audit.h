@@ -1,15 +1,24 @@
 /*
- * audit.h: the deprovisioning audit log and the change feed.
+ * audit.h: the audit log and the change feed.
  *
  * Every entry is written in the write transaction of the change it
  * records, so there is no change without its entry and no entry without
- * its change.  Entries are numbered per tenant from 1 and hash-chained:
- * hash = SHA-256(prev hash || the entry's canonical JSON without "hash");
+ * its change.  Entries are numbered per tenant from 1 and hash-chained;
  * entry 1 chains from the tenant's genesis hash, SHA-256 of its name and
  * creation time.  An entry is a JSON object with, in this order:
  *
- *   seq, time, tenant, token, request, client, agent, action, type, id,
- *   name, before (what undoing needs), detail, prev, hash
+ *   v (2), seq, time, tenant, token, request, client, agent, action,
+ *   type, id, name, before (what undoing needs), detail, prev, hash
+ *
+ * Format 2 (written since this version): the stored bytes end with
+ * `,"hash":"<64 hex>"}`, and hash = SHA-256(prev || the stored bytes
+ * before that suffix, the comma included): the chain covers exactly what
+ * is stored.  Format 1 entries (no "v"; written by earlier versions)
+ * hashed cJSON's re-serialisation of the entry without "hash"; they are
+ * verified that way, so databases written before still verify.
+ *
+ * type is "User" or "Group" for resources, "Tenant", "Token", "Role" or
+ * "Schema" for the operator's actions (id: what they act on).
  *
  * Actions: user.deactivated, user.reactivated, user.deleted,
  * group.deleted, member.removed, role.lost, user.restored, group.restored,
@@ -27,28 +36,25 @@
 #include "scim.h"
 
 struct store_txn;
+struct ctx;
 
 /*
- * Who acts in the current request (or CLI run): token id ("cli" for the
- * operator), request id, client address, User-Agent.  Strings are copied
- * and cut; control characters are replaced.  audit_context_reset() ends
- * it.
+ * Append an entry for the context's tenant, naming its actor.  id and
+ * name may be NULL; before and detail (may be NULL) are consumed.  Out
+ * of memory fails (SCIM_ENOMEM): an entry is never stored with a field
+ * missing.
  */
-void		 audit_context(const char *token, const char *request,
-		    const char *client, const char *agent);
-void		 audit_context_reset(void);
-const char	*audit_request_id(void);
-
-/*
- * Append an entry for tenant t.  id may be NULL; before and detail (may
- * be NULL) are consumed.
- */
-enum scim_err	 audit_record(struct store_txn *, const struct tenant *t,
-		    const char *action, enum res_type type, const uint8_t *id,
+enum scim_err	 audit_record(struct store_txn *, const struct ctx *,
+		    const char *action, const char *type, const char *id,
 		    const char *name, cJSON *before, cJSON *detail);
+/* The same for a resource: type from rtype, id formatted. */
+enum scim_err	 audit_record_res(struct store_txn *, const struct ctx *,
+		    const char *action, enum res_type rtype,
+		    const uint8_t id[16], const char *name, cJSON *before,
+		    cJSON *detail);
 
 /* One change-feed record. */
-enum scim_err	 audit_change(struct store_txn *, const struct tenant *t,
+enum scim_err	 audit_change(struct store_txn *, const struct ctx *,
 		    enum res_type type, const uint8_t id[16], const char *op);
 
 /*

@@ -190,16 +190,15 @@ bearer_token(const char *h, size_t *len)
 }
 
 enum scim_err
-auth_check(struct store *st, const char *authorization, struct tenant *t,
+auth_check(struct store_txn *tx, const char *authorization, char *tenant,
     char *id, struct scim_resp *resp)
 {
-	struct store_txn	*tx = NULL;
-	const char		*tok, *rec;
-	uint8_t			 hash[STORE_HASHLEN];
-	char			 hex[2 * STORE_HASHLEN + 1];
-	size_t			 toklen, reclen;
-	cJSON			*doc = NULL, *sh, *tn, *tid, *rv;
-	enum scim_err		 e;
+	const char	*tok, *rec;
+	uint8_t		 hash[STORE_HASHLEN];
+	char		 hex[2 * STORE_HASHLEN + 1];
+	size_t		 toklen, reclen;
+	cJSON		*doc = NULL, *sh, *tn, *tid, *rv;
+	enum scim_err	 e;
 
 	if (authorization == NULL || *authorization == '\0')
 		return scim_fail(resp, SCIM_EAUTH,
@@ -210,8 +209,6 @@ auth_check(struct store *st, const char *authorization, struct tenant *t,
 	token_hash(tok, toklen, hash);
 	util_hex(hash, sizeof(hash), hex);
 
-	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
-		return scim_fail(resp, e, NULL);
 	e = store_token_get(tx, hash, &rec, &reclen);
 	if (e == SCIM_OK && (doc = cJSON_ParseWithLength(rec, reclen)) == NULL)
 		e = SCIM_ESTORE;
@@ -223,18 +220,19 @@ auth_check(struct store *st, const char *authorization, struct tenant *t,
 	rv = cJSON_GetObjectItemCaseSensitive(doc, "revoked");
 	if (!cJSON_IsString(sh) || strlen(sh->valuestring) != sizeof(hex) - 1 ||
 	    CRYPTO_memcmp(sh->valuestring, hex, sizeof(hex) - 1) != 0 ||
-	    !cJSON_IsString(tn) || !cJSON_IsString(tid) ||
-	    strlen(tid->valuestring) != AUTH_ID_LEN || cJSON_IsString(rv)) {
+	    !cJSON_IsString(tn) || strlen(tn->valuestring) == 0 ||
+	    strlen(tn->valuestring) > SCIM_TENANT_MAX ||
+	    !cJSON_IsString(tid) || strlen(tid->valuestring) != AUTH_ID_LEN ||
+	    cJSON_IsString(rv)) {
 		e = SCIM_ENOTFOUND;
 		goto out;
 	}
-	e = store_tenant_get(tx, tn->valuestring, t);
-	if (e == SCIM_OK)
-		memcpy(id, tid->valuestring, AUTH_ID_LEN + 1);
+	memcpy(tenant, tn->valuestring, strlen(tn->valuestring) + 1);
+	memcpy(id, tid->valuestring, AUTH_ID_LEN + 1);
 out:
 	cJSON_Delete(doc);
-	store_abort(tx);
 	util_bzero(hash, sizeof(hash));
+	util_bzero(hex, sizeof(hex));
 	if (e == SCIM_ENOTFOUND)
 		return scim_fail(resp, SCIM_EAUTH, "invalid or revoked token");
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);

@@ -42,12 +42,13 @@ enum scim_err	 auth_token_each(struct store_txn *tx, const char *tenant,
 
 /*
  * Check an Authorization header value ("Bearer TOKEN", scheme matched
- * without regard to case) in a read transaction.  On success fills *t
- * and id.  Every failure is SCIM_EAUTH (or SCIM_ESTORE), with a detail in
- * resp that never contains the token.
+ * without regard to case) in transaction tx.  On success tenant
+ * (SCIM_TENANT_MAX + 1 bytes) receives the token's tenant name and id
+ * (AUTH_ID_LEN + 1) the token id.  Every failure is SCIM_EAUTH (or
+ * SCIM_ESTORE), with a detail in resp that never contains the token.
  */
 struct scim_resp;
-enum scim_err	 auth_check(struct store *st, const char *authorization,
-		    struct tenant *t, char *id, struct scim_resp *resp);
+enum scim_err	 auth_check(struct store_txn *tx, const char *authorization,
+		    char *tenant, char *id, struct scim_resp *resp);
 
 #endif /* AUTH_H */

@@ -86,6 +86,12 @@ buf_json_str(struct buf *b, const char *s, size_t len)
 	buf_add(b, "\"", 1);
 }
 
+void
+buf_fail(struct buf *b)
+{
+	b->b_err = SCIM_ENOMEM;
+}
+
 enum scim_err
 buf_failed(const struct buf *b)
 {

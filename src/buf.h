@@ -27,6 +27,8 @@ void		 buf_str(struct buf *, const char *);
 /* A JSON string literal, quoted and escaped, of s[0..len). */
 void		 buf_json_str(struct buf *, const char *s, size_t len);
 enum scim_err	 buf_failed(const struct buf *);
+/* Mark the buffer failed (out of memory while making what goes in it). */
+void		 buf_fail(struct buf *);
 /* The NUL-terminated text; the caller owns it.  NULL if failed. */
 char		*buf_take(struct buf *);
 void		 buf_free(struct buf *);

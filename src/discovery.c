@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "ctx.h"
 #include "discovery.h"
 #include "http.h"
 #include "json.h"
@@ -41,7 +42,7 @@ discovery_spc(struct scim_req *req, struct scim_resp *resp)
 	o = supported(doc, "bulk", 0);
 	cJSON_AddNumberToObject(o, "maxOperations", 0);
 	cJSON_AddNumberToObject(o, "maxPayloadSize", 0);
-	max = req->rq_tenant.tn_maxresults > 0 ? req->rq_tenant.tn_maxresults :
+	max = req->rq_cx->cx_tenant.tn_maxresults > 0 ? req->rq_cx->cx_tenant.tn_maxresults :
 	    SCIM_MAX_COUNT;
 	o = supported(doc, "filter", 1);
 	cJSON_AddNumberToObject(o, "maxResults", (double)max);
@@ -147,7 +148,7 @@ discovery_schemas(struct scim_req *req, struct scim_resp *resp,
 	if ((docs = cJSON_CreateArray()) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	for (t = 0; t < 2; t++) {
-		sc = schema_get(t == 0 ? RES_USER : RES_GROUP);
+		sc = ctx_schema(req->rq_cx, t == 0 ? RES_USER : RES_GROUP);
 		d = schema_document(sc->sc_urn, sc->sc_name,
 		    sc->sc_description, sc->sc_attrs);
 		add_meta(req, d, "Schema", "Schemas", sc->sc_urn);
@@ -175,7 +176,7 @@ discovery_types(struct scim_req *req, struct scim_resp *resp,
 	if ((docs = cJSON_CreateArray()) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	for (t = 0; t < 2; t++) {
-		sc = schema_get(t == 0 ? RES_USER : RES_GROUP);
+		sc = ctx_schema(req->rq_cx, t == 0 ? RES_USER : RES_GROUP);
 		d = cJSON_CreateObject();
 		arr = cJSON_AddArrayToObject(d, "schemas");
 		cJSON_AddItemToArray(arr, cJSON_CreateString(

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "audit.h"
+#include "ctx.h"
+#include "grant.h"
 #include "groups.h"
 #include "http.h"
 #include "json.h"
@@ -23,6 +25,7 @@
 
 /* What the membership callbacks need. */
 struct members {
+	const struct ctx	*mb_cx;
 	struct store_txn	*mb_tx;
 	uint32_t		 mb_tenant;
 	uint8_t			 mb_group[16];
@@ -33,6 +36,7 @@ struct members {
 	cJSON			*mb_removed;
 	int			 mb_changed;
 	int			 mb_skip;	/* unknown-members=skip */
+	enum scim_err		 mb_err;	/* of a walk's callback */
 };
 
 /* Remember member id (now in the group) as possibly removed. */
@@ -56,11 +60,11 @@ note_removed(struct members *mb, const uint8_t id[16])
 	util_uuid_format(id, ids);
 	if ((m = cJSON_CreateObject()) == NULL)
 		return SCIM_ENOMEM;
-	cJSON_AddStringToObject(m, "value", ids);
-	cJSON_AddStringToObject(m, "type", type == RES_GROUP ? "Group" :
-	    "User");
-	cJSON_AddStringToObject(m, "display", display);
 	cJSON_AddItemToArray(mb->mb_removed, m);
+	if (json_add_string(m, "value", ids) == -1 ||
+	    json_add_string(m, "type", type == RES_GROUP ? "Group" :
+	    "User") == -1 || json_add_string(m, "display", display) == -1)
+		return SCIM_ENOMEM;
 	return SCIM_OK;
 }
 
@@ -68,10 +72,13 @@ static int
 note_each(const uint8_t id[16], enum res_type type, const char *display,
     size_t dlen, void *arg)
 {
+	struct members	*mb = arg;
+
 	(void)type;
 	(void)display;
 	(void)dlen;
-	return note_removed(arg, id) != SCIM_OK;
+	mb->mb_err = note_removed(mb, id);
+	return mb->mb_err != SCIM_OK;
 }
 
 const char *
@@ -120,6 +127,7 @@ member_add(void *arg, const char *ids, const char *display,
 	cJSON		*doc;
 	enum res_type	 type = RES_USER;
 	enum scim_err	 e;
+	int		 added = 0;
 
 	if (util_uuid_parse(ids, id) == -1)
 		return member_unknown(mb, ids, resp);
@@ -137,14 +145,16 @@ member_add(void *arg, const char *ids, const char *display,
 	if (e != SCIM_OK)
 		return scim_fail(resp, e, NULL);
 	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
-		return scim_fail(resp, SCIM_ESTORE, NULL);
-	mb->mb_changed = 1;
+		return SCIM_ESTORE;
 	e = store_member_put(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, type,
-	    display != NULL ? display : groups_member_display(type, doc), NULL);
+	    display != NULL ? display : groups_member_display(type, doc),
+	    &added);
 	cJSON_Delete(doc);
+	if (added)
+		mb->mb_changed = 1;
 	if (mb->mb_track && type == RES_USER)
 		roles_set_add(&mb->mb_touched, id);
-	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+	return e;
 }
 
 /* Removing a member that is not one succeeds (idempotent). */
@@ -154,38 +164,40 @@ member_remove(void *arg, const char *ids, struct scim_resp *resp)
 	struct members	*mb = arg;
 	uint8_t		 id[16];
 	enum scim_err	 e;
+	int		 removed = 0;
 
 	if (util_uuid_parse(ids, id) == -1)
 		return SCIM_OK;
 	if (mb->mb_track)
 		roles_set_add(&mb->mb_touched, id);
+	(void)resp;
 	if ((e = note_removed(mb, id)) != SCIM_OK)
-		return scim_fail(resp, e, NULL);
-	mb->mb_changed = 1;
-	e = store_member_del(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, NULL);
-	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+		return e;
+	if ((e = store_member_del(mb->mb_tx, mb->mb_tenant, mb->mb_group, id,
+	    &removed)) == SCIM_OK && removed)
+		mb->mb_changed = 1;
+	return e;
 }
 
 static enum scim_err
 member_clear(void *arg, struct scim_resp *resp)
 {
 	struct members	*mb = arg;
-	struct tenant	 t;
 	enum scim_err	 e;
 
-	if (mb->mb_track) {
-		memset(&t, 0, sizeof(t));
-		t.tn_id = mb->mb_tenant;
-		if ((e = roles_set_members(mb->mb_tx, &t, mb->mb_group,
-		    &mb->mb_touched)) != SCIM_OK)
-			return scim_fail(resp, e, NULL);
-	}
-	if (store_member_each(mb->mb_tx, mb->mb_tenant, mb->mb_group,
-	    note_each, mb) != SCIM_OK)
-		return scim_fail(resp, SCIM_ESTORE, NULL);
-	mb->mb_changed = 1;
-	e = store_member_clear(mb->mb_tx, mb->mb_tenant, mb->mb_group);
-	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+	(void)resp;
+	if (mb->mb_track && (e = roles_set_members(mb->mb_tx, mb->mb_cx,
+	    mb->mb_group, &mb->mb_touched)) != SCIM_OK)
+		return e;
+	mb->mb_err = SCIM_OK;
+	if ((e = store_member_each(mb->mb_tx, mb->mb_tenant, mb->mb_group,
+	    note_each, mb)) != SCIM_OK)
+		return e;
+	if (mb->mb_err != SCIM_OK)
+		return mb->mb_err;
+	if (mb->mb_removed != NULL && mb->mb_removed->child != NULL)
+		mb->mb_changed = 1;
+	return store_member_clear(mb->mb_tx, mb->mb_tenant, mb->mb_group);
 }
 
 /*
@@ -202,10 +214,11 @@ group_body(struct scim_req *req, struct scim_resp *resp, cJSON **in,
 	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, in, resp)))
 		return e;
 	*members = cJSON_GetObjectItem(*in, "members");
-	if ((e = schema_normalize(schema_get(RES_GROUP), *in, out, resp)))
+	if ((e = schema_normalize(ctx_schema(req->rq_cx, RES_GROUP), *in, out,
+	    resp)))
 		return e;
 	cJSON_DeleteItemFromObject(*out, "members");
-	return resource_named(schema_get(RES_GROUP), *out, resp);
+	return resource_named(ctx_schema(req->rq_cx, RES_GROUP), *out, resp);
 }
 
 /* Set the group's members to list (an array of {"value": id} or ids). */
@@ -242,7 +255,7 @@ members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
  * one change feed record when the membership changed.
  */
 static enum scim_err
-members_audit(struct scim_req *req, struct members *mb, const cJSON *stored)
+members_audit(struct members *mb, const cJSON *stored)
 {
 	const cJSON	*m, *prev;
 	enum res_type	 type;
@@ -270,17 +283,19 @@ members_audit(struct scim_req *req, struct members *mb, const cJSON *stored)
 			continue;	/* back in the group */
 		if (e != SCIM_ENOTFOUND)
 			return e;
-		if ((before = cJSON_CreateObject()) == NULL)
+		if ((before = cJSON_CreateObject()) == NULL ||
+		    json_add(before, "member", cJSON_Duplicate(m, 1)) == -1) {
+			cJSON_Delete(before);
 			return SCIM_ENOMEM;
-		cJSON_AddItemToObject(before, "member", cJSON_Duplicate(m, 1));
-		if ((e = audit_record(mb->mb_tx, &req->rq_tenant,
+		}
+		if ((e = audit_record_res(mb->mb_tx, mb->mb_cx,
 		    "member.removed", RES_GROUP, mb->mb_group,
 		    cJSON_GetStringValue(cJSON_GetObjectItem(stored,
 		    "displayName")), before, NULL)) != SCIM_OK)
 			return e;
 	}
 	if (mb->mb_changed)
-		return audit_change(mb->mb_tx, &req->rq_tenant, RES_GROUP,
+		return audit_change(mb->mb_tx, mb->mb_cx, RES_GROUP,
 		    mb->mb_group, "members");
 	return SCIM_OK;
 }
@@ -291,212 +306,178 @@ members_audit(struct scim_req *req, struct members *mb, const cJSON *stored)
  * displayName is what maps to a role).
  */
 static enum scim_err
-members_roles(struct scim_req *req, struct members *mb, const cJSON *old,
-    const cJSON *stored, struct scim_resp *resp)
+members_roles(struct members *mb, const cJSON *old, const cJSON *stored)
 {
 	const cJSON	*a, *b;
 	enum scim_err	 e;
 
-	if ((e = members_audit(req, mb, stored)) != SCIM_OK)
-		return scim_fail(resp, e, NULL);
+	if ((e = members_audit(mb, stored)) != SCIM_OK)
+		return e;
 	if (!mb->mb_track)
 		return SCIM_OK;
 	a = cJSON_GetObjectItem(old, "displayName");
 	b = cJSON_GetObjectItem(stored, "displayName");
 	if (old != NULL && cJSON_IsString(a) && cJSON_IsString(b) &&
 	    strcmp(a->valuestring, b->valuestring) != 0 &&
-	    (e = roles_set_members(mb->mb_tx, &req->rq_tenant, mb->mb_group,
+	    (e = roles_set_members(mb->mb_tx, mb->mb_cx, mb->mb_group,
 	    &mb->mb_touched)) != SCIM_OK)
-		return scim_fail(resp, e, NULL);
-	if ((e = roles_set_refresh(mb->mb_tx, &req->rq_tenant,
-	    &mb->mb_touched)) != SCIM_OK)
-		return scim_fail(resp, e, NULL);
-	return SCIM_OK;
+		return e;
+	return grant_refresh_set(mb->mb_tx, mb->mb_cx, &mb->mb_touched);
 }
 
-/* Load group id for change: *old is its stored form. */
-static enum scim_err
-group_load(struct scim_req *req, struct scim_resp *resp,
-    struct store_txn *tx, const uint8_t id[16], const char *ids, cJSON **old)
-{
-	const char	*json;
-	size_t		 len;
-	enum scim_err	 e;
+/* A group write: what the handler decoded, and what was stored. */
+struct group_op {
+	const char	*go_ids;
+	struct members	 go_mb;
+	cJSON		*go_in;		/* the body (POST, PUT, PATCH) */
+	cJSON		*go_doc;	/* normalised (POST, PUT) */
+	const cJSON	*go_members;	/* "members" of go_in, or NULL */
+	cJSON		*go_stored;
+};
 
-	*old = NULL;
-	e = store_res_get(tx, req->rq_tenant.tn_id, RES_GROUP, id, &json,
-	    &len);
-	if (e == SCIM_ENOTFOUND)
-		return scim_fail(resp, e, "Group %.64s not found", ids);
-	if (e != SCIM_OK)
-		return scim_fail(resp, e, NULL);
-	if ((*old = cJSON_ParseWithLength(json, len)) == NULL)
-		return scim_fail(resp, SCIM_ESTORE, NULL);
-	return SCIM_OK;
+static void
+group_op_init(struct group_op *go, struct scim_req *req, const char *ids)
+{
+	memset(go, 0, sizeof(*go));
+	go->go_ids = ids;
+	go->go_mb.mb_cx = req->rq_cx;
+	go->go_mb.mb_tenant = req->rq_cx->cx_tenant.tn_id;
+	go->go_mb.mb_skip = (req->rq_cx->cx_tenant.tn_flags &
+	    TENANT_SKIP_UNKNOWN) != 0;
+}
+
+static void
+group_op_free(struct group_op *go)
+{
+	roles_set_free(&go->go_mb.mb_touched);
+	cJSON_Delete(go->go_mb.mb_removed);
+	cJSON_Delete(go->go_in);
+	cJSON_Delete(go->go_doc);
+	cJSON_Delete(go->go_stored);
+}
+
+/*
+ * Create (go_ids NULL) or replace the group: record, then the members
+ * when the body lists them ("members" given: exactly that list, as Okta
+ * pushes a whole group; left out: they stay, so a rename by PUT cannot
+ * empty a group by accident).
+ */
+static enum scim_err
+write_tx(struct scim_req *req, struct store_txn *tx, void *arg,
+    struct scim_resp *resp)
+{
+	struct group_op		*go = arg;
+	struct members		*mb = &go->go_mb;
+	const struct schema	*sc = ctx_schema(req->rq_cx, RES_GROUP);
+	cJSON			*old = NULL, *doc;
+	enum scim_err		 e;
+
+	mb->mb_tx = tx;
+	mb->mb_track = roles_by_group(tx, req->rq_cx);
+	if (go->go_ids != NULL && (e = resource_load(req, tx, sc,
+	    mb->mb_group, go->go_ids, &old, resp)) != SCIM_OK)
+		goto out;
+	if (go->go_members != NULL &&
+	    (e = members_set(mb, go->go_members, resp)) != SCIM_OK)
+		goto out;
+	doc = go->go_doc;
+	go->go_doc = NULL;
+	if ((e = resource_write(req->rq_cx, tx, sc, mb->mb_group, doc, old,
+	    mb->mb_changed, &go->go_stored, resp)) == SCIM_OK)
+		e = members_roles(mb, old, go->go_stored);
+out:
+	cJSON_Delete(old);
+	return e;
 }
 
 enum scim_err
 groups_create(struct scim_req *req, struct scim_resp *resp)
 {
-	struct store_txn	*tx = NULL;
-	struct members		 mb;
-	cJSON			*in = NULL, *doc = NULL, *stored = NULL;
-	const cJSON		*members;
-	enum scim_err		 e;
+	struct group_op	go;
+	enum scim_err	e;
 
-	memset(&mb, 0, sizeof(mb));
-	mb.mb_tenant = req->rq_tenant.tn_id;
-	mb.mb_skip = (req->rq_tenant.tn_flags & TENANT_SKIP_UNKNOWN) != 0;
-	if ((e = group_body(req, resp, &in, &doc, &members)) != SCIM_OK)
-		goto fail;
-	if (util_uuid_new(mb.mb_group) == -1) {
-		e = scim_fail(resp, SCIM_ESTORE, NULL);
-		goto fail;
+	group_op_init(&go, req, NULL);
+	if ((e = group_body(req, resp, &go.go_in, &go.go_doc,
+	    &go.go_members)) != SCIM_OK)
+		goto out;
+	if (util_uuid_new(go.go_mb.mb_group) == -1) {
+		e = SCIM_ESTORE;
+		goto out;
 	}
-	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
-		goto fail;
-	mb.mb_tx = tx;
-	mb.mb_track = roles_by_group(tx, &req->rq_tenant);
-	e = resource_write(req, resp, tx, schema_get(RES_GROUP), mb.mb_group,
-	    doc, NULL, &stored);
-	doc = NULL;
-	if (e == SCIM_OK && members != NULL)
-		e = members_set(&mb, members, resp);
-	if (e == SCIM_OK)
-		e = members_roles(req, &mb, NULL, stored, resp);
-	if (e != SCIM_OK)
-		goto fail;
-	e = store_commit(tx);
-	tx = NULL;
-	if (e != SCIM_OK)
-		goto fail;
-	roles_set_free(&mb.mb_touched);
-	cJSON_Delete(mb.mb_removed);
-	cJSON_Delete(in);
-	return resource_respond(req, resp, schema_get(RES_GROUP), stored, 201);
-fail:
-	roles_set_free(&mb.mb_touched);
-	cJSON_Delete(mb.mb_removed);
-	store_abort(tx);
-	cJSON_Delete(in);
-	cJSON_Delete(doc);
-	cJSON_Delete(stored);
-	return scim_fail(resp, e, NULL);
+	if ((e = resource_txn(req, resp, write_tx, &go)) != SCIM_OK)
+		goto out;
+	e = resource_respond(req, resp, ctx_schema(req->rq_cx, RES_GROUP),
+	    go.go_stored, 201);
+	go.go_stored = NULL;
+out:
+	group_op_free(&go);
+	return e;
 }
 
 enum scim_err
 groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 {
-	struct store_txn	*tx = NULL;
-	struct members		 mb;
-	cJSON			*in = NULL, *doc = NULL, *old = NULL;
-	cJSON			*stored = NULL;
-	const cJSON		*members;
+	struct group_op	go;
+	enum scim_err	e;
+
+	group_op_init(&go, req, ids);
+	if ((e = resource_id(ids, go.go_mb.mb_group, resp)) != SCIM_OK ||
+	    (e = group_body(req, resp, &go.go_in, &go.go_doc,
+	    &go.go_members)) != SCIM_OK ||
+	    (e = resource_txn(req, resp, write_tx, &go)) != SCIM_OK)
+		goto out;
+	e = resource_respond(req, resp, ctx_schema(req->rq_cx, RES_GROUP),
+	    go.go_stored, 200);
+	go.go_stored = NULL;
+out:
+	group_op_free(&go);
+	return e;
+}
+
+static enum scim_err
+patch_tx(struct scim_req *req, struct store_txn *tx, void *arg,
+    struct scim_resp *resp)
+{
+	struct group_op		*go = arg;
+	struct members		*mb = &go->go_mb;
+	const struct schema	*sc = ctx_schema(req->rq_cx, RES_GROUP);
+	struct patch_members	 pm = { member_add, member_remove,
+				    member_clear, NULL };
+	cJSON			*old = NULL, *doc = NULL;
 	enum scim_err		 e;
 
-	memset(&mb, 0, sizeof(mb));
-	mb.mb_tenant = req->rq_tenant.tn_id;
-	mb.mb_skip = (req->rq_tenant.tn_flags & TENANT_SKIP_UNKNOWN) != 0;
-	if ((e = resource_id(ids, mb.mb_group, resp)) != SCIM_OK)
-		return e;
-	if ((e = group_body(req, resp, &in, &doc, &members)) != SCIM_OK)
-		goto fail;
-	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
-		goto fail;
-	mb.mb_tx = tx;
-	mb.mb_track = roles_by_group(tx, &req->rq_tenant);
-	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)) ||
-	    (e = resource_precondition(req, old, resp)))
-		goto fail;
-	e = resource_write(req, resp, tx, schema_get(RES_GROUP), mb.mb_group,
-	    doc, old, &stored);
-	doc = NULL;
-	/*
-	 * "members" given: exactly that list (Okta pushes the whole group).
-	 * Left out: the members stay, so a rename by PUT cannot empty a
-	 * group by accident.
-	 */
-	if (e == SCIM_OK && members != NULL)
-		e = members_set(&mb, members, resp);
-	if (e == SCIM_OK)
-		e = members_roles(req, &mb, old, stored, resp);
-	if (e != SCIM_OK)
-		goto fail;
-	e = store_commit(tx);
-	tx = NULL;
-	if (e != SCIM_OK)
-		goto fail;
-	roles_set_free(&mb.mb_touched);
-	cJSON_Delete(mb.mb_removed);
-	cJSON_Delete(in);
+	pm.pm_arg = mb;
+	mb->mb_tx = tx;
+	mb->mb_track = roles_by_group(tx, req->rq_cx);
+	/* Member keys change in tx; the record changes in doc. */
+	if ((e = resource_load(req, tx, sc, mb->mb_group, go->go_ids, &old,
+	    resp)) == SCIM_OK &&
+	    (e = resource_patch(sc, go->go_in, old, &pm, &doc, resp)) ==
+	    SCIM_OK &&
+	    (e = resource_write(req->rq_cx, tx, sc, mb->mb_group, doc, old,
+	    mb->mb_changed, &go->go_stored, resp)) == SCIM_OK)
+		e = members_roles(mb, old, go->go_stored);
 	cJSON_Delete(old);
-	return resource_respond(req, resp, schema_get(RES_GROUP), stored, 200);
-fail:
-	roles_set_free(&mb.mb_touched);
-	cJSON_Delete(mb.mb_removed);
-	store_abort(tx);
-	cJSON_Delete(in);
-	cJSON_Delete(doc);
-	cJSON_Delete(old);
-	cJSON_Delete(stored);
-	return scim_fail(resp, e, NULL);
+	return e;
 }
 
 enum scim_err
 groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 {
-	const struct schema	*sc = schema_get(RES_GROUP);
-	struct store_txn	*tx = NULL;
-	struct members		 mb;
-	struct patch_members	 pm = { member_add, member_remove,
-				    member_clear, NULL };
-	cJSON			*body = NULL, *old = NULL, *doc = NULL;
-	cJSON			*stored = NULL;
-	enum scim_err		 e;
+	struct group_op	go;
+	enum scim_err	e;
 
-	memset(&mb, 0, sizeof(mb));
-	mb.mb_tenant = req->rq_tenant.tn_id;
-	mb.mb_skip = (req->rq_tenant.tn_flags & TENANT_SKIP_UNKNOWN) != 0;
-	pm.pm_arg = &mb;
-	if ((e = resource_id(ids, mb.mb_group, resp)) != SCIM_OK)
-		return e;
-	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, &body, resp)))
-		return e;
-	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
-		goto fail;
-	mb.mb_tx = tx;
-	mb.mb_track = roles_by_group(tx, &req->rq_tenant);
-	if ((e = group_load(req, resp, tx, mb.mb_group, ids, &old)) ||
-	    (e = resource_precondition(req, old, resp)))
-		goto fail;
-	/* Member keys change in tx; the record changes in doc. */
-	if ((e = resource_patch(sc, body, old, &pm, &doc, resp)) != SCIM_OK)
-		goto fail;
-	e = resource_write(req, resp, tx, sc, mb.mb_group, doc, old, &stored);
-	doc = NULL;
-	if (e == SCIM_OK)
-		e = members_roles(req, &mb, old, stored, resp);
-	if (e != SCIM_OK)
-		goto fail;
-	e = store_commit(tx);
-	tx = NULL;
-	if (e != SCIM_OK)
-		goto fail;
-	roles_set_free(&mb.mb_touched);
-	cJSON_Delete(mb.mb_removed);
-	cJSON_Delete(body);
-	cJSON_Delete(old);
-	resource_etag(resp, stored);
-	cJSON_Delete(stored);
-	resp->rp_status = 204;
-	return SCIM_OK;
-fail:
-	roles_set_free(&mb.mb_touched);
-	cJSON_Delete(mb.mb_removed);
-	store_abort(tx);
-	cJSON_Delete(body);
-	cJSON_Delete(old);
-	cJSON_Delete(doc);
-	cJSON_Delete(stored);
-	return scim_fail(resp, e, NULL);
+	group_op_init(&go, req, ids);
+	if ((e = resource_id(ids, go.go_mb.mb_group, resp)) != SCIM_OK ||
+	    (e = json_parse_body(req->rq_body, req->rq_bodylen, &go.go_in,
+	    resp)) != SCIM_OK ||
+	    (e = resource_txn(req, resp, patch_tx, &go)) != SCIM_OK)
+		goto out;
+	/* Groups answer 204 (Entra's and Microsoft's suite's shape). */
+	e = resource_patched(req, resp, ctx_schema(req->rq_cx, RES_GROUP),
+	    go.go_stored, 1);
+	go.go_stored = NULL;
+out:
+	group_op_free(&go);
+	return e;
 }

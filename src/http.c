@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -174,6 +175,8 @@ method_of(const char *m)
 		return HTTP_PATCH;
 	if (strcmp(m, "DELETE") == 0)
 		return HTTP_DELETE;
+	if (strcmp(m, "HEAD") == 0)
+		return HTTP_HEAD;
 	return HTTP_OTHER;
 }
 
@@ -354,39 +357,59 @@ http_response_json(struct scim_resp *resp, int status, char *json)
 	resp->rp_len = json != NULL ? strlen(json) : 0;
 }
 
+/* Append a formatted header line to head; -1 when it does not fit. */
+static int
+head_add(char *head, size_t size, size_t *n, const char *fmt, ...)
+{
+	va_list	ap;
+	int	r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(head + *n, size - *n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= size - *n)
+		return -1;
+	*n += (size_t)r;
+	return 0;
+}
+
 int
 http_response_write(const struct http_io *io, const struct scim_resp *resp)
 {
 	char	head[2048];
-	int	n;
+	size_t	n = 0;
 
-	n = snprintf(head, sizeof(head), "Status: %d %s\r\n",
-	    resp->rp_status, scim_status_reason(resp->rp_status));
-	if (resp->rp_body != NULL)
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-		    "Content-Type: application/scim+json; charset=utf-8\r\n"
-		    "Content-Length: %zu\r\n", resp->rp_len);
-	if (resp->rp_location != NULL &&
-	    strlen(resp->rp_location) < SCIM_MAX_BASEURL + 64)
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-		    "Location: %s\r\n", resp->rp_location);
-	if (resp->rp_auth)
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-		    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n");
-	if (resp->rp_reqid[0] != '\0')
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-		    "X-Request-Id: %s\r\n", resp->rp_reqid);
-	if (resp->rp_etag[0] != '\0')
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-		    "ETag: %s\r\n", resp->rp_etag);
-	if (resp->rp_allow != NULL)
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-		    "Allow: %s\r\n", resp->rp_allow);
-	n += snprintf(head + n, sizeof(head) - (size_t)n,
-	    "Cache-Control: no-store\r\n\r\n");
-	if (io->io_write(io->io_ctx, head, (size_t)n) == -1)
+	if (head_add(head, sizeof(head), &n, "Status: %d %s\r\n",
+	    resp->rp_status, scim_status_reason(resp->rp_status)) == -1)
 		return -1;
-	if (resp->rp_body != NULL && resp->rp_len > 0 &&
+	if (resp->rp_body != NULL && head_add(head, sizeof(head), &n,
+	    "Content-Type: application/scim+json; charset=utf-8\r\n"
+	    "Content-Length: %zu\r\n", resp->rp_len) == -1)
+		return -1;
+	/* Each optional header is bounded well below the buffer. */
+	if (resp->rp_location != NULL &&
+	    strlen(resp->rp_location) < SCIM_MAX_BASEURL + 64 &&
+	    head_add(head, sizeof(head), &n, "Location: %s\r\n",
+	    resp->rp_location) == -1)
+		return -1;
+	if (resp->rp_auth && head_add(head, sizeof(head), &n,
+	    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n") == -1)
+		return -1;
+	if (resp->rp_reqid[0] != '\0' && head_add(head, sizeof(head), &n,
+	    "X-Request-Id: %s\r\n", resp->rp_reqid) == -1)
+		return -1;
+	if (resp->rp_etag[0] != '\0' && head_add(head, sizeof(head), &n,
+	    "ETag: %s\r\n", resp->rp_etag) == -1)
+		return -1;
+	if (resp->rp_allow[0] != '\0' && head_add(head, sizeof(head), &n,
+	    "Allow: %s\r\n", resp->rp_allow) == -1)
+		return -1;
+	if (head_add(head, sizeof(head), &n,
+	    "Cache-Control: no-store\r\n\r\n") == -1)
+		return -1;
+	if (io->io_write(io->io_ctx, head, n) == -1)
+		return -1;
+	if (!resp->rp_head && resp->rp_body != NULL && resp->rp_len > 0 &&
 	    io->io_write(io->io_ctx, resp->rp_body, resp->rp_len) == -1)
 		return -1;
 	return 0;

@@ -17,6 +17,7 @@ enum http_method {
 	HTTP_PUT,
 	HTTP_PATCH,
 	HTTP_DELETE,
+	HTTP_HEAD,	/* answered as GET, without the body (RFC 9110 §9.3.2) */
 	HTTP_OTHER
 };
 
@@ -30,7 +31,7 @@ struct http_io {
 	void		*io_ctx;
 };
 
-struct store;
+struct ctx;
 
 struct scim_req {
 	enum http_method rq_method;
@@ -43,10 +44,8 @@ struct scim_req {
 	char		*rq_ifmatch;	/* If-Match, or NULL */
 	char		*rq_ifnonematch; /* If-None-Match, or NULL */
 	char		 rq_base[SCIM_MAX_BASEURL]; /* scheme://host/mount */
-	/* Set by main.c after authentication. */
-	struct store	*rq_store;
-	struct tenant	 rq_tenant;
-	char		 rq_tokenid[17];
+	/* The request context (ctx.h), set by main.c after authentication. */
+	struct ctx	*rq_cx;
 };
 
 struct scim_resp {
@@ -54,11 +53,17 @@ struct scim_resp {
 	char		*rp_body;	/* owned, or NULL */
 	size_t		 rp_len;
 	char		*rp_location;	/* owned, or NULL */
-	const char	*rp_allow;	/* Allow header for 405 */
+	char		 rp_allow[64];	/* Allow header for 405, or "" */
 	char		 rp_etag[48];	/* ETag header, or "" */
 	char		 rp_reqid[20];	/* X-Request-Id header, or "" */
 	int		 rp_auth;	/* add WWW-Authenticate: Bearer */
-	enum scim_err	 rp_err;
+	int		 rp_head;	/* HEAD: headers only */
+	/*
+	 * The detail of an error, and the error it was written for
+	 * (scim_error.h): the error itself travels only as the handler's
+	 * return value.
+	 */
+	enum scim_err	 rp_detail_err;
 	char		 rp_detail[SCIM_MAX_DETAIL];
 };
 
@@ -79,7 +84,7 @@ void		 http_request_free(struct scim_req *);
 int		 http_query_get(const char *query, const char *name,
 		    char *out, size_t outlen);
 
-/* Write status line, headers and body.  Returns 0 or -1. */
+/* Write status line, headers and body (none for HEAD).  Returns 0 or -1. */
 int		 http_response_write(const struct http_io *,
 		    const struct scim_resp *);
 void		 http_response_free(struct scim_resp *);

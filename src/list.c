@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "ctx.h"
 #include "filter.h"
 #include "http.h"
 #include "json.h"
@@ -168,8 +169,8 @@ q_cursor(struct listq *q, const char *cursor, struct scim_resp *resp)
 static long long
 max_results(const struct scim_req *req)
 {
-	return req->rq_tenant.tn_maxresults > 0 ?
-	    req->rq_tenant.tn_maxresults : SCIM_MAX_COUNT;
+	return req->rq_cx->cx_tenant.tn_maxresults > 0 ?
+	    req->rq_cx->cx_tenant.tn_maxresults : SCIM_MAX_COUNT;
 }
 
 static enum scim_err
@@ -531,7 +532,7 @@ stream(struct lister *l, const struct schema *sc, const struct listq *q,
 	struct filter_plan	*pl = NULL;
 	struct fnode		*f = NULL;
 	struct idset		 set;
-	uint32_t		 tn = l->l_req->rq_tenant.tn_id;
+	uint32_t		 tn = l->l_req->rq_cx->cx_tenant.tn_id;
 	const char		*json;
 	char			 err[256];
 	size_t			 len, i;
@@ -594,8 +595,8 @@ sorted_page(struct lister *l, const struct listq *q)
 		qsort(l->l_hits, l->l_nhits, sizeof(*l->l_hits), hit_cmp);
 	for (i = (size_t)q->lq_start - 1; i < l->l_nhits &&
 	    (long long)i < q->lq_start - 1 + q->lq_count; i++) {
-		sc = schema_get(l->l_hits[i].h_type);
-		e = store_res_get(l->l_tx, l->l_req->rq_tenant.tn_id,
+		sc = ctx_schema(l->l_req->rq_cx, l->l_hits[i].h_type);
+		e = store_res_get(l->l_tx, l->l_req->rq_cx->cx_tenant.tn_id,
 		    sc->sc_type, l->l_hits[i].h_id, &json, &len);
 		if (e != SCIM_OK)
 			return e;
@@ -652,7 +653,7 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	buf_init(&items, BUF_MAX_RESPONSE);
 	l.l_out = &items;
-	if ((e = store_begin(req->rq_store, 0, &l.l_tx)) != SCIM_OK) {
+	if ((e = store_begin(req->rq_cx->cx_store, 0, &l.l_tx)) != SCIM_OK) {
 		e = scim_fail(resp, e, NULL);
 		goto out;
 	}
@@ -660,7 +661,7 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 		e = stream(&l, scs[k], q, resp);
 	if (e == SCIM_OK && l.l_sorting && (e = sorted_page(&l, q)))
 		e = scim_fail(resp, e, NULL);
-	store_abort(l.l_tx);
+	store_abort(&l.l_tx);
 	if (e != SCIM_OK)
 		goto out;
 
@@ -729,8 +730,8 @@ list_search(struct scim_req *req, struct scim_resp *resp,
 	struct listq		*q;
 	enum scim_err		 e;
 
-	both[0] = schema_get(RES_USER);
-	both[1] = schema_get(RES_GROUP);
+	both[0] = ctx_schema(req->rq_cx, RES_USER);
+	both[1] = ctx_schema(req->rq_cx, RES_GROUP);
 	if ((q = malloc(sizeof(*q))) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	if ((e = q_from_body(req, q, resp)) == SCIM_OK)

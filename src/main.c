@@ -19,12 +19,11 @@
 #include <fcgiapp.h>
 #include <openssl/crypto.h>
 
-#include "audit.h"
 #include "auth.h"
+#include "ctx.h"
 #include "http.h"
 #include "log.h"
 #include "router.h"
-#include "schema.h"
 #include "scim_error.h"
 #include "store.h"
 #include "util.h"
@@ -112,24 +111,33 @@ fcgi_write(void *ctx, const char *buf, size_t len)
 	return 0;
 }
 
-/* The tenant's declared attributes become part of its User schema. */
+/*
+ * Authenticate and build the request context, in one read transaction:
+ * the token names the tenant, ctx_open() reads its record.
+ */
 static enum scim_err
-tenant_schema(struct store *st, const struct tenant *t,
-    struct scim_resp *resp)
+open_ctx(struct worker *wk, const struct http_io *io, struct scim_req *req,
+    struct ctx *cx, const char *reqid, struct scim_resp *resp)
 {
-	struct store_txn	*tx;
-	cJSON			*doc = NULL, *attrs;
+	struct store_txn	*tx = NULL;
+	char			 tenant[SCIM_TENANT_MAX + 1];
+	char			 tokenid[AUTH_ID_LEN + 1];
 	enum scim_err		 e;
 
-	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+	if ((e = store_begin(wk->wk_store, 0, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
-	e = store_tenant_doc(tx, t->tn_name, &doc);
-	store_abort(tx);
-	if (e == SCIM_OK && (attrs = cJSON_DetachItemFromObjectCaseSensitive(
-	    doc, "attributes")) != NULL)
-		e = schema_tenant_load(attrs);
-	cJSON_Delete(doc);
-	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+	e = auth_check(tx, req->rq_auth, tenant, tokenid, resp);
+	if (e == SCIM_OK) {
+		e = ctx_open(cx, wk->wk_store, tx, tenant, tokenid, reqid,
+		    io->io_param(io->io_ctx, "REMOTE_ADDR"),
+		    io->io_param(io->io_ctx, "HTTP_USER_AGENT"));
+		/* A token whose tenant is gone authenticates nobody. */
+		if (e == SCIM_ENOTFOUND)
+			e = scim_fail(resp, SCIM_EAUTH,
+			    "invalid or revoked token");
+	}
+	store_abort(&tx);
+	return e;
 }
 
 /*
@@ -141,11 +149,13 @@ serve(struct worker *wk, const struct http_io *io)
 {
 	struct scim_req		req;
 	struct scim_resp	resp;
+	struct ctx		cx;
 	enum scim_err		e;
 	uint8_t			rid[8];
-	char			path[128], reqid[20];
+	char			path[128], detail[SCIM_MAX_DETAIL], reqid[20];
 
 	memset(&resp, 0, sizeof(resp));
+	memset(&cx, 0, sizeof(cx));
 	/* A request id: in the response, the audit log and the error log. */
 	if (util_random(rid, sizeof(rid)) == 0)
 		util_hex(rid, sizeof(rid), reqid);
@@ -155,29 +165,23 @@ serve(struct worker *wk, const struct http_io *io)
 	if (e == SCIM_OK && wk->wk_cfgerr != NULL)
 		e = scim_fail(&resp, SCIM_ECONFIG, "%s", wk->wk_cfgerr);
 	if (e == SCIM_OK)
-		e = auth_check(wk->wk_store, req.rq_auth, &req.rq_tenant,
-		    req.rq_tokenid, &resp);
-	if (e == SCIM_OK)
-		audit_context(req.rq_tokenid, reqid,
-		    io->io_param(io->io_ctx, "REMOTE_ADDR"),
-		    io->io_param(io->io_ctx, "HTTP_USER_AGENT"));
-	if (e == SCIM_OK)
-		e = tenant_schema(wk->wk_store, &req.rq_tenant, &resp);
+		e = open_ctx(wk, io, &req, &cx, reqid, &resp);
 	if (e == SCIM_OK) {
-		req.rq_store = wk->wk_store;
+		req.rq_cx = &cx;
 		e = router_dispatch(&req, &resp);
 	}
-	schema_tenant_reset();
-	audit_context_reset();
+	ctx_close(&cx);
 	if (e != SCIM_OK) {
 		/* Every failure, with its request id (the client has it). */
 		if (scim_err_status(e) >= 400)
 			log_warnx("request %s: %s: %d %s", reqid,
 			    log_escape(req.rq_path != NULL ? req.rq_path : "-",
 			    path, sizeof(path)), scim_err_status(e),
-			    resp.rp_detail);
-		scim_error_respond(&resp);
+			    log_escape(scim_detail(&resp, e), detail,
+			    sizeof(detail)));
+		scim_error_respond(&resp, e);
 	}
+	resp.rp_head = req.rq_method == HTTP_HEAD;
 	util_strlcpy(resp.rp_reqid, reqid, sizeof(resp.rp_reqid));
 	if (http_response_write(io, &resp) == -1)
 		log_warnx("cannot write the response");

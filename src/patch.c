@@ -566,7 +566,7 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 		    set_item(container, name, nv) == -1)
 			return scim_fail(pt->pt_resp, SCIM_ENOMEM, NULL);
 		if (pt->pt_sc->sc_type == RES_USER)
-			schema_found_add(urn, name, value);
+			schema_found_add(pt->pt_sc, urn, name, value);
 	}
 	if (container != pt->pt_doc && container->child == NULL)
 		cJSON_DeleteItemFromObject(pt->pt_doc, urn);
@@ -701,7 +701,7 @@ patch_apply(const struct schema *sc, const cJSON *body, cJSON *doc,
 {
 	struct patch	 pt = { sc, doc, pm, resp };
 	const cJSON	*ops, *o, *opv, *path, *value;
-	char		 detail[SCIM_MAX_DETAIL + 32];
+	char		 detail[SCIM_MAX_DETAIL];
 	enum scim_err	 e;
 	enum op		 op;
 	int		 i = 0;
@@ -746,14 +746,20 @@ patch_apply(const struct schema *sc, const cJSON *body, cJSON *doc,
 				    value);
 		}
 failed:
-		if (e != SCIM_OK) {
-			snprintf(detail, sizeof(detail), "Operations[%d]: %s",
-			    i, resp->rp_detail[0] != '\0' ? resp->rp_detail :
-			    "failed");
-			util_strlcpy(resp->rp_detail, detail,
-			    sizeof(resp->rp_detail));
-			return e;
+		/*
+		 * A client's mistake names the operation; a server's
+		 * (507 database full, 500) is the same whatever the
+		 * operation, and says so as everywhere else.
+		 */
+		if (e != SCIM_OK && scim_err_status(e) < 500) {
+			util_strlcpy(detail, scim_detail(resp, e),
+			    sizeof(detail));
+			scim_detail_reset(resp);
+			return scim_fail(resp, e, "Operations[%d]: %s", i,
+			    detail);
 		}
+		if (e != SCIM_OK)
+			return e;
 		i++;
 	}
 	(void)URN_PATCHOP;

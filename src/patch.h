@@ -15,8 +15,6 @@
 
 #include "scim.h"
 
-#define SCIM_MAX_PATCH_OPS	1000	/* Operations per request -> 400 */
-
 struct scim_resp;
 struct schema;
 

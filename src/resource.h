@@ -1,8 +1,8 @@
 /*
- * resource.h: what the resource types share: listing with filters and
- * paging, get and delete by id, index maintenance, uniqueness checks, and
- * turning a stored resource into a response (meta.resourceType,
- * meta.location).
+ * resource.h: what the resource types share: the write transaction and
+ * its owner, get and delete by id, index maintenance, uniqueness checks,
+ * storing a resource (resource.c), and turning a stored resource into a
+ * response (emit.c).
  */
 #ifndef RESOURCE_H
 #define RESOURCE_H
@@ -15,6 +15,27 @@
 struct scim_req;
 struct scim_resp;
 struct schema;
+struct ctx;
+
+/*
+ * One write transaction with one owner: resource_txn() begins it, runs
+ * fn, and commits when fn returned SCIM_OK, else aborts.  fn uses tx but
+ * never ends it.  Returns fn's error, or the commit's.
+ */
+typedef enum scim_err (*resource_op)(struct scim_req *, struct store_txn *,
+		    void *arg, struct scim_resp *);
+enum scim_err	 resource_txn(struct scim_req *, struct scim_resp *,
+		    resource_op fn, void *arg);
+
+/*
+ * The stored resource id (ids as the client wrote it) for a change in
+ * tx: *old is its stored form, parsed.  SCIM_ENOTFOUND with a detail,
+ * SCIM_EPRECOND when If-Match names another version, SCIM_ESTORE for a
+ * record that is not JSON.
+ */
+enum scim_err	 resource_load(struct scim_req *, struct store_txn *,
+		    const struct schema *, const uint8_t id[16],
+		    const char *ids, cJSON **old, struct scim_resp *);
 
 enum scim_err	 resource_get(struct scim_req *, struct scim_resp *,
 		    const struct schema *, const char *id);
@@ -66,27 +87,26 @@ enum scim_err	 resource_patch(const struct schema *, const cJSON *body,
 /*
  * Write a new (old NULL) or replaced resource in tx: its unique name
  * (userName, displayName) checked, the stored form made from doc
- * (consumed, which must carry that name) and put, the index brought from
- * old's entries to the new ones.  *stored is the stored form (the caller
- * frees it, also on error).
+ * (consumed, which must carry that name), a user's application roles
+ * computed and applied, and the record put with its index, audit entries
+ * and change record.  When old says the same (a write that changes
+ * nothing) and changed is 0 (nothing else about the resource changed,
+ * such as its members), nothing is written and *stored keeps old's
+ * version.  *stored is the stored form (the caller frees it, also on
+ * error).
  */
-struct scim_req;
-enum scim_err	 resource_write(struct scim_req *, struct scim_resp *,
-		    struct store_txn *, const struct schema *,
-		    const uint8_t id[16], cJSON *doc, const cJSON *old,
-		    cJSON **stored);
-
-/* A stored resource changed in place: new lastModified and version.
- * Returns 0, or -1 when out of memory. */
-int		 resource_touch(cJSON *doc);
+enum scim_err	 resource_write(struct ctx *, struct store_txn *,
+		    const struct schema *, const uint8_t id[16], cJSON *doc,
+		    const cJSON *old, int changed, cJSON **stored,
+		    struct scim_resp *);
 
 /*
- * The stored form of a new or replaced resource: "schemas", "id", the
- * attributes of doc (consumed), then "meta" with created (kept from old
- * when given), lastModified and a new version.  NULL when out of memory.
+ * Answer a PATCH with stored (consumed): 204 with its ETag when
+ * no_content is set (the tenant's patch-response=no-content, or a Group)
+ * and the request asks for no projection, else 200 with the resource.
  */
-cJSON		*resource_stored(const struct schema *, const uint8_t id[16],
-		    cJSON *doc, const cJSON *old);
+enum scim_err	 resource_patched(struct scim_req *, struct scim_resp *,
+		    const struct schema *, cJSON *stored, int no_content);
 
 /*
  * Answer with a stored resource: add meta.resourceType and meta.location,

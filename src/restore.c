@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include "audit.h"
+#include "ctx.h"
+#include "grant.h"
 #include "groups.h"
+#include "record.h"
 #include "http.h"
 #include "resource.h"
 #include "restore.h"
@@ -51,9 +54,17 @@ str(const cJSON *o, const char *k)
 	return cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
 }
 
+/* The detail of a restore's own entry: the entry it undid. */
+static cJSON *
+entry_seq(const cJSON *entry)
+{
+	return cJSON_CreateNumber(cJSON_GetObjectItem(entry,
+	    "seq")->valuedouble);
+}
+
 /* Is the unique name of doc (userName, displayName) free in tx? */
 static enum scim_err
-name_free(struct store_txn *tx, const struct tenant *t, enum res_type type,
+name_free(struct store_txn *tx, const struct ctx *cx, enum res_type type,
     const cJSON *doc, const uint8_t id[16], char *report, size_t len)
 {
 	const char	*attr = type == RES_USER ? "userName" : "displayName";
@@ -66,7 +77,7 @@ name_free(struct store_txn *tx, const struct tenant *t, enum res_type type,
 	if (name == NULL || strlen(name) > SCIM_MAX_KEYSTR)
 		return SCIM_ESTORE;
 	schema_fold(name, folded);
-	e = store_idx_find(tx, t->tn_id, type, type == RES_USER ?
+	e = store_idx_find(tx, cx->cx_tenant.tn_id, type, type == RES_USER ?
 	    IDX_USERNAME : IDX_DISPLAYNAME, folded, strlen(folded), ids, 2, &n);
 	if (e != SCIM_OK && e != SCIM_ETOOMANY)
 		return e;
@@ -80,14 +91,14 @@ name_free(struct store_txn *tx, const struct tenant *t, enum res_type type,
 
 /* Put back a deleted resource: record, index, memberships both ways. */
 static enum scim_err
-undelete(struct store_txn *tx, const struct tenant *t, enum res_type type,
+undelete(struct store_txn *tx, const struct ctx *cx, enum res_type type,
     const cJSON *entry, char *report, size_t len)
 {
-	const struct schema	*sc = schema_get(type);
+	const struct schema	*sc = ctx_schema(cx, type);
 	const cJSON		*before = cJSON_GetObjectItem(entry, "before");
 	const cJSON		*doc = cJSON_GetObjectItem(before, "resource");
 	const cJSON		*m, *g;
-	const char		*json, *ids = str(doc, "id");
+	const char		*json, *ids = str(doc, "id"), *md;
 	uint8_t			 id[16], other[16];
 	char			*text;
 	size_t			 l;
@@ -97,20 +108,20 @@ undelete(struct store_txn *tx, const struct tenant *t, enum res_type type,
 	if (!cJSON_IsObject(doc) || ids == NULL ||
 	    util_uuid_parse(ids, id) == -1)
 		return SCIM_ESTORE;
-	if (store_res_get(tx, t->tn_id, type, id, &json, &l) == SCIM_OK) {
+	if (store_res_get(tx, cx->cx_tenant.tn_id, type, id, &json, &l) == SCIM_OK) {
 		say(report, len, "%s %s exists: nothing to restore",
 		    sc->sc_name, ids);
 		return SCIM_ENOTFOUND;
 	}
-	if ((e = name_free(tx, t, type, doc, id, report, len)) != SCIM_OK)
+	if ((e = name_free(tx, cx, type, doc, id, report, len)) != SCIM_OK)
 		return e;
 	/* The record exactly as it was stored: same id, meta, version. */
 	if ((text = cJSON_PrintUnformatted(doc)) == NULL)
 		return SCIM_ENOMEM;
-	e = store_res_put(tx, t->tn_id, type, id, text, strlen(text), 1);
+	e = store_res_put(tx, cx->cx_tenant.tn_id, type, id, text, strlen(text), 1);
 	free(text);
 	if (e == SCIM_OK)
-		e = resource_index(tx, t->tn_id, sc, doc, id, 1);
+		e = resource_index(tx, cx->cx_tenant.tn_id, sc, doc, id, 1);
 	/* The groups it was in. */
 	cJSON_ArrayForEach(g, cJSON_GetObjectItem(before, "groups")) {
 		if (e != SCIM_OK)
@@ -118,15 +129,22 @@ undelete(struct store_txn *tx, const struct tenant *t, enum res_type type,
 		if (util_uuid_parse(str(g, "value") != NULL ? str(g, "value") :
 		    "", other) == -1)
 			continue;
-		if (store_res_get(tx, t->tn_id, RES_GROUP, other, &json, &l) !=
+		if (store_res_get(tx, cx->cx_tenant.tn_id, RES_GROUP, other, &json, &l) !=
 		    SCIM_OK) {
 			say(report, len, "group %s no longer exists: "
 			    "membership not restored", str(g, "value"));
 			continue;
 		}
-		e = store_member_put(tx, t->tn_id, other, id, type,
-		    str(g, "display") != NULL ? str(g, "display") :
-		    groups_member_display(type, doc), NULL);
+		/*
+		 * The display the member had in the group: "memberDisplay"
+		 * (entries from this version on, where "display" is the
+		 * group's name), or "display" in earlier entries.
+		 */
+		if ((md = str(g, "memberDisplay")) == NULL &&
+		    (md = str(g, "display")) == NULL)
+			md = groups_member_display(type, doc);
+		e = store_member_put(tx, cx->cx_tenant.tn_id, other, id, type, md,
+		    NULL);
 	}
 	/* A group's members. */
 	cJSON_ArrayForEach(m, cJSON_GetObjectItem(before, "members")) {
@@ -137,26 +155,26 @@ undelete(struct store_txn *tx, const struct tenant *t, enum res_type type,
 		if (util_uuid_parse(str(m, "value") != NULL ? str(m, "value") :
 		    "", other) == -1)
 			continue;
-		if (store_res_get(tx, t->tn_id, mt, other, &json, &l) !=
+		if (store_res_get(tx, cx->cx_tenant.tn_id, mt, other, &json, &l) !=
 		    SCIM_OK) {
 			say(report, len, "member %s no longer exists: not "
 			    "restored", str(m, "value"));
 			continue;
 		}
-		e = store_member_put(tx, t->tn_id, id, other, mt,
+		e = store_member_put(tx, cx->cx_tenant.tn_id, id, other, mt,
 		    str(m, "display"), NULL);
 		if (e == SCIM_OK && mt == RES_USER)
-			e = roles_refresh(tx, t, other);
+			e = grant_refresh(tx, cx, other);
 	}
 	if (e == SCIM_OK && type == RES_USER)
-		e = roles_refresh(tx, t, id);
+		e = grant_refresh(tx, cx, id);
 	if (e == SCIM_OK)
-		e = audit_record(tx, t, type == RES_USER ? "user.restored" :
-		    "group.restored", type, id, str(doc, type == RES_USER ?
-		    "userName" : "displayName"), NULL, cJSON_CreateNumber(
-		    cJSON_GetObjectItem(entry, "seq")->valuedouble));
+		e = audit_record_res(tx, cx, type == RES_USER ?
+		    "user.restored" : "group.restored", type, id, str(doc,
+		    type == RES_USER ? "userName" : "displayName"), NULL,
+		    entry_seq(entry));
 	if (e == SCIM_OK)
-		e = audit_change(tx, t, type, id, "restore");
+		e = audit_change(tx, cx, type, id, "restore");
 	if (e == SCIM_OK)
 		say(report, len, "restored %s %s (%s)", sc->sc_name, ids,
 		    str(doc, type == RES_USER ? "userName" : "displayName"));
@@ -164,7 +182,7 @@ undelete(struct store_txn *tx, const struct tenant *t, enum res_type type,
 }
 
 static enum scim_err
-reactivate(struct store_txn *tx, const struct tenant *t, const cJSON *entry,
+reactivate(struct store_txn *tx, const struct ctx *cx, const cJSON *entry,
     char *report, size_t len)
 {
 	const char	*json, *ids = str(entry, "id");
@@ -176,7 +194,7 @@ reactivate(struct store_txn *tx, const struct tenant *t, const cJSON *entry,
 
 	if (ids == NULL || util_uuid_parse(ids, id) == -1)
 		return SCIM_ESTORE;
-	if (store_res_get(tx, t->tn_id, RES_USER, id, &json, &l) != SCIM_OK) {
+	if (store_res_get(tx, cx->cx_tenant.tn_id, RES_USER, id, &json, &l) != SCIM_OK) {
 		say(report, len, "user %s no longer exists: not reactivated",
 		    ids);
 		return SCIM_ENOTFOUND;
@@ -188,21 +206,23 @@ reactivate(struct store_txn *tx, const struct tenant *t, const cJSON *entry,
 		say(report, len, "user %s is active: nothing to restore", ids);
 		return SCIM_ENOTFOUND;
 	}
-	cJSON_ReplaceItemInObjectCaseSensitive(doc, "active",
-	    cJSON_CreateTrue());
-	if (resource_touch(doc) == -1 ||
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(doc, "active",
+	    cJSON_CreateTrue()) || record_touch(doc) == -1 ||
 	    (text = cJSON_PrintUnformatted(doc)) == NULL) {
 		cJSON_Delete(doc);
 		return SCIM_ENOMEM;
 	}
-	e = store_res_put(tx, t->tn_id, RES_USER, id, text, strlen(text), 0);
+	e = store_res_put(tx, cx->cx_tenant.tn_id, RES_USER, id, text,
+	    strlen(text), 0);
 	free(text);
+	/* Active again: the roles its mappings give come back. */
 	if (e == SCIM_OK)
-		e = audit_record(tx, t, "user.reactivated", RES_USER, id,
-		    str(doc, "userName"), NULL, cJSON_CreateNumber(
-		    cJSON_GetObjectItem(entry, "seq")->valuedouble));
+		e = grant_refresh(tx, cx, id);
 	if (e == SCIM_OK)
-		e = audit_change(tx, t, RES_USER, id, "restore");
+		e = audit_record_res(tx, cx, "user.reactivated", RES_USER, id,
+		    str(doc, "userName"), NULL, entry_seq(entry));
+	if (e == SCIM_OK)
+		e = audit_change(tx, cx, RES_USER, id, "restore");
 	if (e == SCIM_OK)
 		say(report, len, "reactivated user %s (%s)", ids,
 		    str(doc, "userName"));
@@ -211,7 +231,7 @@ reactivate(struct store_txn *tx, const struct tenant *t, const cJSON *entry,
 }
 
 static enum scim_err
-readd(struct store_txn *tx, const struct tenant *t, const cJSON *entry,
+readd(struct store_txn *tx, const struct ctx *cx, const cJSON *entry,
     char *report, size_t len)
 {
 	const cJSON	*m = cJSON_GetObjectItem(cJSON_GetObjectItem(entry,
@@ -228,28 +248,27 @@ readd(struct store_txn *tx, const struct tenant *t, const cJSON *entry,
 		return SCIM_ESTORE;
 	mt = util_strcaseeq(str(m, "type") != NULL ? str(m, "type") : "",
 	    "Group") ? RES_GROUP : RES_USER;
-	if (store_res_get(tx, t->tn_id, RES_GROUP, gid, &json, &l) != SCIM_OK ||
-	    store_res_get(tx, t->tn_id, mt, mid, &json, &l) != SCIM_OK) {
+	if (store_res_get(tx, cx->cx_tenant.tn_id, RES_GROUP, gid, &json, &l) != SCIM_OK ||
+	    store_res_get(tx, cx->cx_tenant.tn_id, mt, mid, &json, &l) != SCIM_OK) {
 		say(report, len, "group %s or member %s no longer exists",
 		    gs, ms);
 		return SCIM_ENOTFOUND;
 	}
-	if (store_member_get(tx, t->tn_id, gid, mid, &cur, d, sizeof(d)) ==
+	if (store_member_get(tx, cx->cx_tenant.tn_id, gid, mid, &cur, d, sizeof(d)) ==
 	    SCIM_OK) {
 		say(report, len, "%s is in group %s: nothing to restore", ms,
 		    gs);
 		return SCIM_ENOTFOUND;
 	}
-	e = store_member_put(tx, t->tn_id, gid, mid, mt, str(m, "display"),
+	e = store_member_put(tx, cx->cx_tenant.tn_id, gid, mid, mt, str(m, "display"),
 	    NULL);
 	if (e == SCIM_OK && mt == RES_USER)
-		e = roles_refresh(tx, t, mid);
+		e = grant_refresh(tx, cx, mid);
 	if (e == SCIM_OK)
-		e = audit_record(tx, t, "member.restored", RES_GROUP, gid,
-		    str(entry, "name"), NULL, cJSON_CreateNumber(
-		    cJSON_GetObjectItem(entry, "seq")->valuedouble));
+		e = audit_record_res(tx, cx, "member.restored", RES_GROUP,
+		    gid, str(entry, "name"), NULL, entry_seq(entry));
 	if (e == SCIM_OK)
-		e = audit_change(tx, t, RES_GROUP, gid, "members");
+		e = audit_change(tx, cx, RES_GROUP, gid, "members");
 	if (e == SCIM_OK)
 		say(report, len, "re-added %s to group %s (%s)", ms, gs,
 		    str(entry, "name"));
@@ -257,7 +276,7 @@ readd(struct store_txn *tx, const struct tenant *t, const cJSON *entry,
 }
 
 enum scim_err
-restore_entry(struct store_txn *tx, const struct tenant *t,
+restore_entry(struct store_txn *tx, const struct ctx *cx,
     const cJSON *entry, char *report, size_t len)
 {
 	const char	*action = str(entry, "action");
@@ -266,13 +285,13 @@ restore_entry(struct store_txn *tx, const struct tenant *t,
 	    "seq")))
 		return SCIM_ESTORE;
 	if (strcmp(action, "user.deleted") == 0)
-		return undelete(tx, t, RES_USER, entry, report, len);
+		return undelete(tx, cx, RES_USER, entry, report, len);
 	if (strcmp(action, "group.deleted") == 0)
-		return undelete(tx, t, RES_GROUP, entry, report, len);
+		return undelete(tx, cx, RES_GROUP, entry, report, len);
 	if (strcmp(action, "user.deactivated") == 0)
-		return reactivate(tx, t, entry, report, len);
+		return reactivate(tx, cx, entry, report, len);
 	if (strcmp(action, "member.removed") == 0)
-		return readd(tx, t, entry, report, len);
+		return readd(tx, cx, entry, report, len);
 	say(report, len, "entry %.0f (%s) is not one restore undoes%s",
 	    cJSON_GetObjectItem(entry, "seq")->valuedouble, action,
 	    strcmp(action, "role.lost") == 0 ? ": roles follow the role "

@@ -12,16 +12,17 @@
 #include "scim.h"
 
 struct store_txn;
+struct ctx;
 
 /*
- * Undo entry (a parsed audit entry of tenant t) in tx.  What was done, or
+ * Undo entry (a parsed audit entry of the context's tenant) in tx.  What was done, or
  * could not be (a group that no longer exists), is appended to report as
  * lines.  SCIM_EUNIQUE (with a report line) when the userName or
  * displayName is taken now, SCIM_ENOTIMPL for entries that cannot be
  * undone (role.lost: roles follow the mapping), SCIM_ENOTFOUND when there
  * is nothing to undo (already restored, or the user is gone).
  */
-enum scim_err	 restore_entry(struct store_txn *, const struct tenant *t,
+enum scim_err	 restore_entry(struct store_txn *, const struct ctx *,
 		    const cJSON *entry, char *report, size_t reportlen);
 
 /* Whether an action is one restore undoes. */

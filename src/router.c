@@ -2,12 +2,15 @@
  * router.c: an exact table of endpoints.  PATH_INFO is "/Endpoint" or
  * "/Endpoint/ID" (one trailing slash tolerated); endpoint names match
  * without regard to case.  Anything else is 404; a known path with a
- * method it does not take is 405 with an Allow header.
+ * method it does not take is 405 with an Allow header.  HEAD is served
+ * wherever GET is, as GET without the body (RFC 9110 §9.3.2).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "discovery.h"
 #include "groups.h"
 #include "http.h"
@@ -28,7 +31,7 @@ static enum scim_err
 users_list(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
 	(void)id;
-	return list_get(req, resp, schema_get(RES_USER));
+	return list_get(req, resp, ctx_schema(req->rq_cx, RES_USER));
 }
 
 static enum scim_err
@@ -41,7 +44,7 @@ users_post(struct scim_req *req, struct scim_resp *resp, const char *id)
 static enum scim_err
 users_get(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
-	return resource_get(req, resp, schema_get(RES_USER), id);
+	return resource_get(req, resp, ctx_schema(req->rq_cx, RES_USER), id);
 }
 
 static enum scim_err
@@ -59,20 +62,20 @@ users_patch_fn(struct scim_req *req, struct scim_resp *resp, const char *id)
 static enum scim_err
 users_delete(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
-	return resource_delete(req, resp, schema_get(RES_USER), id);
+	return resource_delete(req, resp, ctx_schema(req->rq_cx, RES_USER), id);
 }
 
 static enum scim_err
 groups_list(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
 	(void)id;
-	return list_get(req, resp, schema_get(RES_GROUP));
+	return list_get(req, resp, ctx_schema(req->rq_cx, RES_GROUP));
 }
 
 static enum scim_err
 groups_get(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
-	return resource_get(req, resp, schema_get(RES_GROUP), id);
+	return resource_get(req, resp, ctx_schema(req->rq_cx, RES_GROUP), id);
 }
 
 static enum scim_err
@@ -97,7 +100,7 @@ groups_patch_fn(struct scim_req *req, struct scim_resp *resp, const char *id)
 static enum scim_err
 groups_delete(struct scim_req *req, struct scim_resp *resp, const char *id)
 {
-	return resource_delete(req, resp, schema_get(RES_GROUP), id);
+	return resource_delete(req, resp, ctx_schema(req->rq_cx, RES_GROUP), id);
 }
 
 static enum scim_err
@@ -147,19 +150,41 @@ static const struct route {
 };
 
 static const char *const method_names[] = {
-	"GET", "POST", "PUT", "PATCH", "DELETE"
+	[HTTP_GET] = "GET", [HTTP_POST] = "POST", [HTTP_PUT] = "PUT",
+	[HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE", [HTTP_HEAD] = "HEAD"
 };
+
+/* The Allow header for methods (HEAD wherever GET is). */
+static void
+allow_header(unsigned int methods, struct scim_resp *resp)
+{
+	size_t	i, n = 0;
+	int	w;
+
+	if (methods & M(HTTP_GET))
+		methods |= M(HTTP_HEAD);
+	resp->rp_allow[0] = '\0';
+	for (i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++) {
+		if (!(methods & M(i)))
+			continue;
+		w = snprintf(resp->rp_allow + n, sizeof(resp->rp_allow) - n,
+		    "%s%s", n > 0 ? ", " : "", method_names[i]);
+		if (w < 0 || (size_t)w >= sizeof(resp->rp_allow) - n)
+			break;		/* six short names always fit */
+		n += (size_t)w;
+	}
+}
 
 enum scim_err
 router_dispatch(struct scim_req *req, struct scim_resp *resp)
 {
-	static char	 allow[64];
 	char		 path[SCIM_MAX_PATH + 2], *ep, *id, *slash;
-	unsigned int	 methods = 0;
+	unsigned int	 methods = 0, want;
 	size_t		 i, n;
 	int		 withid;
 
-	util_strlcpy(path, req->rq_path, sizeof(path));
+	if (util_strlcpy(path, req->rq_path, sizeof(path)) >= sizeof(path))
+		return scim_fail(resp, SCIM_ENOTFOUND, "no such endpoint");
 	n = strlen(path);
 	if (n > 1 && path[n - 1] == '/')
 		path[--n] = '\0';
@@ -179,38 +204,32 @@ router_dispatch(struct scim_req *req, struct scim_resp *resp)
 	    strcmp(ep, ".search") == 0) {
 		const struct schema *sc = NULL;
 		if (id != NULL && util_strcaseeq(ep, "Users"))
-			sc = schema_get(RES_USER);
+			sc = ctx_schema(req->rq_cx, RES_USER);
 		else if (id != NULL && util_strcaseeq(ep, "Groups"))
-			sc = schema_get(RES_GROUP);
+			sc = ctx_schema(req->rq_cx, RES_GROUP);
 		else if (id != NULL)
 			return scim_fail(resp, SCIM_ENOTFOUND,
 			    "no such endpoint");
 		if (req->rq_method != HTTP_POST) {
-			resp->rp_allow = "POST";
+			allow_header(M(HTTP_POST), resp);
 			return scim_fail(resp, SCIM_EMETHOD,
 			    ".search takes POST");
 		}
 		return list_search(req, resp, sc);
 	}
 	withid = id != NULL;
+	/* HEAD is GET; the response goes without its body. */
+	want = M(req->rq_method == HTTP_HEAD ? HTTP_GET : req->rq_method);
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (routes[i].rt_withid != withid ||
 		    !util_strcaseeq(routes[i].rt_endpoint, ep))
 			continue;
-		if (routes[i].rt_method & M(req->rq_method))
+		if (routes[i].rt_method & want)
 			return routes[i].rt_fn(req, resp, id);
 		methods |= routes[i].rt_method;
 	}
 	if (methods == 0)
 		return scim_fail(resp, SCIM_ENOTFOUND, "no such endpoint");
-	allow[0] = '\0';
-	for (i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++) {
-		if (!(methods & M(i)))
-			continue;
-		if (allow[0] != '\0')
-			strcat(allow, ", ");
-		strcat(allow, method_names[i]);
-	}
-	resp->rp_allow = allow;
+	allow_header(methods, resp);
 	return scim_fail(resp, SCIM_EMETHOD, "method not allowed here");
 }

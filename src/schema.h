@@ -59,6 +59,12 @@ struct schema {
 	const char			*sc_urn;	/* core schema URN */
 	const struct schema_attr	*sc_attrs;
 	const struct schema_ext		*sc_exts;	/* ends at se_urn NULL */
+	/*
+	 * Where normalisation records attributes found under extension
+	 * URNs the schema does not declare (schema_found_add()), or NULL:
+	 * a tenant's overlay points it at its own list.
+	 */
+	cJSON				**sc_found;
 };
 
 #define URN_USER	"urn:ietf:params:scim:schemas:core:2.0:User"
@@ -68,21 +74,31 @@ struct schema {
 #define URN_SCIMLET	"urn:scimlet:schemas:extension:2.0:User"
 #define URN_CORE_NS	"urn:ietf:params:scim:schemas:core:"
 
-/*
- * The schema of a resource type; for users, the request's tenant's (see
- * schema_tenant_load()).
- */
-const struct schema		*schema_get(enum res_type);
+/* The RFC's schema of a resource type, without a tenant's declarations. */
+const struct schema		*schema_static(enum res_type);
 
 /*
- * Tenant-declared attributes.  schema_tenant_load() takes the tenant
- * record's "attributes" array (consumed): [{"urn": "URN:attr", "type",
- * "multi", "caseExact", "auto"}]; until schema_tenant_reset(),
- * schema_get(RES_USER) includes them (core ones in the User table, the
- * others as extensions).  main.c loads it per request and resets it after.
+ * A tenant's User schema: the static one plus the attributes the tenant
+ * declared (the "attributes" array of its record: [{"urn": "URN:attr",
+ * "type", "multi", "caseExact", "auto"}]; core ones extend the User
+ * table, the others become extensions).  Owned by the request context
+ * (ctx.h); so_sc is the schema to use.
  */
-enum scim_err			 schema_tenant_load(cJSON *decls);
-void				 schema_tenant_reset(void);
+struct schema_overlay {
+	struct schema		 so_sc;
+	struct schema_attr	*so_core;
+	struct schema_ext	*so_exts;
+	struct schema_attr	*so_extattrs;
+	cJSON			*so_src;	/* owns the name strings */
+	cJSON			*so_found;	/* to declare, this request */
+};
+/* decls (may be NULL) is consumed.  On error the overlay is empty. */
+enum scim_err			 schema_overlay_load(struct schema_overlay *,
+				    cJSON *decls);
+void				 schema_overlay_free(struct schema_overlay *);
+/* The attributes to declare (an array, or NULL); the caller owns it. */
+cJSON				*schema_overlay_found_take(
+				    struct schema_overlay *);
 int				 schema_type_valid(const char *type);
 int				 schema_is_static_ext(const char *urn);
 
@@ -93,14 +109,20 @@ int				 schema_is_static_ext(const char *urn);
 int				 schema_is_core_ns(const char *key);
 
 /*
- * Attributes under an extension URN the schema does not know are kept as
- * sent and recorded here; the write that stores them declares them for
- * the tenant (schema_found_take(): the array, or NULL; the caller owns
- * it).
+ * An attribute under an extension URN the schema does not know is kept
+ * as sent and recorded in sc->sc_found (when set): the write that stores
+ * it declares it for the tenant.
  */
-void				 schema_found_add(const char *urn,
-				    const char *attr, const cJSON *v);
-cJSON				*schema_found_take(void);
+void				 schema_found_add(const struct schema *sc,
+				    const char *urn, const char *attr,
+				    const cJSON *v);
+
+/*
+ * The extension of sc whose URN (any case) prefixes path ("URN" or
+ * "URN:attr"), or NULL; *rest is what follows the URN (past its colon).
+ */
+const struct schema_ext		*schema_ext_prefix(const struct schema *,
+				    const char *path, const char **rest);
 
 /* The attribute named name (any case) in a table, or NULL. */
 const struct schema_attr	*schema_attr_find(const struct schema_attr *,

@@ -27,6 +27,17 @@
 #define SCIM_MAX_DETAIL		256	/* error detail bytes */
 #define SCIM_MAX_BASEURL	512	/* scheme://host/script-name bytes */
 #define SCIM_TENANT_MAX		63	/* tenant name: [a-z0-9-]{1,63} */
+#define SCIM_MAX_ROLE		200	/* role values and application role
+					   names, bytes (longer are cut) */
+#define SCIM_MAX_ROLESOURCE	255	/* role-source attribute path, bytes */
+#define SCIM_MAX_AUDIT_ENTRY	(16 * 1024 * 1024) /* one audit entry, bytes
+					   (a group's before-image) */
+#define SCIM_MAX_PATCH_OPS	1000	/* Operations per PATCH -> 400 */
+/* The actor of an audit entry (ctx.h): field sizes with the NUL. */
+#define SCIM_ACTOR_TOKEN	32
+#define SCIM_ACTOR_REQUEST	40
+#define SCIM_ACTOR_CLIENT	64
+#define SCIM_ACTOR_AGENT	256
 
 /*
  * The one result type.  scim_error.c maps each value to its HTTP status
@@ -73,8 +84,8 @@ struct tenant {
 	/* Role mapping (roles.c): where incoming role values come from
 	 * ("" = "roles"), the fallback application role ("" = none), and
 	 * whether an unmapped incoming value is refused. */
-	char		 tn_rolesource[256];
-	char		 tn_roledefault[128];
+	char		 tn_rolesource[SCIM_MAX_ROLESOURCE + 1];
+	char		 tn_roledefault[SCIM_MAX_ROLE + 1];
 	int		 tn_rolereject;
 };
 

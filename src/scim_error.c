@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
+#include "buf.h"
 #include "http.h"
 #include "scim_error.h"
+#include "util.h"
 
 static const struct {
 	int		 status;
@@ -50,15 +50,31 @@ scim_fail(struct scim_resp *resp, enum scim_err err, const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (resp->rp_err != SCIM_OK || err == SCIM_OK)
-		return resp->rp_err != SCIM_OK ? resp->rp_err : err;
-	resp->rp_err = err;
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(resp->rp_detail, sizeof(resp->rp_detail), fmt, ap);
-		va_end(ap);
-	}
+	if (err == SCIM_OK || fmt == NULL || resp->rp_detail_err == err)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(resp->rp_detail, sizeof(resp->rp_detail), fmt, ap);
+	va_end(ap);
+	util_utf8_clean(resp->rp_detail);
+	resp->rp_detail_err = err;
 	return err;
+}
+
+const char *
+scim_detail(const struct scim_resp *resp, enum scim_err err)
+{
+	if ((int)err <= 0 || err >= SCIM_ERR__MAX)
+		err = SCIM_ESTORE;
+	if (resp->rp_detail_err == err && resp->rp_detail[0] != '\0')
+		return resp->rp_detail;
+	return errtab[err].detail;
+}
+
+void
+scim_detail_reset(struct scim_resp *resp)
+{
+	resp->rp_detail_err = SCIM_OK;
+	resp->rp_detail[0] = '\0';
 }
 
 int
@@ -102,21 +118,18 @@ scim_status_reason(int status)
 }
 
 void
-scim_error_respond(struct scim_resp *resp)
+scim_error_respond(struct scim_resp *resp, enum scim_err err)
 {
-	enum scim_err	 err = resp->rp_err;
-	cJSON		*doc, *schemas;
+	struct buf	 b;
 	const char	*type, *detail;
 	char		 status[8], *body;
 
 	if ((int)err <= 0 || err >= SCIM_ERR__MAX)
 		err = SCIM_ESTORE;
-	/* Internals never reach the client: the detail is for the log. */
-	if (err == SCIM_ESTORE || err == SCIM_ENOMEM)
-		resp->rp_detail[0] = '\0';
 	type = errtab[err].type;
-	detail = resp->rp_detail[0] != '\0' ? resp->rp_detail :
-	    errtab[err].detail;
+	/* Internals never reach the client: the detail is for the log. */
+	detail = err == SCIM_ESTORE || err == SCIM_ENOMEM ?
+	    errtab[err].detail : scim_detail(resp, err);
 	snprintf(status, sizeof(status), "%d", errtab[err].status);
 
 	free(resp->rp_body);
@@ -127,25 +140,27 @@ scim_error_respond(struct scim_resp *resp)
 	resp->rp_status = errtab[err].status;
 	resp->rp_auth = err == SCIM_EAUTH;
 
-	doc = cJSON_CreateObject();
-	schemas = cJSON_AddArrayToObject(doc, "schemas");
-	cJSON_AddItemToArray(schemas, cJSON_CreateString(
-	    "urn:ietf:params:scim:api:messages:2.0:Error"));
-	cJSON_AddStringToObject(doc, "status", status);
-	if (type != NULL)
-		cJSON_AddStringToObject(doc, "scimType", type);
-	cJSON_AddStringToObject(doc, "detail", detail);
-	body = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
-	if (body == NULL) {
+	buf_init(&b, 4096);
+	buf_str(&b, "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:"
+	    "Error\"],\"status\":\"");
+	buf_str(&b, status);
+	buf_str(&b, "\"");
+	if (type != NULL) {
+		buf_str(&b, ",\"scimType\":\"");
+		buf_str(&b, type);
+		buf_str(&b, "\"");
+	}
+	buf_str(&b, ",\"detail\":");
+	buf_json_str(&b, detail, strlen(detail));
+	buf_str(&b, "}");
+	if ((body = buf_take(&b)) == NULL) {
 		/* Out of memory: a fixed body still says what happened. */
 		static const char fallback[] = "{\"schemas\":[\"urn:ietf:params:"
 		    "scim:api:messages:2.0:Error\"],\"status\":\"500\","
 		    "\"detail\":\"out of memory\"}";
 		resp->rp_status = 500;
-		if ((body = malloc(sizeof(fallback))) == NULL)
+		if ((body = strdup(fallback)) == NULL)
 			return;
-		snprintf(body, sizeof(fallback), "%s", fallback);
 	}
 	resp->rp_body = body;
 	resp->rp_len = strlen(body);

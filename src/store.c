@@ -294,9 +294,12 @@ store_begin(struct store *st, int write, struct store_txn **out)
 }
 
 enum scim_err
-store_commit(struct store_txn *tx)
+store_commit(struct store_txn **txp)
 {
-	int	rc;
+	struct store_txn	*tx = *txp;
+	int			 rc;
+
+	*txp = NULL;
 
 	rc = mdb_txn_commit(tx->tx_txn);
 	free(tx);
@@ -304,10 +307,13 @@ store_commit(struct store_txn *tx)
 }
 
 void
-store_abort(struct store_txn *tx)
+store_abort(struct store_txn **txp)
 {
+	struct store_txn	*tx = *txp;
+
 	if (tx == NULL)
 		return;
+	*txp = NULL;
 	mdb_txn_abort(tx->tx_txn);
 	free(tx);
 }

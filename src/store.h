@@ -1,5 +1,5 @@
 /*
- * store.h: the LMDB keyspace (DESIGN.md).  Nothing else in scimlet calls
+ * store.h: the LMDB keyspace (doc/architecture.md).  Nothing else in scimlet calls
  * mdb_*.  Every key begins with the tenant id, so one tenant never reaches
  * another's data.
  *
@@ -48,10 +48,17 @@ void		 store_close(struct store *);	/* NULL is fine */
 /* Clear reader slots left by dead processes.  Returns the count cleared. */
 int		 store_reader_check(struct store *);
 
-/* Transactions.  store_abort() accepts NULL. */
+/*
+ * Transactions.  Ownership: the function that calls store_begin() owns
+ * the transaction and is the only one that ends it; callees it passes
+ * the handle to use it but never commit or abort it.  store_commit() and
+ * store_abort() take the owner's handle and set it to NULL: after either
+ * (a failed commit included) the transaction is gone.  store_abort()
+ * accepts a NULL handle, so an owner can abort on every way out.
+ */
 enum scim_err	 store_begin(struct store *, int write, struct store_txn **);
-enum scim_err	 store_commit(struct store_txn *);
-void		 store_abort(struct store_txn *);
+enum scim_err	 store_commit(struct store_txn **);
+void		 store_abort(struct store_txn **);
 
 /* Tenants: name -> record.  store_tenant_add gives SCIM_EUNIQUE if taken. */
 enum scim_err	 store_tenant_add(struct store_txn *, const char *name,
@@ -175,7 +182,7 @@ enum scim_err	 store_idx_find(struct store_txn *, uint32_t tenant,
  */
 #define ROLE_VALUE	'v'
 #define ROLE_GROUP	'g'
-#define STORE_ROLE_MAX	200
+#define STORE_ROLE_MAX	SCIM_MAX_ROLE
 enum scim_err	 store_role_put(struct store_txn *, uint32_t tenant,
 		    char kind, const char *value, const char *role);
 enum scim_err	 store_role_del(struct store_txn *, uint32_t tenant,

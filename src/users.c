@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "groups.h"
 #include "http.h"
 #include "json.h"
@@ -22,7 +23,7 @@
 static enum scim_err
 user_body(struct scim_req *req, struct scim_resp *resp, cJSON **out)
 {
-	const struct schema	*sc = schema_get(RES_USER);
+	const struct schema	*sc = ctx_schema(req->rq_cx, RES_USER);
 	cJSON			*in;
 	enum scim_err		 e;
 
@@ -85,156 +86,164 @@ user_redisplay(struct store_txn *tx, uint32_t tenant, const uint8_t id[16],
 	return rd.rd_err;
 }
 
+/* A user write: what the handler decoded, and what was stored. */
+struct user_op {
+	const char	*uo_ids;	/* the id as sent (PUT, PATCH) */
+	uint8_t		 uo_id[16];
+	cJSON		*uo_doc;	/* normalised body (POST, PUT) */
+	cJSON		*uo_body;	/* PatchOp message (PATCH) */
+	cJSON		*uo_stored;	/* the stored form, after */
+};
+
+static void
+user_op_free(struct user_op *uo)
+{
+	cJSON_Delete(uo->uo_doc);
+	cJSON_Delete(uo->uo_body);
+	cJSON_Delete(uo->uo_stored);
+}
+
 /* Store doc (consumed) under id in tx, replacing old when given. */
 static enum scim_err
-user_write(struct scim_req *req, struct scim_resp *resp,
-    struct store_txn *tx, const uint8_t id[16], cJSON *doc, const cJSON *old,
-    cJSON **stored)
+user_write(struct scim_req *req, struct store_txn *tx, struct user_op *uo,
+    cJSON *doc, const cJSON *old, struct scim_resp *resp)
 {
 	enum scim_err	e;
 
-	e = resource_write(req, resp, tx, schema_get(RES_USER), id, doc, old,
-	    stored);
-	if (e == SCIM_OK && old != NULL &&
-	    (e = user_redisplay(tx, req->rq_tenant.tn_id, id, old, *stored)))
-		return scim_fail(resp, e, NULL);
+	e = resource_write(req->rq_cx, tx, ctx_schema(req->rq_cx, RES_USER),
+	    uo->uo_id, doc, old, 0, &uo->uo_stored, resp);
+	if (e == SCIM_OK && old != NULL)
+		e = user_redisplay(tx, req->rq_cx->cx_tenant.tn_id, uo->uo_id,
+		    old, uo->uo_stored);
 	return e;
+}
+
+static enum scim_err
+create_tx(struct scim_req *req, struct store_txn *tx, void *arg,
+    struct scim_resp *resp)
+{
+	struct user_op	*uo = arg;
+	cJSON		*doc = uo->uo_doc;
+
+	uo->uo_doc = NULL;
+	return user_write(req, tx, uo, doc, NULL, resp);
 }
 
 enum scim_err
 users_create(struct scim_req *req, struct scim_resp *resp)
 {
-	struct store_txn	*tx = NULL;
-	uint8_t			 id[16];
-	cJSON			*doc, *stored = NULL;
-	enum scim_err		 e;
+	struct user_op	uo;
+	enum scim_err	e;
 
-	if ((e = user_body(req, resp, &doc)) != SCIM_OK)
-		return e;
+	memset(&uo, 0, sizeof(uo));
+	if ((e = user_body(req, resp, &uo.uo_doc)) != SCIM_OK)
+		goto out;
 	/* A new user is active unless the client says otherwise. */
-	if (cJSON_GetObjectItem(doc, "active") == NULL)
-		cJSON_AddTrueToObject(doc, "active");
-	if (util_uuid_new(id) == -1) {
-		cJSON_Delete(doc);
-		return scim_fail(resp, SCIM_ESTORE, NULL);
+	if (cJSON_GetObjectItem(uo.uo_doc, "active") == NULL &&
+	    cJSON_AddTrueToObject(uo.uo_doc, "active") == NULL) {
+		e = SCIM_ENOMEM;
+		goto out;
 	}
-	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK) {
-		cJSON_Delete(doc);
-		return scim_fail(resp, e, NULL);
+	if (util_uuid_new(uo.uo_id) == -1) {
+		e = SCIM_ESTORE;
+		goto out;
 	}
-	if ((e = user_write(req, resp, tx, id, doc, NULL, &stored)) ||
-	    (e = store_commit(tx)) != SCIM_OK) {
-		if (resp->rp_err == SCIM_OK)	/* commit failed: tx is gone */
-			tx = NULL;
-		store_abort(tx);
-		cJSON_Delete(stored);
-		return scim_fail(resp, e, NULL);
+	if ((e = resource_txn(req, resp, create_tx, &uo)) != SCIM_OK)
+		goto out;
+	e = resource_respond(req, resp, ctx_schema(req->rq_cx, RES_USER),
+	    uo.uo_stored, 201);
+	uo.uo_stored = NULL;
+out:
+	user_op_free(&uo);
+	return e;
+}
+
+static enum scim_err
+replace_tx(struct scim_req *req, struct store_txn *tx, void *arg,
+    struct scim_resp *resp)
+{
+	struct user_op	*uo = arg;
+	cJSON		*old = NULL, *doc;
+	const cJSON	*act;
+	enum scim_err	 e;
+
+	if ((e = resource_load(req, tx, ctx_schema(req->rq_cx, RES_USER),
+	    uo->uo_id, uo->uo_ids, &old, resp)) != SCIM_OK)
+		goto out;
+	/*
+	 * A PUT without `active` keeps the current state: a client that
+	 * omits it must not reactivate a deprovisioned user by accident.
+	 */
+	doc = uo->uo_doc;
+	if (cJSON_GetObjectItem(doc, "active") == NULL &&
+	    cJSON_IsBool(act = cJSON_GetObjectItem(old, "active")) &&
+	    cJSON_AddBoolToObject(doc, "active", cJSON_IsTrue(act)) == NULL) {
+		e = SCIM_ENOMEM;
+		goto out;
 	}
-	return resource_respond(req, resp, schema_get(RES_USER), stored, 201);
+	uo->uo_doc = NULL;
+	e = user_write(req, tx, uo, doc, old, resp);
+out:
+	cJSON_Delete(old);
+	return e;
 }
 
 enum scim_err
 users_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 {
-	struct store_txn	*tx = NULL;
-	uint8_t			 id[16];
-	const char		*json;
-	size_t			 len;
-	cJSON			*doc, *old = NULL, *stored = NULL;
-	const cJSON		*act;
+	struct user_op	uo;
+	enum scim_err	e;
+
+	memset(&uo, 0, sizeof(uo));
+	uo.uo_ids = ids;
+	if ((e = resource_id(ids, uo.uo_id, resp)) != SCIM_OK ||
+	    (e = user_body(req, resp, &uo.uo_doc)) != SCIM_OK ||
+	    (e = resource_txn(req, resp, replace_tx, &uo)) != SCIM_OK)
+		goto out;
+	e = resource_respond(req, resp, ctx_schema(req->rq_cx, RES_USER),
+	    uo.uo_stored, 200);
+	uo.uo_stored = NULL;
+out:
+	user_op_free(&uo);
+	return e;
+}
+
+static enum scim_err
+patch_tx(struct scim_req *req, struct store_txn *tx, void *arg,
+    struct scim_resp *resp)
+{
+	struct user_op		*uo = arg;
+	const struct schema	*sc = ctx_schema(req->rq_cx, RES_USER);
+	cJSON			*old = NULL, *doc = NULL;
 	enum scim_err		 e;
 
-	if ((e = resource_id(ids, id, resp)) != SCIM_OK)
-		return e;
-	if ((e = user_body(req, resp, &doc)) != SCIM_OK)
-		return e;
-	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK) {
-		cJSON_Delete(doc);
-		return scim_fail(resp, e, NULL);
-	}
-	e = store_res_get(tx, req->rq_tenant.tn_id, RES_USER, id, &json, &len);
-	if (e == SCIM_OK && (old = cJSON_ParseWithLength(json, len)) == NULL)
-		e = SCIM_ESTORE;
-	if (e == SCIM_OK)
-		e = resource_precondition(req, old, resp);
-	if (e != SCIM_OK) {
-		cJSON_Delete(doc);
-		cJSON_Delete(old);
-		store_abort(tx);
-		if (e == SCIM_ENOTFOUND)
-			return scim_fail(resp, e, "User %.64s not found", ids);
-		return scim_fail(resp, e, NULL);
-	}
-	/*
-	 * A PUT without `active` keeps the current state: a client that
-	 * omits it must not reactivate a deprovisioned user by accident.
-	 */
-	if (cJSON_GetObjectItem(doc, "active") == NULL &&
-	    cJSON_IsBool(act = cJSON_GetObjectItem(old, "active")))
-		cJSON_AddBoolToObject(doc, "active", cJSON_IsTrue(act));
-	if ((e = user_write(req, resp, tx, id, doc, old, &stored)) ||
-	    (e = store_commit(tx)) != SCIM_OK) {
-		if (resp->rp_err == SCIM_OK)
-			tx = NULL;
-		store_abort(tx);
-		cJSON_Delete(old);
-		cJSON_Delete(stored);
-		return scim_fail(resp, e, NULL);
-	}
+	if ((e = resource_load(req, tx, sc, uo->uo_id, uo->uo_ids, &old,
+	    resp)) == SCIM_OK &&
+	    (e = resource_patch(sc, uo->uo_body, old, NULL, &doc, resp)) ==
+	    SCIM_OK)
+		e = user_write(req, tx, uo, doc, old, resp);
 	cJSON_Delete(old);
-	return resource_respond(req, resp, schema_get(RES_USER), stored, 200);
+	return e;
 }
 
 enum scim_err
 users_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 {
-	const struct schema	*sc = schema_get(RES_USER);
-	struct store_txn	*tx = NULL;
-	uint8_t			 id[16];
-	const char		*json;
-	size_t			 len;
-	cJSON			*body = NULL, *old = NULL, *doc = NULL;
-	cJSON			*stored = NULL;
-	enum scim_err		 e;
+	struct user_op	uo;
+	enum scim_err	e;
 
-	if ((e = resource_id(ids, id, resp)) != SCIM_OK)
-		return e;
-	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, &body, resp)))
-		return e;
-	if ((e = store_begin(req->rq_store, 1, &tx)) != SCIM_OK)
-		goto fail;
-	e = store_res_get(tx, req->rq_tenant.tn_id, RES_USER, id, &json, &len);
-	if (e == SCIM_ENOTFOUND) {
-		e = scim_fail(resp, e, "User %.64s not found", ids);
-		goto fail;
-	}
-	if (e == SCIM_OK && (old = cJSON_ParseWithLength(json, len)) == NULL)
-		e = SCIM_ENOMEM;
-	if (e != SCIM_OK || (e = resource_precondition(req, old, resp)) ||
-	    (e = resource_patch(sc, body, old, NULL, &doc, resp)) != SCIM_OK)
-		goto fail;
-	e = user_write(req, resp, tx, id, doc, old, &stored);
-	doc = NULL;
-	if (e != SCIM_OK)
-		goto fail;
-	e = store_commit(tx);
-	tx = NULL;
-	if (e != SCIM_OK)
-		goto fail;
-	cJSON_Delete(old);
-	cJSON_Delete(body);
-	if (req->rq_tenant.tn_flags & TENANT_PATCH_204) {
-		resource_etag(resp, stored);
-		cJSON_Delete(stored);
-		resp->rp_status = 204;
-		return SCIM_OK;
-	}
-	return resource_respond(req, resp, sc, stored, 200);
-fail:
-	store_abort(tx);
-	cJSON_Delete(body);
-	cJSON_Delete(old);
-	cJSON_Delete(doc);
-	cJSON_Delete(stored);
-	return scim_fail(resp, e, NULL);
+	memset(&uo, 0, sizeof(uo));
+	uo.uo_ids = ids;
+	if ((e = resource_id(ids, uo.uo_id, resp)) != SCIM_OK ||
+	    (e = json_parse_body(req->rq_body, req->rq_bodylen, &uo.uo_body,
+	    resp)) != SCIM_OK ||
+	    (e = resource_txn(req, resp, patch_tx, &uo)) != SCIM_OK)
+		goto out;
+	e = resource_patched(req, resp, ctx_schema(req->rq_cx, RES_USER),
+	    uo.uo_stored, (req->rq_cx->cx_tenant.tn_flags &
+	    TENANT_PATCH_204) != 0);
+	uo.uo_stored = NULL;
+out:
+	user_op_free(&uo);
+	return e;
 }

@@ -251,6 +251,60 @@ util_strlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
+size_t
+util_utf8_len(const unsigned char *s, size_t avail)
+{
+	unsigned int	c, lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+
+	if (avail == 0)
+		return 0;
+	if ((c = s[0]) < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0;		/* no overlong forms */
+		else if (c == 0xed)
+			hi = 0x9f;		/* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;		/* nothing past U+10FFFF */
+	} else
+		return 0;
+	if (avail < n)
+		return 0;
+	/* RFC 3629 §4: the second byte's range depends on the first. */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+void
+util_utf8_clean(char *s)
+{
+	unsigned char	*p = (unsigned char *)s;
+	size_t		 n, left = strlen(s);
+
+	while (*p != '\0') {
+		if ((n = util_utf8_len(p, left)) == 0) {
+			left--;
+			*p++ = '?';
+			continue;
+		}
+		p += n;
+		left -= n;
+	}
+}
+
 int
 util_strcaseeq(const char *a, const char *b)
 {

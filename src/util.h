@@ -48,6 +48,20 @@ long	 util_b64url_decode(const char *s, uint8_t *out, size_t max);
 /* Copy at most size - 1 bytes and terminate.  Returns strlen(src). */
 size_t	 util_strlcpy(char *dst, const char *src, size_t size);
 
+/*
+ * Make s valid UTF-8 in place: a byte that starts no well-formed
+ * sequence (overlong, surrogate, past U+10FFFF, or cut short by the end
+ * of the string, as a bounded copy leaves it) becomes '?'.
+ */
+void	 util_utf8_clean(char *s);
+
+/*
+ * Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs,
+ * surrogates or code points past U+10FFFF) that starts s and ends within
+ * avail bytes: 1-4, or 0 if there is none.
+ */
+size_t	 util_utf8_len(const unsigned char *s, size_t avail);
+
 /* ASCII case-insensitive equality (SCIM attribute names, schemes). */
 int	 util_strcaseeq(const char *a, const char *b);
 

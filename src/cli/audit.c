@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "cli/cli.h"
+#include "ctx.h"
 #include "restore.h"
 #include "scim.h"
 #include "store.h"
@@ -114,9 +115,11 @@ pick_entry(uint64_t seq, const char *json, size_t len, void *arg)
 }
 
 static int
-restore(struct store *st, struct tenant *t, int argc, char **argv)
+restore(struct cli *cl, struct tenant *t, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
+	struct ctx		 cx;
 	struct pick		 p;
 	const char		*json;
 	char			*report;
@@ -139,7 +142,7 @@ restore(struct store *st, struct tenant *t, int argc, char **argv)
 		if (parse_since(argv[1], &p.since) == -1) {
 			fputs("scimlet: --since takes a time (RFC 3339) or a "
 			    "sequence number\n", stderr);
-			store_abort(tx);
+			store_abort(&tx);
 			err = SCIM_EINVALVALUE;
 			goto out;
 		}
@@ -150,29 +153,33 @@ restore(struct store *st, struct tenant *t, int argc, char **argv)
 		if (err == SCIM_OK && (e = cJSON_ParseWithLength(json, len)))
 			cJSON_AddItemToArray(p.list, e);
 	} else {
-		store_abort(tx);
+		store_abort(&tx);
 		free(report);
 		cJSON_Delete(p.list);
 		return CLI_USAGE;
 	}
 	/* All or nothing: one refusal leaves everything as it was. */
+	memset(&cx, 0, sizeof(cx));
+	if (err == SCIM_OK)
+		err = cli_ctx(cl, tx, t->tn_name, &cx);
 	cJSON_ArrayForEach(e, p.list) {
 		if (err != SCIM_OK)
 			break;
-		err = restore_entry(tx, t, e, report, 1 << 20);
+		err = restore_entry(tx, &cx, e, report, 1 << 20);
 		if (err == SCIM_OK)
 			n++;
 		else if ((err == SCIM_ENOTFOUND || err == SCIM_ENOTIMPL) &&
 		    cJSON_GetArraySize(p.list) > 1)
 			err = SCIM_OK;	/* skipped, said why */
 	}
+	ctx_close(&cx);
 	fputs(report, stdout);
 	if (err != SCIM_OK || dry) {
-		store_abort(tx);
+		store_abort(&tx);
 		if (dry && err == SCIM_OK)
 			printf("dry run: %d entr%s would be restored; nothing "
 			    "changed\n", n, n == 1 ? "y" : "ies");
-	} else if ((err = store_commit(tx)) == SCIM_OK)
+	} else if ((err = store_commit(&tx)) == SCIM_OK)
 		printf("%d entr%s restored\n", n, n == 1 ? "y" : "ies");
 out:
 	free(report);
@@ -188,8 +195,9 @@ out:
 }
 
 int
-cli_audit(struct store *st, int argc, char **argv)
+cli_audit(struct cli *cl, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct tenant		 t;
 	struct walk		 w;
@@ -212,35 +220,35 @@ cli_audit(struct store *st, int argc, char **argv)
 		return cli_storefail("audit", e);
 	e = store_tenant_get(tx, restoring ? argv[0] : argv[1], &t);
 	if (e != SCIM_OK) {
-		store_abort(tx);
+		store_abort(&tx);
 		fprintf(stderr, "scimlet: no tenant %s\n", restoring ? argv[0] :
 		    argv[1]);
 		return CLI_FAIL;
 	}
 	if (restoring) {
-		store_abort(tx);
+		store_abort(&tx);
 		if (argc < 2)
 			return CLI_USAGE;
-		return restore(st, &t, argc - 1, argv + 1);
+		return restore(cl, &t, argc - 1, argv + 1);
 	}
 	if (strcmp(argv[0], "prune") == 0) {
 		double		before;
 		uint64_t	pruned;
 
-		store_abort(tx);
+		store_abort(&tx);
 		if (argc != 4 || strcmp(argv[2], "--before") != 0 ||
 		    util_time_parse(argv[3], &before) == -1)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 			return cli_storefail("audit prune", e);
 		if ((e = audit_prune(tx, &t, before, &pruned)) != SCIM_OK ||
-		    (e = audit_record(tx, &t, "operator.audit.pruned", RES_USER,
-		    NULL, NULL, NULL, cJSON_CreateNumber((double)pruned))) !=
+		    (e = cli_audit_op(cl, tx, t.tn_name, "operator.audit.pruned",
+		    "Tenant", t.tn_name, cJSON_CreateNumber((double)pruned))) !=
 		    SCIM_OK) {
-			store_abort(tx);
+			store_abort(&tx);
 			return cli_storefail("audit prune", e);
 		}
-		if ((e = store_commit(tx)) != SCIM_OK)
+		if ((e = store_commit(&tx)) != SCIM_OK)
 			return cli_storefail("audit prune", e);
 		printf("%llu entr%s pruned\n", (unsigned long long)pruned,
 		    pruned == 1 ? "y" : "ies");
@@ -248,7 +256,7 @@ cli_audit(struct store *st, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "verify") == 0) {
 		e = audit_verify(tx, &t, &bad, why, sizeof(why));
-		store_abort(tx);
+		store_abort(&tx);
 		if (e != SCIM_OK)
 			return cli_storefail("audit verify", e);
 		if (bad != 0) {
@@ -279,10 +287,10 @@ cli_audit(struct store *st, int argc, char **argv)
 			goto usage;
 	}
 	e = store_audit_each(tx, t.tn_id, 1, print_entry, &w);
-	store_abort(tx);
+	store_abort(&tx);
 	return e == SCIM_OK ? CLI_OK : cli_storefail("audit", e);
 usage:
-	store_abort(tx);
+	store_abort(&tx);
 	return CLI_USAGE;
 }
 
@@ -314,8 +322,9 @@ print_change(uint64_t seq, const char *json, size_t len, void *arg)
 }
 
 int
-cli_changes(struct store *st, int argc, char **argv)
+cli_changes(struct cli *cl, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct feed		 f;
 	long long		 n;
@@ -330,10 +339,10 @@ cli_changes(struct store *st, int argc, char **argv)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK ||
 		    (e = store_change_prune(tx, (uint64_t)n, &pruned))) {
-			store_abort(tx);
+			store_abort(&tx);
 			return cli_storefail("changes prune", e);
 		}
-		if ((e = store_commit(tx)) != SCIM_OK)
+		if ((e = store_commit(&tx)) != SCIM_OK)
 			return cli_storefail("changes prune", e);
 		printf("%llu change%s pruned\n", (unsigned long long)pruned,
 		    pruned == 1 ? "" : "s");
@@ -358,7 +367,7 @@ cli_changes(struct store *st, int argc, char **argv)
 			return cli_storefail("changes", e);
 		e = store_change_each(tx, f.last + 1 > from ? f.last + 1 : from,
 		    print_change, &f);
-		store_abort(tx);
+		store_abort(&tx);
 		if (e != SCIM_OK)
 			return cli_storefail("changes", e);
 		fflush(stdout);

@@ -4,15 +4,19 @@
  */
 #include "config.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "cli/cli.h"
+#include "ctx.h"
 #include "log.h"
 #include "scim_error.h"
 #include "store.h"
+#include "util.h"
 
 static void
 usage(void)
@@ -57,6 +61,56 @@ usage(void)
 	    "DIR defaults to $SCIMLET_DB.\n", stderr);
 }
 
+enum scim_err
+cli_ctx(const struct cli *cl, struct store_txn *tx, const char *tenant,
+    struct ctx *cx)
+{
+	return ctx_open(cx, cl->cl_store, tx, tenant, "cli", "", cl->cl_user,
+	    cl->cl_command);
+}
+
+enum scim_err
+cli_audit_op(const struct cli *cl, struct store_txn *tx, const char *tenant,
+    const char *action, const char *type, const char *id, cJSON *detail)
+{
+	struct ctx	cx;
+	enum scim_err	e;
+
+	if ((e = cli_ctx(cl, tx, tenant, &cx)) == SCIM_OK)
+		e = audit_record(tx, &cx, action, type, id, NULL, NULL,
+		    detail);
+	else
+		cJSON_Delete(detail);
+	ctx_close(&cx);
+	return e;
+}
+
+/* Who runs the tool, and the command's first words, for the audit. */
+static void
+cli_actor(struct cli *cl, int argc, char **argv)
+{
+	struct passwd	*pw;
+	size_t		 n;
+	int		 i;
+
+	if ((pw = getpwuid(geteuid())) != NULL)
+		util_strlcpy(cl->cl_user, pw->pw_name, sizeof(cl->cl_user));
+	else if (snprintf(cl->cl_user, sizeof(cl->cl_user), "uid %lu",
+	    (unsigned long)geteuid()) < 0)
+		cl->cl_user[0] = '\0';
+	util_strlcpy(cl->cl_command, "scimlet", sizeof(cl->cl_command));
+	/* The subcommand and its verb: never values (a token id is fine,
+	 * but keep the entry's agent short and free of secrets). */
+	for (i = 0; i < argc && i < 2; i++) {
+		n = strlen(cl->cl_command);
+		if (n + 1 + strlen(argv[i]) + 1 > sizeof(cl->cl_command))
+			break;
+		cl->cl_command[n] = ' ';
+		util_strlcpy(cl->cl_command + n + 1, argv[i],
+		    sizeof(cl->cl_command) - n - 1);
+	}
+}
+
 int
 cli_storefail(const char *what, int err)
 {
@@ -70,12 +124,13 @@ int
 main(int argc, char **argv)
 {
 	struct store	*st = NULL;
+	struct cli	 cl;
 	const char	*db = getenv("SCIMLET_DB");
 	char		 err[512];
 	int		 i = 1, rc, init;
 
 	log_init("scimlet");
-	audit_context("cli", "", "", "");
+	memset(&cl, 0, sizeof(cl));
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
@@ -118,24 +173,26 @@ main(int argc, char **argv)
 		fprintf(stderr, "scimlet: %s\n", err);
 		return CLI_FAIL;
 	}
+	cl.cl_store = st;
+	cli_actor(&cl, argc - i, argv + i);
 	if (init)
 		rc = CLI_OK;
 	else if (strcmp(argv[i], "tenant") == 0)
-		rc = cli_tenant(st, argc - i - 1, argv + i + 1);
+		rc = cli_tenant(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "role") == 0)
-		rc = cli_role(st, argc - i - 1, argv + i + 1);
+		rc = cli_role(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "user") == 0)
-		rc = cli_user(st, argc - i - 1, argv + i + 1);
+		rc = cli_user(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "schema") == 0)
-		rc = cli_schema(st, argc - i - 1, argv + i + 1);
+		rc = cli_schema(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "audit") == 0)
-		rc = cli_audit(st, argc - i - 1, argv + i + 1);
+		rc = cli_audit(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "restore") == 0)
-		rc = cli_audit(st, argc - i, argv + i);
+		rc = cli_audit(&cl, argc - i, argv + i);
 	else if (strcmp(argv[i], "changes") == 0)
-		rc = cli_changes(st, argc - i - 1, argv + i + 1);
+		rc = cli_changes(&cl, argc - i - 1, argv + i + 1);
 	else
-		rc = cli_token(st, argc - i - 1, argv + i + 1);
+		rc = cli_token(&cl, argc - i - 1, argv + i + 1);
 	if (rc == CLI_USAGE)
 		usage();
 	store_close(st);

@@ -7,20 +7,48 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <cjson/cJSON.h>
+
+#include "scim.h"
+
 struct store;
+struct store_txn;
+struct ctx;
+
+/* One run of the tool: the store, and who runs what (the audit's actor). */
+struct cli {
+	struct store	*cl_store;
+	char		 cl_user[SCIM_ACTOR_CLIENT];	/* the Unix user */
+	char		 cl_command[SCIM_ACTOR_AGENT];	/* "scimlet role map" */
+};
 
 #define CLI_OK		0
 #define CLI_FAIL	1
 #define CLI_USAGE	2
 
-int	 cli_tenant(struct store *, int argc, char **argv);
-int	 cli_token(struct store *, int argc, char **argv);
-int	 cli_role(struct store *, int argc, char **argv);
-int	 cli_user(struct store *, int argc, char **argv);
-int	 cli_schema(struct store *, int argc, char **argv);
+int	 cli_tenant(struct cli *, int argc, char **argv);
+int	 cli_token(struct cli *, int argc, char **argv);
+int	 cli_role(struct cli *, int argc, char **argv);
+int	 cli_user(struct cli *, int argc, char **argv);
+int	 cli_schema(struct cli *, int argc, char **argv);
 /* audit list|export|verify, and (argv[0] "restore") restore */
-int	 cli_audit(struct store *, int argc, char **argv);
-int	 cli_changes(struct store *, int argc, char **argv);
+int	 cli_audit(struct cli *, int argc, char **argv);
+int	 cli_changes(struct cli *, int argc, char **argv);
+
+/*
+ * The request context of a command on tenant, built as the worker builds
+ * one (ctx_open(), in tx), with the operator as its actor.
+ */
+enum scim_err	 cli_ctx(const struct cli *, struct store_txn *tx,
+		    const char *tenant, struct ctx *);
+
+/*
+ * An operator.* audit entry for tenant in tx: action, what it acts on
+ * (type "Tenant", "Token", "Role", "Schema"; id), detail (consumed).
+ */
+enum scim_err	 cli_audit_op(const struct cli *, struct store_txn *tx,
+		    const char *tenant, const char *action, const char *type,
+		    const char *id, cJSON *detail);
 
 /* Report a failed store call for what ("tenant add") and return CLI_FAIL. */
 int	 cli_storefail(const char *what, int err);

@@ -11,6 +11,8 @@
 
 #include "audit.h"
 #include "cli/cli.h"
+#include "ctx.h"
+#include "grant.h"
 #include "roles.h"
 #include "schema.h"
 #include "scim.h"
@@ -43,7 +45,7 @@ role_list(struct store *st, const char *name)
 		printf("unknown\t%s\n", t.tn_rolereject ? "reject" : "default");
 		e = store_role_each(tx, t.tn_id, print_mapping, NULL);
 	}
-	store_abort(tx);
+	store_abort(&tx);
 	if (e == SCIM_ENOTFOUND) {
 		fprintf(stderr, "scimlet: no tenant %s\n", name);
 		return CLI_FAIL;
@@ -64,10 +66,12 @@ args_json(int argc, char **argv)
 }
 
 int
-cli_role(struct store *st, int argc, char **argv)
+cli_role(struct cli *cl, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct tenant		 t;
+	struct ctx		 cx;
 	const char		*cmd, *name;
 	char			 folded[STORE_ROLE_MAX + 1];
 	enum scim_err		 e;
@@ -122,19 +126,25 @@ cli_role(struct store *st, int argc, char **argv)
 	else if (strcmp(cmd, "unmap-group") == 0)
 		e = store_role_del(tx, t.tn_id, ROLE_GROUP, folded);
 	else {
-		store_abort(tx);
+		store_abort(&tx);
 		return CLI_USAGE;
 	}
-	/* Every user's roles follow the new mapping, in this transaction. */
-	if (e == SCIM_OK && refresh &&
-	    (e = store_tenant_get(tx, name, &t)) == SCIM_OK)
-		e = roles_refresh_all(tx, &t);
+	/*
+	 * Every user's roles follow the new mapping, in this transaction,
+	 * computed as the worker computes them: with the tenant's settings
+	 * as they are now and its declared attributes.
+	 */
+	if (e == SCIM_OK && refresh) {
+		if ((e = cli_ctx(cl, tx, name, &cx)) == SCIM_OK)
+			e = grant_refresh_all(tx, &cx);
+		ctx_close(&cx);
+	}
 	if (e == SCIM_OK)
-		e = audit_record(tx, &t, "operator.role", RES_USER, NULL, NULL,
-		    NULL, args_json(argc, argv));
+		e = cli_audit_op(cl, tx, name, "operator.role", "Role",
+		    argv[2], args_json(argc, argv));
 out:
 	if (e != SCIM_OK) {
-		store_abort(tx);
+		store_abort(&tx);
 		if (e == SCIM_ENOTFOUND) {
 			fprintf(stderr, "scimlet: no tenant %s, or no such "
 			    "mapping\n", name);
@@ -142,7 +152,7 @@ out:
 		}
 		return cli_storefail("role", e);
 	}
-	if ((e = store_commit(tx)) != SCIM_OK)
+	if ((e = store_commit(&tx)) != SCIM_OK)
 		return cli_storefail("role", e);
 	return CLI_OK;
 }

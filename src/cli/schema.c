@@ -49,7 +49,7 @@ full_urn(const char *arg, char *out, size_t len)
 		return -1;
 	/* Not an attribute the RFC schemas define already. */
 	if (strncasecmp(out, URN_USER ":", strlen(URN_USER) + 1) == 0 &&
-	    schema_attr_find(schema_get(RES_USER)->sc_attrs, attr) != NULL)
+	    schema_attr_find(schema_static(RES_USER)->sc_attrs, attr) != NULL)
 		return -1;
 	return 0;
 }
@@ -78,10 +78,10 @@ list(struct store_txn *tx, const char *name)
 }
 
 int
-cli_schema(struct store *st, int argc, char **argv)
+cli_schema(struct cli *cl, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
-	struct tenant		 t;
 	char			 urn[512];
 	cJSON			*doc = NULL, *attrs, *d, *next;
 	int			 multi = 0, exact = 0, i, rc;
@@ -91,7 +91,7 @@ cli_schema(struct store *st, int argc, char **argv)
 		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 			return cli_storefail("schema list", e);
 		rc = list(tx, argv[1]);
-		store_abort(tx);
+		store_abort(&tx);
 		return rc;
 	}
 	if (argc >= 4 && strcmp(argv[0], "add") == 0) {
@@ -148,17 +148,16 @@ cli_schema(struct store *st, int argc, char **argv)
 		cJSON_AddItemToArray(attrs, d);
 	}
 	if ((e = store_tenant_put_doc(tx, argv[1], doc)) != SCIM_OK ||
-	    (e = store_tenant_get(tx, argv[1], &t)) != SCIM_OK ||
-	    (e = audit_record(tx, &t, strcmp(argv[0], "add") == 0 ?
-	    "operator.schema.added" : "operator.schema.removed", RES_USER,
-	    NULL, NULL, NULL, cJSON_CreateString(urn))) != SCIM_OK)
+	    (e = cli_audit_op(cl, tx, argv[1], strcmp(argv[0], "add") == 0 ?
+	    "operator.schema.added" : "operator.schema.removed", "Schema",
+	    urn, NULL)) != SCIM_OK)
 		goto fail;
 	cJSON_Delete(doc);
-	return (e = store_commit(tx)) == SCIM_OK ? CLI_OK :
+	return (e = store_commit(&tx)) == SCIM_OK ? CLI_OK :
 	    cli_storefail("schema", e);
 fail:
 	cJSON_Delete(doc);
-	store_abort(tx);
+	store_abort(&tx);
 	if (e == SCIM_ENOTFOUND) {
 		fprintf(stderr, "scimlet: no tenant %s, or no such attribute\n",
 		    argv[1]);

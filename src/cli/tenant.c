@@ -49,10 +49,10 @@ static const struct {
 
 /* `tenant set TENANT KEY=VALUE` */
 static int
-tenant_set(struct store *st, const char *name, const char *kv)
+tenant_set(struct cli *cl, const char *name, const char *kv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
-	struct tenant		 t;
 	const char		*eq;
 	char			 key[64];
 	size_t			 i, j;
@@ -91,26 +91,26 @@ tenant_set(struct store *st, const char *name, const char *kv)
 	}
 	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 		return cli_storefail("tenant set", e);
-	if ((e = store_tenant_set(tx, name, key, eq + 1)) == SCIM_OK &&
-	    (e = store_tenant_get(tx, name, &t)) == SCIM_OK)
-		e = audit_record(tx, &t, "operator.tenant.set", RES_USER, NULL,
-		    NULL, NULL, cJSON_CreateString(kv));
+	if ((e = store_tenant_set(tx, name, key, eq + 1)) == SCIM_OK)
+		e = cli_audit_op(cl, tx, name, "operator.tenant.set", "Tenant",
+		    name, cJSON_CreateString(kv));
 	if (e != SCIM_OK) {
-		store_abort(tx);
+		store_abort(&tx);
 		if (e == SCIM_ENOTFOUND) {
 			fprintf(stderr, "scimlet: no tenant %s\n", name);
 			return CLI_FAIL;
 		}
 		return cli_storefail("tenant set", e);
 	}
-	if ((e = store_commit(tx)) != SCIM_OK)
+	if ((e = store_commit(&tx)) != SCIM_OK)
 		return cli_storefail("tenant set", e);
 	return CLI_OK;
 }
 
 int
-cli_tenant(struct store *st, int argc, char **argv)
+cli_tenant(struct cli *cl, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct tenant		 t;
 	char			 now[TIME_STRLEN + 1];
@@ -120,11 +120,11 @@ cli_tenant(struct store *st, int argc, char **argv)
 		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 			return cli_storefail("tenant list", e);
 		e = store_tenant_each(tx, print_tenant, NULL);
-		store_abort(tx);
+		store_abort(&tx);
 		return e == SCIM_OK ? CLI_OK : cli_storefail("tenant list", e);
 	}
 	if (argc == 3 && strcmp(argv[0], "set") == 0)
-		return tenant_set(st, argv[1], argv[2]);
+		return tenant_set(cl, argv[1], argv[2]);
 	if (argc != 2 || strcmp(argv[0], "add") != 0)
 		return CLI_USAGE;
 	if (!name_ok(argv[1])) {
@@ -136,10 +136,10 @@ cli_tenant(struct store *st, int argc, char **argv)
 	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 		return cli_storefail("tenant add", e);
 	if ((e = store_tenant_add(tx, argv[1], now, &t)) == SCIM_OK)
-		e = audit_record(tx, &t, "operator.tenant.added", RES_USER,
-		    NULL, NULL, NULL, NULL);
+		e = cli_audit_op(cl, tx, argv[1], "operator.tenant.added",
+		    "Tenant", argv[1], NULL);
 	if (e != SCIM_OK) {
-		store_abort(tx);
+		store_abort(&tx);
 		if (e == SCIM_EUNIQUE) {
 			fprintf(stderr, "scimlet: tenant %s already exists\n",
 			    argv[1]);
@@ -147,7 +147,7 @@ cli_tenant(struct store *st, int argc, char **argv)
 		}
 		return cli_storefail("tenant add", e);
 	}
-	if ((e = store_commit(tx)) != SCIM_OK)
+	if ((e = store_commit(&tx)) != SCIM_OK)
 		return cli_storefail("tenant add", e);
 	return CLI_OK;
 }

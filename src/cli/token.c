@@ -23,8 +23,9 @@ print_token(const char *id, const char *created, const char *revoked,
 }
 
 int
-cli_token(struct store *st, int argc, char **argv)
+cli_token(struct cli *cl, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct tenant		 t;
 	char			 token[AUTH_TOKEN_LEN + 1];
@@ -40,10 +41,10 @@ cli_token(struct store *st, int argc, char **argv)
 		if ((e = store_tenant_get(tx, argv[1], &t)) == SCIM_OK)
 			e = auth_token_issue(tx, &t, token, id);
 		if (e == SCIM_OK)
-			e = audit_record(tx, &t, "operator.token.issued",
-			    RES_USER, NULL, NULL, NULL, cJSON_CreateString(id));
+			e = cli_audit_op(cl, tx, argv[1],
+			    "operator.token.issued", "Token", id, NULL);
 		if (e != SCIM_OK) {
-			store_abort(tx);
+			store_abort(&tx);
 			if (e == SCIM_ENOTFOUND) {
 				fprintf(stderr, "scimlet: no tenant %s\n",
 				    argv[1]);
@@ -51,7 +52,7 @@ cli_token(struct store *st, int argc, char **argv)
 			}
 			return cli_storefail("token issue", e);
 		}
-		if ((e = store_commit(tx)) != SCIM_OK)
+		if ((e = store_commit(&tx)) != SCIM_OK)
 			return cli_storefail("token issue", e);
 		printf("%s\n", token);
 		fflush(stdout);
@@ -63,7 +64,7 @@ cli_token(struct store *st, int argc, char **argv)
 			return cli_storefail("token list", e);
 		if ((e = store_tenant_get(tx, argv[1], &t)) == SCIM_OK)
 			e = auth_token_each(tx, argv[1], print_token, NULL);
-		store_abort(tx);
+		store_abort(&tx);
 		if (e == SCIM_ENOTFOUND) {
 			fprintf(stderr, "scimlet: no tenant %s\n", argv[1]);
 			return CLI_FAIL;
@@ -73,13 +74,11 @@ cli_token(struct store *st, int argc, char **argv)
 	if (strcmp(argv[0], "revoke") == 0) {
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 			return cli_storefail("token revoke", e);
-		if ((e = auth_token_revoke(tx, argv[1], tname)) == SCIM_OK &&
-		    (e = store_tenant_get(tx, tname, &t)) == SCIM_OK)
-			e = audit_record(tx, &t, "operator.token.revoked",
-			    RES_USER, NULL, NULL, NULL,
-			    cJSON_CreateString(argv[1]));
+		if ((e = auth_token_revoke(tx, argv[1], tname)) == SCIM_OK)
+			e = cli_audit_op(cl, tx, tname,
+			    "operator.token.revoked", "Token", argv[1], NULL);
 		if (e != SCIM_OK) {
-			store_abort(tx);
+			store_abort(&tx);
 			if (e == SCIM_ENOTFOUND) {
 				fprintf(stderr, "scimlet: no token %s\n",
 				    argv[1]);
@@ -87,7 +86,7 @@ cli_token(struct store *st, int argc, char **argv)
 			}
 			return cli_storefail("token revoke", e);
 		}
-		if ((e = store_commit(tx)) != SCIM_OK)
+		if ((e = store_commit(&tx)) != SCIM_OK)
 			return cli_storefail("token revoke", e);
 		return CLI_OK;
 	}

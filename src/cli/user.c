@@ -64,8 +64,9 @@ list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
 }
 
 int
-cli_user(struct store *st, int argc, char **argv)
+cli_user(struct cli *cl, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct tenant		 t;
 	struct listarg		 la;
@@ -87,13 +88,13 @@ cli_user(struct store *st, int argc, char **argv)
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return cli_storefail("user", e);
 	if ((e = store_tenant_get(tx, argv[1], &t)) != SCIM_OK) {
-		store_abort(tx);
+		store_abort(&tx);
 		fprintf(stderr, "scimlet: no tenant %s\n", argv[1]);
 		return CLI_FAIL;
 	}
 	if (strcmp(argv[0], "list") == 0) {
 		e = store_res_each(tx, t.tn_id, RES_USER, list_one, &la);
-		store_abort(tx);
+		store_abort(&tx);
 		return e == SCIM_OK ? CLI_OK : cli_storefail("user list", e);
 	}
 	/* show: by id, else by userName (any case). */
@@ -112,7 +113,7 @@ cli_user(struct store *st, int argc, char **argv)
 	if (e == SCIM_OK)
 		e = store_res_get(tx, t.tn_id, RES_USER, id, &json, &len);
 	if (e != SCIM_OK) {
-		store_abort(tx);
+		store_abort(&tx);
 		if (e == SCIM_ENOTFOUND) {
 			fprintf(stderr, "scimlet: no user %s\n", argv[2]);
 			return CLI_FAIL;
@@ -120,7 +121,7 @@ cli_user(struct store *st, int argc, char **argv)
 		return cli_storefail("user show", e);
 	}
 	doc = cJSON_ParseWithLength(json, len);
-	store_abort(tx);
+	store_abort(&tx);
 	if (doc == NULL || (out = cJSON_Print(doc)) == NULL) {
 		cJSON_Delete(doc);
 		return cli_storefail("user show", SCIM_ENOMEM);

@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "json.h"
+#include "record.h"
 #include "resource.h"
 #include "schema.h"
 #include "store.h"
@@ -38,8 +39,8 @@ main(int argc, char **argv)
 	struct store		*st;
 	struct store_txn	*tx = NULL;
 	struct tenant		 t;
-	const struct schema	*us = schema_get(RES_USER);
-	const struct schema	*gs = schema_get(RES_GROUP);
+	const struct schema	*us = schema_static(RES_USER);
+	const struct schema	*gs = schema_static(RES_GROUP);
 	uint8_t			 gid[16], uid[16], spare[16];
 	char			 err[256], name[64], ids[UUID_STRLEN + 1];
 	char			*json;
@@ -53,7 +54,7 @@ main(int argc, char **argv)
 		return die(err);
 	if (store_begin(st, 0, &tx) || store_tenant_get(tx, argv[2], &t))
 		return die("no such tenant");
-	store_abort(tx);
+	store_abort(&tx);
 	util_uuid_new(gid);
 	memset(spare, 0, sizeof(spare));
 
@@ -75,7 +76,7 @@ main(int argc, char **argv)
 		json_add_string(em, "type", "work");
 		cJSON_AddTrueToObject(em, "primary");
 		cJSON_AddItemToArray(emails, em);
-		stored = resource_stored(us, uid, doc, NULL);
+		stored = record_make(us, uid, doc, NULL);
 		json = cJSON_PrintUnformatted(stored);
 		if (store_res_put(tx, t.tn_id, RES_USER, uid, json,
 		    strlen(json), 1) ||
@@ -89,7 +90,7 @@ main(int argc, char **argv)
 		free(json);
 		cJSON_Delete(stored);
 		if ((i + 1) % BATCH == 0 || i + 1 == users) {
-			if (store_commit(tx) != SCIM_OK)
+			if (store_commit(&tx) != SCIM_OK)
 				return die("commit");
 			tx = NULL;
 		}
@@ -100,11 +101,11 @@ main(int argc, char **argv)
 	util_uuid_format(gid, ids);
 	snprintf(name, sizeof(name), "bench-group-%lld", members);
 	json_add_string(doc, "displayName", name);
-	stored = resource_stored(gs, gid, doc, NULL);
+	stored = record_make(gs, gid, doc, NULL);
 	json = cJSON_PrintUnformatted(stored);
 	if (store_res_put(tx, t.tn_id, RES_GROUP, gid, json, strlen(json), 1) ||
 	    resource_index(tx, t.tn_id, gs, stored, gid, 1) ||
-	    store_commit(tx) != SCIM_OK)
+	    store_commit(&tx) != SCIM_OK)
 		return die("group");
 	free(json);
 	cJSON_Delete(stored);

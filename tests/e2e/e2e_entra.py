@@ -241,8 +241,11 @@ mgr_paths = [
 ]
 for op, want, what in mgr_paths:
     r = patched(op)
-    t.eq((r.json or {}).get(URN_ENT, {}).get("manager"), {"value": want},
-         "manager as %s is stored as {value}" % what)
+    # $ref is computed from value, as a member's is (RFC 7643 §4.3):
+    # never the one the client sent.
+    t.eq((r.json or {}).get(URN_ENT, {}).get("manager"),
+         {"value": want, "$ref": s.base + "/Users/" + want},
+         "manager as %s is stored as {value}, $ref computed" % what)
 r = patched(
     {"op": "replace", "path": URN_ENT + ":manager", "value": ""})
 t.ok("manager" not in (r.json or {}).get(URN_ENT, {}), "manager replaced by \"\" is removed", r.text)

@@ -203,7 +203,7 @@ main(void)
 	doc = cJSON_Parse(user_doc);
 	for (i = 0; i < sizeof(matches) / sizeof(matches[0]); i++) {
 		f = filter_parse(matches[i].f, err, sizeof(err));
-		ok(f != NULL && filter_match(f, schema_get(RES_USER), doc) ==
+		ok(f != NULL && filter_match(f, schema_static(RES_USER), doc) ==
 		    matches[i].match, "line %d: %s %s", matches[i].line,
 		    matches[i].f, matches[i].match ? "matches" : "does not match");
 		filter_free(f);
@@ -213,7 +213,7 @@ main(void)
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
 		pl = NULL;
 		f = filter_parse(plans[i].f, err, sizeof(err));
-		e = f ? filter_plan(f, schema_get(plans[i].group ? RES_GROUP :
+		e = f ? filter_plan(f, schema_static(plans[i].group ? RES_GROUP :
 		    RES_USER), &pl, err, sizeof(err)) : SCIM_EINVALSYNTAX;
 		if (!plans[i].ok)
 			ok(e == SCIM_EFILTER, "line %d: refused: %s (%s)",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "json.h"
 #include "scim_error.h"
 #include "tap.h"
 
@@ -140,7 +141,7 @@ main(void)
 	ok(decode(&f, 1024, &req, &resp) == SCIM_ETOOLARGE, "Content-Length "
 	    "over the limit: SCIM_ETOOLARGE");
 	is_int(f.reads, 0, "and not one byte of it was read");
-	is_int(scim_err_status(resp.rp_err), 413, "413");
+	is_int(resp.rp_detail_err, SCIM_ETOOLARGE, "its detail is the 413's");
 	http_request_free(&req);
 
 	f.params[5] = "16x";
@@ -222,8 +223,8 @@ main(void)
 
 	f.outlen = 0;
 	memset(&resp, 0, sizeof(resp));
-	scim_fail(&resp, SCIM_EAUTH, "missing token");
-	scim_error_respond(&resp);
+	scim_error_respond(&resp, scim_fail(&resp, SCIM_EAUTH,
+	    "missing token"));
 	http_response_write(&io, &resp);
 	ok(strncmp(f.out, "Status: 401 Unauthorized\r\n", 26) == 0, "401");
 	ok(strstr(f.out, "WWW-Authenticate: Bearer") != NULL, "challenge");
@@ -234,8 +235,8 @@ main(void)
 
 	f.outlen = 0;
 	memset(&resp, 0, sizeof(resp));
-	scim_fail(&resp, SCIM_ESTORE, "mdb_put: /var/secret/path");
-	scim_error_respond(&resp);
+	scim_error_respond(&resp, scim_fail(&resp, SCIM_ESTORE,
+	    "mdb_put: /var/secret/path"));
 	http_response_write(&io, &resp);
 	ok(strstr(f.out, "/var/secret") == NULL && strstr(f.out,
 	    "\"status\":\"500\"") != NULL, "a 500 never shows internals");
@@ -244,12 +245,51 @@ main(void)
 	f.outlen = 0;
 	memset(&resp, 0, sizeof(resp));
 	scim_fail(&resp, SCIM_EUNIQUE, "userName already exists");
-	scim_fail(&resp, SCIM_EINVALVALUE, "second");
-	scim_error_respond(&resp);
+	scim_fail(&resp, SCIM_EUNIQUE, "second");
+	scim_error_respond(&resp, SCIM_EUNIQUE);
 	http_response_write(&io, &resp);
 	ok(strstr(f.out, "\"status\":\"409\",\"scimType\":\"uniqueness\","
 	    "\"detail\":\"userName already exists\"") != NULL,
-	    "409 uniqueness; the first error wins");
+	    "409 uniqueness; the first detail for an error wins");
+	http_response_free(&resp);
+
+	/* One way out: the returned error decides; a stale detail never
+	 * goes with another error. */
+	f.outlen = 0;
+	memset(&resp, 0, sizeof(resp));
+	scim_fail(&resp, SCIM_EUNIQUE, "userName already exists");
+	scim_error_respond(&resp, SCIM_EINVALVALUE);
+	http_response_write(&io, &resp);
+	ok(strstr(f.out, "\"status\":\"400\",\"scimType\":\"invalidValue\","
+	    "\"detail\":\"invalid value\"") != NULL,
+	    "the returned error's own detail, not another's");
+	http_response_free(&resp);
+
+	/* A detail cut inside a character is still valid UTF-8. */
+	f.outlen = 0;
+	memset(&resp, 0, sizeof(resp));
+	{
+		char big[SCIM_MAX_DETAIL * 2];
+		size_t k;
+		for (k = 0; k + 2 < sizeof(big); k += 2)
+			memcpy(big + k, "\xc3\xa9", 2);	/* é */
+		big[k] = '\0';
+		scim_error_respond(&resp, scim_fail(&resp, SCIM_EINVALVALUE,
+		    "x%s", big));
+	}
+	http_response_write(&io, &resp);
+	ok(json_utf8_valid(resp.rp_body, resp.rp_len),
+	    "an error body cut mid-character is valid UTF-8");
+	http_response_free(&resp);
+
+	/* HEAD: the headers of the response, without its body. */
+	f.outlen = 0;
+	memset(&resp, 0, sizeof(resp));
+	http_response_json(&resp, 200, strdup("{\"id\":\"1\"}"));
+	resp.rp_head = 1;
+	http_response_write(&io, &resp);
+	ok(strstr(f.out, "Content-Length: 10\r\n") != NULL &&
+	    strstr(f.out, "{\"id\"") == NULL, "HEAD: Content-Length, no body");
 	http_response_free(&resp);
 
 	f.outlen = 0;

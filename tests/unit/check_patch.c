@@ -285,11 +285,15 @@ main(void)
 {
 	struct scim_resp	 resp;
 	struct patch_members	 pm = { m_add, m_remove, m_clear, NULL };
+	struct schema_overlay	 ov;
 	cJSON			*doc, *body, *want, *before, *found;
 	char			 buf[4096], *got;
 	size_t			 i;
 	enum scim_err		 e;
 
+	/* A tenant's User schema, as a request context holds it. */
+	if (schema_overlay_load(&ov, NULL) != SCIM_OK)
+		return 1;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&resp, 0, sizeof(resp));
 		doc = cJSON_Parse(cases[i].doc);
@@ -300,8 +304,8 @@ main(void)
 			ok(0, "line %d: bad test data", cases[i].line);
 			continue;
 		}
-		e = patch_apply(schema_get(RES_USER), body, doc, NULL, &resp);
-		found = schema_found_take();
+		e = patch_apply(&ov.so_sc, body, doc, NULL, &resp);
+		found = schema_overlay_found_take(&ov);
 		if (core_declared(found)) {
 			got = cJSON_PrintUnformatted(found);
 			ok(0, "line %d: declares in the core namespace",
@@ -336,7 +340,7 @@ main(void)
 		doc = cJSON_Parse("{\"id\":\"g\",\"displayName\":\"G\"}");
 		snprintf(buf, sizeof(buf), "{\"Operations\":%s}", mcases[i].ops);
 		body = cJSON_Parse(buf);
-		e = patch_apply(schema_get(RES_GROUP), body, doc, &pm, &resp);
+		e = patch_apply(schema_static(RES_GROUP), body, doc, &pm, &resp);
 		if (mcases[i].log == NULL)
 			ok(e == mcases[i].err, "line %d: members error (%s)",
 			    mcases[i].line, resp.rp_detail);
@@ -347,5 +351,6 @@ main(void)
 		cJSON_Delete(doc);
 		cJSON_Delete(body);
 	}
+	schema_overlay_free(&ov);
 	return tap_done();
 }

@@ -122,14 +122,14 @@ main(void)
 	ok(t1.tn_id != t2.tn_id && t2.tn_id > t1.tn_id, "tenant ids increase");
 	ok(store_tenant_set(tx, "acme", "patch-response", "no-content") ==
 	    SCIM_OK, "tenant setting");
-	store_commit(tx);
+	store_commit(&tx);
 	store_begin(st, 0, &tx);
 	ok(store_tenant_get(tx, "acme", &t) == SCIM_OK && t.tn_id == t1.tn_id,
 	    "tenant get");
 	ok(t.tn_flags & TENANT_PATCH_204, "setting read back as a flag");
 	ok(store_tenant_get(tx, "nobody", &t) == SCIM_ENOTFOUND,
 	    "unknown tenant: SCIM_ENOTFOUND");
-	store_abort(tx);
+	store_abort(&tx);
 
 	/* Resources, isolated per tenant. */
 	util_uuid_new(a);
@@ -145,7 +145,7 @@ main(void)
 	    SCIM_OK, "second resource");
 	ok(store_res_put(tx, t1.tn_id, RES_GROUP, b, "{\"g\":1}", 7, 1) ==
 	    SCIM_OK, "a group with the same id bytes");
-	store_commit(tx);
+	store_commit(&tx);
 	store_begin(st, 0, &tx);
 	ok(store_res_get(tx, t1.tn_id, RES_USER, a, &json, &len) == SCIM_OK &&
 	    len == 7 && memcmp(json, "{\"n\":1}", 7) == 0, "get tenant 1's");
@@ -160,21 +160,21 @@ main(void)
 	cnt = 0;
 	store_res_each(tx, t1.tn_id, RES_GROUP, count_res, &cnt);
 	is_int(cnt, 1, "groups are listed apart from users");
-	store_abort(tx);
+	store_abort(&tx);
 
 	/* An aborted write leaves nothing. */
 	util_uuid_new(c);
 	store_begin(st, 1, &tx);
 	store_res_put(tx, t1.tn_id, RES_USER, c, "{}", 2, 1);
 	store_idx_add(tx, t1.tn_id, RES_USER, IDX_USERNAME, "gone", 4, c);
-	store_abort(tx);
+	store_abort(&tx);
 	store_begin(st, 0, &tx);
 	ok(store_res_get(tx, t1.tn_id, RES_USER, c, &json, &len) ==
 	    SCIM_ENOTFOUND, "aborted put is not there");
 	store_idx_find(tx, t1.tn_id, RES_USER, IDX_USERNAME, "gone", 4, ids, 4,
 	    &n);
 	is_int((long long)n, 0, "aborted index entry is not there");
-	store_abort(tx);
+	store_abort(&tx);
 
 	/* Index: several ids per value, sorted, no duplicates, long values. */
 	memset(longv, 'x', sizeof(longv));
@@ -184,7 +184,7 @@ main(void)
 	store_idx_add(tx, t1.tn_id, RES_USER, IDX_EXTERNALID, "ext", 3, a);
 	store_idx_add(tx, t1.tn_id, RES_USER, IDX_EMAIL, longv, sizeof(longv),
 	    a);
-	store_commit(tx);
+	store_commit(&tx);
 	store_begin(st, 0, &tx);
 	store_idx_find(tx, t1.tn_id, RES_USER, IDX_EXTERNALID, "ext", 3, ids, 4,
 	    &n);
@@ -204,7 +204,7 @@ main(void)
 	store_idx_find(tx, t1.tn_id, RES_USER, IDX_EMAIL, longv, sizeof(longv),
 	    ids, 4, &n);
 	is_int((long long)n, 0, "a different long value is not");
-	store_abort(tx);
+	store_abort(&tx);
 	store_begin(st, 1, &tx);
 	ok(store_idx_del(tx, t1.tn_id, RES_USER, IDX_EXTERNALID, "ext", 3, a) ==
 	    SCIM_OK, "index delete");
@@ -213,7 +213,7 @@ main(void)
 	store_idx_find(tx, t1.tn_id, RES_USER, IDX_EXTERNALID, "ext", 3, ids, 4,
 	    &n);
 	ok(n == 1 && memcmp(ids[0], b, 16) == 0, "the other id stays");
-	store_commit(tx);
+	store_commit(&tx);
 
 	/* Membership. */
 	store_begin(st, 1, &tx);
@@ -223,7 +223,7 @@ main(void)
 	is_int(added, 0, "adding again is no new member");
 	store_member_put(tx, t1.tn_id, b, c, RES_USER, "C", &added);
 	store_member_put(tx, t2.tn_id, b, c, RES_USER, "other", NULL);
-	store_commit(tx);
+	store_commit(&tx);
 	store_begin(st, 0, &tx);
 	memset(&got, 0, sizeof(got));
 	store_member_each(tx, t1.tn_id, b, collect, &got);
@@ -231,7 +231,7 @@ main(void)
 	memset(&got, 0, sizeof(got));
 	store_memberof_each(tx, t1.tn_id, a, collect_of, &got);
 	ok(got.n == 1 && memcmp(got.ids[0], b, 16) == 0, "memberof mirrors it");
-	store_abort(tx);
+	store_abort(&tx);
 	store_begin(st, 1, &tx);
 	store_member_del(tx, t1.tn_id, b, a, &removed);
 	is_int(removed, 1, "member removed");
@@ -255,7 +255,7 @@ main(void)
 	memset(&got, 0, sizeof(got));
 	store_member_each(tx, t2.tn_id, b, collect, &got);
 	is_int(got.n, 1, "the other tenant's group is untouched");
-	store_commit(tx);
+	store_commit(&tx);
 	store_close(st);
 
 	/* A writer killed in the middle of a transaction. */
@@ -283,10 +283,10 @@ main(void)
 	is_int(cnt, 0, "none of its writes are there");
 	ok(store_res_get(tx, t1.tn_id, RES_USER, a, &json, &len) == SCIM_OK,
 	    "committed data is intact");
-	store_abort(tx);
+	store_abort(&tx);
 	store_begin(st, 1, &tx);
 	ok(store_res_put(tx, t1.tn_id, RES_USER, c, "{}", 2, 1) == SCIM_OK &&
-	    store_commit(tx) == SCIM_OK, "and writes go on");
+	    store_commit(&tx) == SCIM_OK, "and writes go on");
 	store_close(st);
 
 	/* Map full: a clear error, and the database stays usable. */
@@ -294,7 +294,7 @@ main(void)
 	st = open_new();
 	store_begin(st, 1, &tx);
 	store_tenant_add(tx, "small", "x", &t);
-	store_commit(tx);
+	store_commit(&tx);
 	{
 		char big[4000];
 		memset(big, 'z', sizeof(big));
@@ -306,9 +306,9 @@ main(void)
 			e = store_res_put(tx, t.tn_id, RES_USER, id, big,
 			    sizeof(big), 1);
 			if (e == SCIM_OK)
-				e = store_commit(tx);
+				e = store_commit(&tx);
 			else
-				store_abort(tx);
+				store_abort(&tx);
 		}
 	}
 	ok(e == SCIM_EFULL, "writing past the map size: SCIM_EFULL");
@@ -317,7 +317,7 @@ main(void)
 	    "a full database still opens");
 	store_begin(st, 0, &tx);
 	ok(store_tenant_get(tx, "small", &t) == SCIM_OK, "and reads");
-	store_abort(tx);
+	store_abort(&tx);
 	store_close(st);
 	unsetenv("SCIMLET_MAP_SIZE");
 	setenv("SCIMLET_MAP_SIZE", "12", 1);

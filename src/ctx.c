@@ -1,0 +1,66 @@
+/*
+ * ctx.c: building and freeing the request context (ctx.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctx.h"
+#include "log.h"
+#include "schema.h"
+#include "store.h"
+
+enum scim_err
+ctx_open(struct ctx *cx, struct store *st, struct store_txn *tx,
+    const char *tenant, const char *token, const char *request,
+    const char *client, const char *agent)
+{
+	struct store_txn	*own = NULL;
+	cJSON			*doc = NULL, *decls = NULL;
+	enum scim_err		 e;
+
+	memset(cx, 0, sizeof(*cx));
+	cx->cx_store = st;
+	log_escape(token != NULL ? token : "", cx->cx_actor.ac_token,
+	    sizeof(cx->cx_actor.ac_token));
+	log_escape(request != NULL ? request : "", cx->cx_actor.ac_request,
+	    sizeof(cx->cx_actor.ac_request));
+	log_escape(client != NULL ? client : "", cx->cx_actor.ac_client,
+	    sizeof(cx->cx_actor.ac_client));
+	log_escape(agent != NULL ? agent : "", cx->cx_actor.ac_agent,
+	    sizeof(cx->cx_actor.ac_agent));
+	if (tx == NULL) {
+		if ((e = store_begin(st, 0, &own)) != SCIM_OK)
+			return e;
+		tx = own;
+	}
+	e = store_tenant_get(tx, tenant, &cx->cx_tenant);
+	if (e == SCIM_OK)
+		e = store_tenant_doc(tx, tenant, &doc);
+	store_abort(&own);
+	if (e == SCIM_OK)
+		decls = cJSON_DetachItemFromObjectCaseSensitive(doc,
+		    "attributes");
+	cJSON_Delete(doc);
+	if (e == SCIM_OK)
+		e = schema_overlay_load(&cx->cx_user, decls);
+	else
+		cJSON_Delete(decls);
+	return e;
+}
+
+void
+ctx_close(struct ctx *cx)
+{
+	schema_overlay_free(&cx->cx_user);
+}
+
+const struct schema *
+ctx_schema(const struct ctx *cx, enum res_type type)
+{
+	if (type == RES_USER && cx != NULL)
+		return &cx->cx_user.so_sc;
+	return schema_static(type);
+}

@@ -1,0 +1,346 @@
+/*
+ * emit.c: the response forms of stored resources (RFC 7644 §3.4.1):
+ * computed attributes added (meta.resourceType, meta.location, a user's
+ * groups, a group's members, the manager's $ref), the projection applied,
+ * and GET by id.
+ *
+ * Reads happen in one read transaction, and the response is built inside
+ * it; the transaction ends before a byte is written to the client.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ctx.h"
+#include "http.h"
+#include "json.h"
+#include "project.h"
+#include "resource.h"
+#include "schema.h"
+#include "scim_error.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * scheme://host/mount/Endpoint/id into out (SCIM_MAX_BASEURL + 64
+ * bytes).  -1 when it does not fit (never for a UUID id).
+ */
+static int
+url_of(const struct scim_req *req, const char *endpoint, const char *id,
+    char *out, size_t len)
+{
+	int	n;
+
+	n = snprintf(out, len, "%s/%s/%s", req->rq_base, endpoint, id);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/*
+ * The enterprise manager's $ref, computed from its value as a member's
+ * is (RFC 7643 §4.3): never what a client sent.
+ */
+static int
+manager_ref(const struct scim_req *req, cJSON *doc)
+{
+	cJSON		*mgr;
+	const cJSON	*v;
+	char		 ref[SCIM_MAX_BASEURL + 64];
+
+	mgr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    doc, URN_ENTERPRISE), "manager");
+	if (!cJSON_IsObject(mgr))
+		return 0;
+	cJSON_DeleteItemFromObjectCaseSensitive(mgr, "$ref");
+	v = cJSON_GetObjectItemCaseSensitive(mgr, "value");
+	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+		return 0;
+	if (url_of(req, "Users", v->valuestring, ref, sizeof(ref)) == -1)
+		return 0;		/* a value too long for a URL: no $ref */
+	return json_add_string(mgr, "$ref", ref);
+}
+
+/* Computed attributes: meta.resourceType and meta.location. */
+static int
+decorate(const struct scim_req *req, const struct schema *sc, cJSON *doc)
+{
+	cJSON		*old, *meta;
+	const cJSON	*id, *v;
+	char		 loc[SCIM_MAX_BASEURL + 64];
+
+	id = cJSON_GetObjectItem(doc, "id");
+	if (sc->sc_type == RES_USER && manager_ref(req, doc) == -1)
+		return -1;
+	old = cJSON_DetachItemFromObject(doc, "meta");
+	if ((meta = cJSON_CreateObject()) == NULL)
+		goto fail;
+	if (url_of(req, sc->sc_endpoint, cJSON_IsString(id) ? id->valuestring :
+	    "", loc, sizeof(loc)) == -1)
+		goto fail;
+	if (json_add_string(meta, "resourceType", sc->sc_name) == -1)
+		goto fail;
+	if ((v = cJSON_GetObjectItem(old, "created")) != NULL &&
+	    json_add(meta, "created", cJSON_Duplicate(v, 0)) == -1)
+		goto fail;
+	if ((v = cJSON_GetObjectItem(old, "lastModified")) != NULL &&
+	    json_add(meta, "lastModified", cJSON_Duplicate(v, 0)) == -1)
+		goto fail;
+	if (json_add_string(meta, "location", loc) == -1)
+		goto fail;
+	if ((v = cJSON_GetObjectItem(old, "version")) != NULL &&
+	    json_add(meta, "version", cJSON_Duplicate(v, 0)) == -1)
+		goto fail;
+	cJSON_Delete(old);
+	return json_add(doc, "meta", meta);
+fail:
+	cJSON_Delete(old);
+	cJSON_Delete(meta);
+	return -1;
+}
+
+struct emit {
+	struct scim_req		*em_req;
+	const struct schema	*em_sc;
+	struct buf		*em_out;
+	int			 em_n;		/* members written */
+};
+
+/* One member of a group, as text: value, $ref, display, type. */
+static int
+emit_member(const uint8_t id[16], enum res_type type, const char *display,
+    size_t dlen, void *arg)
+{
+	struct emit	*em = arg;
+	char		 ids[UUID_STRLEN + 1];
+
+	util_uuid_format(id, ids);
+	buf_str(em->em_out, em->em_n++ > 0 ? ",{\"value\":\"" :
+	    "{\"value\":\"");
+	buf_str(em->em_out, ids);
+	buf_str(em->em_out, "\",\"$ref\":");
+	/* req->rq_base passed host and path checks: no escaping needed. */
+	buf_str(em->em_out, "\"");
+	buf_str(em->em_out, em->em_req->rq_base);
+	buf_str(em->em_out, type == RES_GROUP ? "/Groups/" : "/Users/");
+	buf_str(em->em_out, ids);
+	buf_str(em->em_out, "\"");
+	if (dlen > 0) {
+		buf_str(em->em_out, ",\"display\":");
+		buf_json_str(em->em_out, display, dlen);
+	}
+	buf_str(em->em_out, type == RES_GROUP ? ",\"type\":\"Group\"}" :
+	    ",\"type\":\"User\"}");
+	return buf_failed(em->em_out) != SCIM_OK;
+}
+
+struct groups_arg {
+	struct scim_req		*ga_req;
+	struct store_txn	*ga_tx;
+	cJSON			*ga_arr;
+	enum scim_err		 ga_err;
+};
+
+/* One entry of User.groups (readOnly, computed from memberof). */
+static int
+user_group(const uint8_t gid[16], void *arg)
+{
+	struct groups_arg	*ga = arg;
+	char			 ids[UUID_STRLEN + 1];
+	char			 ref[SCIM_MAX_BASEURL + 64];
+	const char		*json;
+	const cJSON		*dn;
+	cJSON			*g, *el;
+	size_t			 len;
+
+	util_uuid_format(gid, ids);
+	if (url_of(ga->ga_req, "Groups", ids, ref, sizeof(ref)) == -1 ||
+	    (el = cJSON_CreateObject()) == NULL) {
+		ga->ga_err = SCIM_ENOMEM;
+		return 1;
+	}
+	cJSON_AddItemToArray(ga->ga_arr, el);
+	if (json_add_string(el, "value", ids) == -1 ||
+	    json_add_string(el, "$ref", ref) == -1) {
+		ga->ga_err = SCIM_ENOMEM;
+		return 1;
+	}
+	if (store_res_get(ga->ga_tx, ga->ga_req->rq_cx->cx_tenant.tn_id, RES_GROUP,
+	    gid, &json, &len) == SCIM_OK &&
+	    (g = cJSON_ParseWithLength(json, len)) != NULL) {
+		dn = cJSON_GetObjectItem(g, "displayName");
+		if (cJSON_IsString(dn))
+			json_add_string(el, "display", dn->valuestring);
+		cJSON_Delete(g);
+	}
+	json_add_string(el, "type", "direct");
+	return 0;
+}
+
+enum scim_err
+resource_emit(struct scim_req *req, struct store_txn *tx,
+    const struct schema *sc, const struct proj *pj, cJSON *doc,
+    struct buf *out)
+{
+	struct groups_arg	 ga;
+	struct emit		 em;
+	const cJSON		*idv;
+	uint8_t			 id[16];
+	char			*text;
+	size_t			 n;
+	enum scim_err		 e = SCIM_OK;
+	int			 members;
+
+	idv = cJSON_GetObjectItem(doc, "id");
+	if (!cJSON_IsString(idv) || util_uuid_parse(idv->valuestring, id)) {
+		cJSON_Delete(doc);
+		return SCIM_ESTORE;
+	}
+	if (decorate(req, sc, doc) == -1) {
+		cJSON_Delete(doc);
+		return SCIM_ENOMEM;
+	}
+	if (sc->sc_type == RES_USER && proj_wants(pj, "groups")) {
+		memset(&ga, 0, sizeof(ga));
+		ga.ga_req = req;
+		ga.ga_tx = tx;
+		if ((ga.ga_arr = cJSON_CreateArray()) == NULL ||
+		    json_add(doc, "groups", ga.ga_arr) == -1)
+			e = SCIM_ENOMEM;
+		else if ((e = store_memberof_each(tx, req->rq_cx->cx_tenant.tn_id, id,
+		    user_group, &ga)) == SCIM_OK)
+			e = ga.ga_err;
+		if (e == SCIM_OK && ga.ga_arr->child == NULL)
+			cJSON_DeleteItemFromObject(doc, "groups");
+	}
+	members = sc->sc_type == RES_GROUP && proj_wants(pj, "members");
+	if (pj->pj_mode != PROJ_ALL) {
+		cJSON *urns;
+		proj_apply(pj, sc, doc);
+		/* "schemas" names only the extensions still present. */
+		if ((urns = schema_urns(sc, doc)) != NULL)
+			cJSON_ReplaceItemInObjectCaseSensitive(doc, "schemas",
+			    urns);
+	}
+	text = e == SCIM_OK ? cJSON_PrintUnformatted(doc) : NULL;
+	cJSON_Delete(doc);
+	if (e != SCIM_OK || text == NULL) {
+		free(text);
+		return e != SCIM_OK ? e : SCIM_ENOMEM;
+	}
+	n = strlen(text);
+	if (!members) {
+		buf_add(out, text, n);
+		free(text);
+		return buf_failed(out);
+	}
+	/*
+	 * Members are written as text straight from their keys, never as
+	 * one tree: memory grows by the bytes of each member only.
+	 */
+	buf_add(out, text, n - 1);	/* without the closing brace */
+	free(text);
+	buf_str(out, ",\"members\":[");
+	em.em_req = req;
+	em.em_sc = sc;
+	em.em_out = out;
+	em.em_n = 0;
+	e = store_member_each(tx, req->rq_cx->cx_tenant.tn_id, id, emit_member, &em);
+	buf_str(out, "]}");
+	return e != SCIM_OK ? e : buf_failed(out);
+}
+
+enum scim_err
+resource_respond(struct scim_req *req, struct scim_resp *resp,
+    const struct schema *sc, cJSON *doc, int status)
+{
+	struct store_txn	*tx = NULL;
+	struct proj		 pj;
+	struct buf		 out;
+	const cJSON		*loc;
+	char			 ids[UUID_STRLEN + 1] = "";
+	enum scim_err		 e;
+
+	if ((e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK) {
+		cJSON_Delete(doc);
+		return e;
+	}
+	loc = cJSON_GetObjectItem(doc, "id");
+	if (cJSON_IsString(loc))
+		util_strlcpy(ids, loc->valuestring, sizeof(ids));
+	if (status == 201) {
+		char l[SCIM_MAX_BASEURL + 64];
+		if (url_of(req, sc->sc_endpoint, ids, l, sizeof(l)) == -1 ||
+		    (resp->rp_location = strdup(l)) == NULL) {
+			cJSON_Delete(doc);
+			return scim_fail(resp, SCIM_ENOMEM, NULL);
+		}
+	}
+	resource_etag(resp, doc);
+	buf_init(&out, BUF_MAX_RESPONSE);
+	if ((e = store_begin(req->rq_cx->cx_store, 0, &tx)) != SCIM_OK) {
+		cJSON_Delete(doc);
+		return scim_fail(resp, e, NULL);
+	}
+	e = resource_emit(req, tx, sc, &pj, doc, &out);
+	store_abort(&tx);
+	if (e != SCIM_OK) {
+		buf_free(&out);
+		return scim_fail(resp, e, NULL);
+	}
+	http_response_json(resp, status, buf_take(&out));
+	return resp->rp_body != NULL ? SCIM_OK :
+	    scim_fail(resp, SCIM_ENOMEM, NULL);
+}
+
+enum scim_err
+resource_get(struct scim_req *req, struct scim_resp *resp,
+    const struct schema *sc, const char *ids)
+{
+	struct store_txn	*tx = NULL;
+	struct proj		 pj;
+	struct buf		 out;
+	uint8_t			 id[16];
+	const char		*json;
+	size_t			 len;
+	cJSON			*doc = NULL;
+	enum scim_err		 e;
+
+	if ((e = resource_id(ids, id, resp)) != SCIM_OK ||
+	    (e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK)
+		return e;
+	/* One read transaction: the record, its memberships, the text. */
+	if ((e = store_begin(req->rq_cx->cx_store, 0, &tx)) != SCIM_OK)
+		return scim_fail(resp, e, NULL);
+	e = store_res_get(tx, req->rq_cx->cx_tenant.tn_id, sc->sc_type, id, &json,
+	    &len);
+	if (e == SCIM_OK && (doc = cJSON_ParseWithLength(json, len)) == NULL)
+		e = SCIM_ESTORE;
+	if (e == SCIM_OK) {
+		resource_etag(resp, doc);
+		/* RFC 7644 §3.14: unchanged since the client's version. */
+		if (req->rq_ifnonematch != NULL && resp->rp_etag[0] != '\0' &&
+		    http_etag_listed(req->rq_ifnonematch, resp->rp_etag)) {
+			cJSON_Delete(doc);
+			store_abort(&tx);
+			resp->rp_status = 304;
+			return SCIM_OK;
+		}
+	}
+	buf_init(&out, BUF_MAX_RESPONSE);
+	if (e == SCIM_OK)
+		e = resource_emit(req, tx, sc, &pj, doc, &out);
+	store_abort(&tx);
+	if (e != SCIM_OK) {
+		buf_free(&out);
+		if (e == SCIM_ENOTFOUND)
+			return scim_fail(resp, e, "%s %.64s not found",
+			    sc->sc_name, ids);
+		return scim_fail(resp, e, NULL);
+	}
+	http_response_json(resp, 200, buf_take(&out));
+	return resp->rp_body != NULL ? SCIM_OK :
+	    scim_fail(resp, SCIM_ENOMEM, NULL);
+}
+
