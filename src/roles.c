@@ -183,7 +183,7 @@ roles_compute(struct store_txn *tx, const struct ctx *cx,
 {
 	struct acc	 a, prev;
 	cJSON		*el, **v;
-	int		 n, i;
+	int		 n, i, inactive;
 	enum scim_err	 e;
 
 	*set = NULL;
@@ -194,18 +194,21 @@ roles_compute(struct store_txn *tx, const struct ctx *cx,
 	if ((a.a_roles = cJSON_CreateArray()) == NULL)
 		return SCIM_ENOMEM;
 	/*
-	 * An inactive user holds no application role, and nothing about
-	 * it is judged: deprovisioning is never refused by a role policy.
+	 * The unknown-role policy judges only the values this request
+	 * brings: those old (the stored form before it) did not hold.  A
+	 * request that deactivates the user is never judged:
+	 * deprovisioning is never refused by a role policy.
 	 */
-	if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(doc, "active"))) {
+	inactive = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(doc,
+	    "active"));
+	a.a_strict = strict && cx->cx_tenant.tn_rolereject && !(inactive &&
+	    old != NULL && !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(old,
+	    "active")));
+	/* An inactive user holds no application role. */
+	if (inactive && !a.a_strict) {
 		*set = a.a_roles;
 		return SCIM_OK;
 	}
-	/*
-	 * The unknown-role policy judges only the values this request
-	 * brings: those old (the stored form before it) did not hold.
-	 */
-	a.a_strict = strict && cx->cx_tenant.tn_rolereject;
 	if (a.a_strict && old != NULL) {
 		memset(&prev, 0, sizeof(prev));
 		prev.a_cx = cx;
@@ -224,6 +227,13 @@ roles_compute(struct store_txn *tx, const struct ctx *cx,
 	}
 	source_values(&a, doc);
 	cJSON_Delete(a.a_held);
+	if (inactive) {			/* judged, and holds nothing */
+		cJSON_Delete(a.a_roles);
+		if (a.a_err != SCIM_OK)
+			return a.a_err;
+		return (*set = cJSON_CreateArray()) != NULL ? SCIM_OK :
+		    SCIM_ENOMEM;
+	}
 	if (a.a_err == SCIM_OK && roles_by_group(tx, cx) &&
 	    (e = store_memberof_each(tx, cx->cx_tenant.tn_id, uid, group_role,
 	    &a)))

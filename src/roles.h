@@ -28,8 +28,8 @@ struct ctx;
  * strict set and the tenant's unknown-role policy "reject", an incoming
  * value without a mapping is SCIM_EINVALVALUE naming it -- but only a
  * value this request brings: one old (the stored form before the
- * request, or NULL) held already is not judged, and an inactive user's
- * values never are.
+ * request, or NULL) held already is not judged, and nothing is judged in
+ * a request that deactivates the user.  An inactive user holds none.
  */
 enum scim_err	 roles_compute(struct store_txn *, const struct ctx *,
 		    const uint8_t uid[16], const cJSON *doc, const cJSON *old,
