@@ -4,10 +4,12 @@ real worker: PATCH semantics (projection, writes that change nothing),
 deprovisioning and roles, audit images and operator entries, the CLI and
 the worker computing roles alike."""
 import json
+import os
 import subprocess
 
 from harness import Server, Tap, URN_USER, patchop, CLI
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 SCIMLET = "urn:scimlet:schemas:extension:2.0:User"
 URN_ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 t = Tap()
@@ -178,5 +180,44 @@ t.eq((rl.get("type"), rl.get("id")), ("Role", "X"), "operator.role: type Role, t
 v = subprocess.run([CLI, "--db", s.db, "audit", "verify", "pf"], capture_output=True,
                    text=True, timeout=30)
 t.eq(v.returncode, 0, "and the chain of format 2 entries verifies", v.stdout + v.stderr)
+
+# --- Computing roles fails (a group record the store cannot read): the
+# write answers 500 and leaves no write transaction open behind it.
+s.tenant("pg")
+pg = s.token("pg")
+s.cli("role", "map-group", "pg", "Staff", "staff")
+u = s.req("POST", "/Users", {"userName": "rf@x"}, token=pg).json
+g = s.req("POST", "/Groups", {"displayName": "Staff", "members": [{"value": u["id"]}]},
+          token=pg).json
+t.eq(roles(pg, u["id"]), ["staff"], "group mapping -> staff")
+subprocess.run(["/usr/bin/python3", os.path.join(HERE, "lmdb_edit.py"), s.db, "resource",
+                "pg", "G", g["id"], "{not json"], check=True, timeout=30)
+for method, body in (("PUT", {"userName": "rf@x", "displayName": "R"}),
+                     ("PATCH", patchop({"op": "replace", "path": "displayName",
+                                        "value": "R2"}))):
+    r = s.req(method, "/Users/" + u["id"], body, token=pg)
+    t.error(r, 500, None, "%s of a member of an unreadable group: 500" % method)
+    try:
+        w = subprocess.run([CLI, "--db", s.db, "tenant", "set", "pg", "max-results=50"],
+                           capture_output=True, timeout=1)
+        t.eq(w.returncode, 0, "after it another process writes within a second")
+    except subprocess.TimeoutExpired:
+        t.ok(False, "after it another process writes within a second",
+             "the CLI waited on the writer lock for over a second")
+ph = s.tenant("ph")
+s.cli("role", "map", "ph", "Odd", "odd")
+subprocess.run(["/usr/bin/python3", os.path.join(HERE, "lmdb_edit.py"), s.db, "role",
+                "ph", "odd", "x" * 300], check=True, timeout=30)
+r = s.req("POST", "/Users", {"userName": "odd@x", "roles": [{"value": "Odd"}]}, token=ph)
+t.error(r, 500, None, "POST with a role whose mapping cannot be read: 500")
+try:
+    w = subprocess.run([CLI, "--db", s.db, "tenant", "set", "ph", "max-results=60"],
+                       capture_output=True, timeout=1)
+    t.eq(w.returncode, 0, "after it another process writes within a second")
+except subprocess.TimeoutExpired:
+    t.ok(False, "after it another process writes within a second",
+         "the CLI waited on the writer lock for over a second")
+r = s.req("POST", "/Users", {"userName": "alive@x"}, token=ph)
+t.status(r, 201, "and the worker goes on serving writes")
 
 t.done()

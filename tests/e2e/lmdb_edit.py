@@ -6,11 +6,45 @@ Runs under Debian's python3 (package python3-lmdb).
 lmdb_edit.py DB TENANT-ID SEQ replace OLD NEW
 lmdb_edit.py DB TENANT-ID SEQ delete
 lmdb_edit.py DB TENANT-ID SEQ swap OTHER-SEQ
+lmdb_edit.py DB resource TENANT-NAME U|G UUID NEW-BYTES
+    (a resource record replaced by other bytes: a corrupt record)
+lmdb_edit.py DB role TENANT-NAME FOLDED-VALUE NEW-BYTES
+    (a role mapping of an incoming value replaced, e.g. by one too long)
 """
+import json
 import struct
 import sys
+import uuid
 
 import lmdb
+
+if sys.argv[2] == "resource":
+    db, name, rtype, rid, value = sys.argv[1], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+    env = lmdb.open(db, max_dbs=16, subdir=True)
+    tenants = env.open_db(b"tenants", create=False)
+    resources = env.open_db(b"resources", create=False)
+    with env.begin(write=True) as txn:
+        tid = json.loads(txn.get(name.encode(), db=tenants))["id"]
+        key = struct.pack(">I", tid) + rtype.encode() + uuid.UUID(rid).bytes
+        if txn.get(key, db=resources) is None:
+            sys.exit("no such resource")
+        txn.put(key, value.encode(), db=resources)
+    env.close()
+    sys.exit(0)
+
+if sys.argv[2] == "role":
+    db, name, value, role = sys.argv[1], sys.argv[3], sys.argv[4], sys.argv[5]
+    env = lmdb.open(db, max_dbs=16, subdir=True)
+    tenants = env.open_db(b"tenants", create=False)
+    roles = env.open_db(b"roles", create=False)
+    with env.begin(write=True) as txn:
+        tid = json.loads(txn.get(name.encode(), db=tenants))["id"]
+        key = struct.pack(">I", tid) + b"v" + value.encode()
+        if txn.get(key, db=roles) is None:
+            sys.exit("no such mapping")
+        txn.put(key, role.encode(), db=roles)
+    env.close()
+    sys.exit(0)
 
 db, tenant, seq, what = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 env = lmdb.open(db, max_dbs=16, subdir=True)
