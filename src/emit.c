@@ -258,40 +258,35 @@ resource_respond(struct scim_req *req, struct scim_resp *resp,
 	struct store_txn	*tx = NULL;
 	struct proj		 pj;
 	struct buf		 out;
-	const cJSON		*loc;
-	char			 ids[UUID_STRLEN + 1] = "";
+	const cJSON		*idv;
+	char			 l[SCIM_MAX_BASEURL + 64];
 	enum scim_err		 e;
 
-	if ((e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK) {
-		cJSON_Delete(doc);
-		return e;
-	}
-	loc = cJSON_GetObjectItem(doc, "id");
-	if (cJSON_IsString(loc))
-		util_strlcpy(ids, loc->valuestring, sizeof(ids));
-	if (status == 201) {
-		char l[SCIM_MAX_BASEURL + 64];
-		if (url_of(req, sc->sc_endpoint, ids, l, sizeof(l)) == -1 ||
-		    (resp->rp_location = strdup(l)) == NULL) {
-			cJSON_Delete(doc);
-			return scim_fail(resp, SCIM_ENOMEM, NULL);
-		}
+	buf_init(&out, BUF_MAX_RESPONSE);
+	if ((e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK)
+		goto out;
+	idv = cJSON_GetObjectItemCaseSensitive(doc, "id");
+	if (status == 201 && (!cJSON_IsString(idv) || url_of(req,
+	    sc->sc_endpoint, idv->valuestring, l, sizeof(l)) == -1 ||
+	    (resp->rp_location = strdup(l)) == NULL)) {
+		e = SCIM_ENOMEM;
+		goto out;
 	}
 	resource_etag(resp, doc);
-	buf_init(&out, BUF_MAX_RESPONSE);
-	if ((e = store_begin(req->rq_cx->cx_store, 0, &tx)) != SCIM_OK) {
-		cJSON_Delete(doc);
-		return scim_fail(resp, e, NULL);
-	}
+	if ((e = store_begin(req->rq_cx->cx_store, 0, &tx)) != SCIM_OK)
+		goto out;
 	e = resource_emit(req, tx, sc, &pj, doc, &out);
+	doc = NULL;			/* consumed */
 	store_abort(&tx);
-	if (e != SCIM_OK) {
-		buf_free(&out);
-		return scim_fail(resp, e, NULL);
+	if (e == SCIM_OK) {
+		http_response_json(resp, status, buf_take(&out));
+		if (resp->rp_body == NULL)
+			e = SCIM_ENOMEM;
 	}
-	http_response_json(resp, status, buf_take(&out));
-	return resp->rp_body != NULL ? SCIM_OK :
-	    scim_fail(resp, SCIM_ENOMEM, NULL);
+out:
+	cJSON_Delete(doc);
+	buf_free(&out);
+	return e;
 }
 
 enum scim_err
@@ -307,40 +302,40 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
 	cJSON			*doc = NULL;
 	enum scim_err		 e;
 
+	buf_init(&out, BUF_MAX_RESPONSE);
 	if ((e = resource_id(ids, id, resp)) != SCIM_OK ||
 	    (e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK)
-		return e;
+		goto out;
 	/* One read transaction: the record, its memberships, the text. */
 	if ((e = store_begin(req->rq_cx->cx_store, 0, &tx)) != SCIM_OK)
-		return scim_fail(resp, e, NULL);
-	e = store_res_get(tx, req->rq_cx->cx_tenant.tn_id, sc->sc_type, id, &json,
-	    &len);
+		goto out;
+	e = store_res_get(tx, req->rq_cx->cx_tenant.tn_id, sc->sc_type, id,
+	    &json, &len);
+	if (e == SCIM_ENOTFOUND) {
+		e = scim_fail(resp, e, "%s %.64s not found", sc->sc_name, ids);
+		goto out;
+	}
 	if (e == SCIM_OK && (doc = cJSON_ParseWithLength(json, len)) == NULL)
 		e = SCIM_ESTORE;
+	if (e != SCIM_OK)
+		goto out;
+	resource_etag(resp, doc);
+	/* RFC 7644 §3.14: unchanged since the client's version. */
+	if (req->rq_ifnonematch != NULL && resp->rp_etag[0] != '\0' &&
+	    http_etag_listed(req->rq_ifnonematch, resp->rp_etag)) {
+		resp->rp_status = 304;
+		goto out;
+	}
+	e = resource_emit(req, tx, sc, &pj, doc, &out);
+	doc = NULL;			/* consumed */
 	if (e == SCIM_OK) {
-		resource_etag(resp, doc);
-		/* RFC 7644 §3.14: unchanged since the client's version. */
-		if (req->rq_ifnonematch != NULL && resp->rp_etag[0] != '\0' &&
-		    http_etag_listed(req->rq_ifnonematch, resp->rp_etag)) {
-			cJSON_Delete(doc);
-			store_abort(&tx);
-			resp->rp_status = 304;
-			return SCIM_OK;
-		}
+		http_response_json(resp, 200, buf_take(&out));
+		if (resp->rp_body == NULL)
+			e = SCIM_ENOMEM;
 	}
-	buf_init(&out, BUF_MAX_RESPONSE);
-	if (e == SCIM_OK)
-		e = resource_emit(req, tx, sc, &pj, doc, &out);
+out:
 	store_abort(&tx);
-	if (e != SCIM_OK) {
-		buf_free(&out);
-		if (e == SCIM_ENOTFOUND)
-			return scim_fail(resp, e, "%s %.64s not found",
-			    sc->sc_name, ids);
-		return scim_fail(resp, e, NULL);
-	}
-	http_response_json(resp, 200, buf_take(&out));
-	return resp->rp_body != NULL ? SCIM_OK :
-	    scim_fail(resp, SCIM_ENOMEM, NULL);
+	cJSON_Delete(doc);
+	buf_free(&out);
+	return e;
 }
-
