@@ -150,6 +150,12 @@ t.eq(roles(e, u["id"]), ["boss"], "role map keeps the roles a declared attribute
 lost = [x for x in audit("pe") if x.get("action") == "role.lost"]
 t.eq(lost, [], "and writes no false role.lost")
 
+# --- The default role is kept whole up to the mapping limit (200 bytes)
+long_role = "r" * 200
+s.cli("role", "default", "pe", long_role)
+u = s.req("POST", "/Users", {"userName": "dr@x"}, token=e).json
+t.eq(roles(e, u["id"]), [long_role], "a 200-byte default role is given whole")
+
 # --- Audit: a deleted user's image names its groups by their displayName;
 # operator entries say what they act on.
 f = s.tenant("pf")
