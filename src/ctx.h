@@ -5,7 +5,7 @@
  * audit log names.  ctx_open() is the ONE function that builds it, for
  * the worker and the CLI alike, so both run the same logic on the same
  * data; it is passed down explicitly and freed by ctx_close().  No
- * module keeps request state of its own (doc/architecture.md).
+ * module keeps request state of its own (doc/architecture.md §2.4).
  */
 #ifndef CTX_H
 #define CTX_H

@@ -2,7 +2,7 @@
  * normalize.c: incoming resources and attribute values checked against a
  * schema and brought to one form.
  *
- * Leniency, each for a client that needs it (doc/clients.md):
+ * Leniency, each for a client that needs it (doc/clients.md §2, §3.7):
  * - attribute names in any case (Microsoft's suite sends PascalCase);
  * - "True"/"false" strings for booleans (Entra), stored as booleans;
  * - null as absent; readOnly attributes (id, meta, groups) ignored;

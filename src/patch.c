@@ -1,7 +1,7 @@
 /*
  * patch.c: PATCH operations applied in order to an in-memory resource.
  *
- * Dialects accepted (each from CLIENTS.md):
+ * Dialects accepted (doc/clients.md §2.3, §3.2, §3.7, §3.10):
  * - "op" in any case (Entra sends Add/Replace/Remove);
  * - path-less add/replace whose value keys are themselves paths
  *   ("name.givenName", "urn:…:enterprise:2.0:User:employeeNumber");
@@ -573,7 +573,7 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 	return SCIM_OK;
 }
 
-/* A path-less add/replace: each key of value is a path (§2.6.4). */
+/* Path-less add/replace: each value key is a path (doc/clients.md §3.7.2). */
 static enum scim_err
 apply_object(struct patch *pt, enum op op, const char *prefix,
     const cJSON *value)

@@ -1,6 +1,6 @@
 /*
  * patch.h: the RFC 7644 §3.5.2 PATCH engine, with the dialects Entra and
- * Okta really send (CLIENTS.md §2.6, §2.10, §3.7, §3.9, §7.4).
+ * Okta really send (doc/clients.md §3.7, §3.10, §4.6, §4.9).
  *
  * patch_apply() changes a copy of the stored resource in memory; group
  * membership operations go to the caller's callbacks, which change the

@@ -1,7 +1,7 @@
 /*
- * store.h: the LMDB keyspace (doc/architecture.md).  Nothing else in scimlet calls
- * mdb_*.  Every key begins with the tenant id, so one tenant never reaches
- * another's data.
+ * store.h: the LMDB keyspace (doc/architecture.md §4).  Nothing else in
+ * scimlet calls mdb_*.  Every key begins with the tenant id, so one tenant
+ * never reaches another's data.
  *
  * Lifetime: a value handed out by a store_* getter (const char *json,
  * size_t len) points into the database map.  It is valid only until the
