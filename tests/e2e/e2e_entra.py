@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Microsoft Entra ID request shapes (CLIENTS.md §2.1-2.10) through
+"""Microsoft Entra ID request shapes (doc/clients.md §3) through
 lighttpd and the FastCGI worker."""
 import copy
 import uuid
@@ -12,7 +12,7 @@ t = Tap()
 s = Server()
 tok = s.tenant("contoso")
 
-# §2.2 Test Connection: users and groups probes with a random GUID.
+# §3.3 Test Connection: users and groups probes with a random GUID.
 g = str(uuid.uuid4())
 r = s.req("GET", "/Users?filter=userName+eq+%22" + g + "%22", token=tok)
 t.status(r, 200, "Test Connection: user probe is 200")
@@ -26,7 +26,7 @@ t.status(r, 200, "Test Connection: group probe is 200")
 t.eq((r.json or {}).get("totalResults"), 0, "group probe: no results")
 t.eq((r.json or {}).get("Resources"), [], "group probe: Resources []")
 
-# §2.4 lookup then create, with the exact POST body.
+# §3.5 lookup then create, with the exact POST body.
 un = "Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee"
 r = s.req("GET", "/Users?filter=" + quote("userName eq \"%s\"" % un), token=tok)
 t.eq((r.json or {}).get("totalResults"), 0, "lookup before create: 0")
@@ -62,7 +62,7 @@ dup["userName"] = un.upper()
 r = s.req("POST", "/Users", dup, token=tok)
 t.error(r, 409, "uniqueness", "duplicate userName in other case: 409")
 
-# Legacy sample: nulls and a misspelt extension URN are accepted.
+# §2.6 legacy sample: nulls and a misspelt extension URN are accepted.
 legacy = {"schemas": [URN_USER, "urn:ietf:params:scim:schemas:extension:enterprise:2.0User"],
           "userName": "legacy@contoso.com", "externalId": "legacy",
           "addresses": None, "phoneNumbers": None, "preferredLanguage": None,
@@ -72,7 +72,7 @@ t.status(r, 201, "legacy body with nulls: 201")
 t.ok("title" not in (r.json or {}) and "addresses" not in (r.json or {}),
      "nulls are absent", r.text)
 
-# Microsoft's Postman: PascalCase names and a string boolean.
+# §5.1 Microsoft's Postman: PascalCase names and a string boolean.
 pc = {"schemas": [URN_USER], "UserName": "pascal@contoso.com",
       "Active": "True", "DisplayName": "Pascal",
       "Emails": [{"Primary": "true", "Type": "work", "Value": "pascal@contoso.com"}]}
@@ -86,7 +86,7 @@ t.eq(j.get("emails"), [{"primary": True, "type": "work",
                         "value": "pascal@contoso.com"}],
      "sub-attributes canonical, primary a boolean")
 
-# Filters Entra may use as the matching attribute.
+# §2.2, §2.8 filters Entra may use as the matching attribute.
 r = s.req("GET", "/Users?filter=externalId+eq+%22" + post["externalId"] + "%22",
           token=tok)
 t.eq([x["id"] for x in (r.json or {}).get("Resources", [])], [uid],
@@ -122,7 +122,7 @@ r = s.req("GET", "/Users?filter=UserName%20EQ%20%22pascal@contoso.com%22",
 t.eq((r.json or {}).get("totalResults"), 1,
      "attribute name and operator in any case, %20 encoding")
 
-# §2.5 read by id; unknown id is a 404 SCIM error.
+# §3.6 read by id; unknown id is a 404 SCIM error.
 r = s.req("GET", "/Users/" + uid, token=tok)
 t.status(r, 200, "GET by id")
 t.eq((r.json or {}).get("id"), uid, "GET by id: the same user")
@@ -141,7 +141,7 @@ def patched(*ops):
     return g
 
 
-# §2.6 PATCH: filter paths and sub-attributes (no flag).
+# §3.7.1 PATCH: filter paths and sub-attributes (no flag).
 r = patched(
     {"op": "Replace", "path": "emails[type eq \"work\"].value",
      "value": "updatedEmail@microsoft.com"},
@@ -161,7 +161,7 @@ r = s.req("GET", "/Users?filter=emails.value+eq+%22" + quote(mail) + "%22",
           token=tok)
 t.eq((r.json or {}).get("totalResults"), 0, "old email no longer found")
 
-# §2.6.1 create-on-absent for a user without phone numbers.
+# §3.7.3 create-on-absent for a user without phone numbers.
 r = patched(
     {"op": "Add", "path": "phoneNumbers[type eq \"mobile\"].value",
      "value": "+1 555 0100"},
@@ -174,7 +174,7 @@ t.eq(j.get("phoneNumbers"), [{"type": "mobile", "value": "+1 555 0100"}],
 t.eq(j.get("addresses"), [{"type": "work", "locality": "Redmond"}],
      "addresses element created by Replace too")
 
-# §2.6.2 rename, and a rename onto another user is 409.
+# §3.7.4 rename, and a rename onto another user is 409.
 r = patched(
     {"op": "Replace", "path": "userName",
      "value": "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"})
@@ -188,12 +188,12 @@ t.error(r, 409, "uniqueness", "rename onto another userName: 409")
 r = s.req("GET", "/Users?filter=userName+eq+%22" + quote(un) + "%22", token=tok)
 t.eq((r.json or {}).get("totalResults"), 0, "old userName is free after rename")
 
-# §2.6.3 Add on a single-valued attribute sets it.
+# §3.7.1 Add on a single-valued attribute sets it.
 r = patched(
     {"op": "Add", "path": "nickName", "value": "Babs"})
 t.eq((r.json or {}).get("nickName"), "Babs", "Add nickName sets it")
 
-# §2.6.4 path-less replace with dotted and URN keys (with the flag).
+# §3.7.2 path-less replace with dotted and URN keys (with the flag).
 r = patched(
     {"op": "replace", "path": "emails[type eq \"work\"].value",
      "value": "TestMhvaes@test.microsoft.com"},
@@ -213,7 +213,7 @@ r = patched(
 t.eq((r.json or {}).get("userName"), "emilio@hermann.uk",
      "validator's path-less userName update")
 
-# §2.6.5 extension attributes by URN path, and the whole extension.
+# §3.7.5 extension attributes by URN path, and the whole extension.
 r = patched(
     {"op": "Replace", "path": URN_ENT + ":employeeNumber", "value": "Eqpj"},
     {"op": "replace", "path": URN_ENT,
@@ -227,7 +227,7 @@ r = patched(
 t.eq((r.json or {}).get("urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User"),
      {"badge": "B-7"}, "custom extension attribute accepted without schemas")
 
-# §2.6.6 manager: four shapes in, one out.
+# §3.7.6 manager: four shapes in, one out.
 mgr_paths = [
     ({"op": "Add", "path": "manager", "value": [
         {"$ref": "http://x/scim/Users/00aa00aa-bb11-cc22-dd33-44ee44ee44ee",
@@ -260,7 +260,7 @@ r = patched(
     {"op": "remove", "path": URN_ENT + ":manager"})
 t.ok("manager" not in (r.json or {}).get(URN_ENT, {}), "manager remove by URN path", r.text)
 
-# §2.6.7 roles: JSON-string values unwrapped; primary filter create.
+# §3.7.7 roles: JSON-string values unwrapped; primary filter create.
 r = patched(
     {"op": "Add", "path": "roles", "value": [{"value":
      "{\"id\":\"06b07648-ecfe-589f-9d2f-6325724a46ee\",\"value\":\"25\",\"displayName\":\"Role1234\"}"}]})
@@ -284,14 +284,14 @@ roles = (r.json or {}).get("roles", [])
 t.ok({"primary": True, "value": "UOYTUVLKIPND"} in roles,
      "roles[primary eq \"True\"].value creates a primary role", r.text)
 
-# §2.6.8 "" and null remove.
+# §3.7.8 "" and null remove.
 r = patched(
     {"op": "replace", "path": "nickName", "value": ""},
     {"op": "replace", "path": "displayName", "value": None})
 t.ok("nickName" not in (r.json or {}) and "displayName" not in (r.json or {}),
      "replace with \"\" and null removes", r.text)
 
-# §2.7 disable in every dialect; still readable; re-enable.
+# §3.8 disable in every dialect; still readable; re-enable.
 for value, name in (("False", "\"False\""), ("false", "\"false\""),
                     (False, "false")):
     patched(
@@ -310,7 +310,7 @@ for _ in range(2):
 t.eq(((r.json or {}).get("active"), r.status), (True, 200),
      "re-enable, repeated: harmless")
 
-# Atomicity: a failing op leaves nothing applied, and names its index.
+# §3.7.9 atomicity: a failing op leaves nothing applied, and names its index.
 before = s.req("GET", "/Users/" + uid, token=tok).json
 r = s.req("PATCH", "/Users/" + uid, patchop(
     {"op": "replace", "path": "title", "value": "CEO"},
@@ -321,7 +321,7 @@ t.ok("Operations[1]" in (r.json or {}).get("detail", ""),
 t.eq(s.req("GET", "/Users/" + uid, token=tok).json, before,
      "nothing of the failed PATCH was applied")
 
-# §2.10 groups: create, lookup, members, rename, remove in both forms.
+# §3.10 groups: create, lookup, members, rename, remove in both forms.
 r = s.req("POST", "/Groups", {
     "schemas": [URN_GROUP, "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
     "externalId": "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
@@ -403,7 +403,7 @@ r = s.req("PATCH", "/Groups/" + gid, patchop(
     {"op": "add", "path": "members", "value": [{"value": str(uuid.uuid4())}]}),
     token=tok)
 t.error(r, 400, "invalidValue", "unknown member id: 400 invalidValue")
-# A batch with one stale id: nothing applied by default; with
+# §3.10.4 a batch with one stale id: nothing applied by default; with
 # unknown-members=skip the stale one is left out (and logged), the rest
 # applied.
 stale = str(uuid.uuid4())
@@ -457,7 +457,7 @@ r = s.req("PATCH", "/Groups/" + pid_, patchop(
 t.error(r, 400, "invalidValue", "a group cannot contain itself")
 s.req("DELETE", "/Groups/" + pid_, token=tok)
 
-# §2.8 delete: 204, then 404; re-POST with the same userName works.
+# §3.9 delete: 204, then 404; re-POST with the same userName works.
 r = s.req("DELETE", "/Users/" + uid, token=tok)
 t.status(r, 204, "DELETE user: 204")
 t.error(s.req("GET", "/Users/" + uid, token=tok), 404, None, "GET after DELETE: 404")

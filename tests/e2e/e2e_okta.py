@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Okta request shapes (CLIENTS.md §3.1-3.9) through lighttpd and the
+"""Okta request shapes (doc/clients.md §4) through lighttpd and the
 FastCGI worker."""
 import uuid
 from urllib.parse import quote
@@ -10,7 +10,7 @@ t = Tap()
 s = Server()
 tok = s.tenant("okta-org")
 
-# §3.2 Test API Credentials: no body, no Content-Type.
+# §4.2 Test API Credentials: no body, no Content-Type.
 r = s.req("GET", "/Users?startIndex=1&count=2", token=tok, ctype=None)
 t.status(r, 200, "Test Connector: GET /Users?startIndex=1&count=2")
 t.eq(((r.json or {}).get("schemas"), (r.json or {}).get("totalResults")),
@@ -18,7 +18,7 @@ t.eq(((r.json or {}).get("schemas"), (r.json or {}).get("totalResults")),
 r = s.req("GET", "/Groups?startIndex=1&count=100", token=tok)
 t.status(r, 200, "GET /Groups?startIndex=1&count=100")
 
-# §3.3 lookup then create, with password and groups: [].
+# §4.3 lookup then create, with password and groups: [].
 un = "test.user@okta.local"
 r = s.req("GET", "/Users?filter=userName%20eq%20%22test.user%40okta.local%22"
           "&startIndex=1&count=100", token=tok)
@@ -46,7 +46,7 @@ t.ok("password" not in (r.json or {}) and "1mz050nq" not in r.text,
 r = s.req("GET", "/Users?filter=" + quote('userName eq "%s"' % un.upper()), token=tok)
 t.eq((r.json or {}).get("totalResults"), 1, "upper-cased userName finds the user")
 
-# §3.6 PUT echo of the GET response merged with changes.
+# §4.5 PUT echo of the GET response merged with changes.
 got = s.req("GET", "/Users/" + uid, token=tok).json
 got["name"] = {"givenName": "Another", "middleName": "Excited", "familyName": "User"}
 got["emails"][0]["display"] = un
@@ -61,7 +61,7 @@ t.ok(j["meta"]["created"] == got["meta"]["created"] and
 r = s.req("PUT", "/Users/" + str(uuid.uuid4()), got, token=tok)
 t.error(r, 404, None, "PUT never creates: 404")
 
-# AIW deactivate/reactivate by PUT.
+# §4.7 AIW deactivate/reactivate by PUT.
 got = s.req("GET", "/Users/" + uid, token=tok).json
 got["active"] = False
 r = s.req("PUT", "/Users/" + uid, got, token=tok)
@@ -73,7 +73,7 @@ got["active"] = True
 r = s.req("PUT", "/Users/" + uid, got, token=tok)
 t.eq((r.json or {}).get("active"), True, "reactivate by PUT")
 
-# §3.7 OIN deactivate: path-less replace; reactivate.
+# §4.6 OIN deactivate: path-less replace; reactivate.
 r = s.req("PATCH", "/Users/" + uid, patchop({"op": "replace", "value": {"active": False}}),
           token=tok)
 t.eq(((r.json or {}).get("active"), r.status), (False, 200), "path-less deactivate")
@@ -85,7 +85,7 @@ r = s.req("PATCH", "/Users/" + uid, patchop({"op": "replace", "value": {"passwor
 t.ok(r.status == 200 and "password" not in (r.json or {}),
      "password-sync PATCH accepted, password not kept", r.text)
 
-# 401 and 404 as the Runscope test checks them.
+# §2.9, §5.3: 401 and 404 as the Runscope test checks them.
 for auth, what in ((None, "no Authorization"), ("Bearer nope", "unknown token"),
                    ("Basic dXNlcjpwYXNz", "Basic scheme"), ("Bearer", "empty bearer")):
     r = s.req("GET", "/Users", auth=auth)
@@ -98,7 +98,7 @@ r = s.req("GET", "/Users/00919288221112222", token=tok)
 t.error(r, 404, None, "unknown id 00919288221112222: 404")
 t.eq((r.json or {}).get("schemas"), [URN_ERROR], "404 has the Error schema")
 
-# §3.9 group push: create, read with members, rename+membership PATCH,
+# §4.9 group push: create, read with members, rename+membership PATCH,
 # push-now replace, empty push, delete.
 users = []
 for i in range(3):
@@ -150,7 +150,7 @@ r = s.req("GET", "/Groups/" + gid, token=tok)
 t.eq([m["value"] for m in (r.json or {}).get("members", [])], [users[1]],
      "path-less replace with members")
 
-# AIW: PUT with the full membership.
+# §4.7 AIW: PUT with the full membership.
 r = s.req("PUT", "/Groups/" + gid, {"schemas": [URN_GROUP], "displayName": "Test SCIMv2",
                                     "members": [{"value": u} for u in users]}, token=tok)
 t.status(r, 200, "group PUT: 200")
@@ -160,7 +160,7 @@ r = s.req("PUT", "/Groups/" + gid, {"schemas": [URN_GROUP], "displayName": "Rena
           token=tok)
 t.eq(len((r.json or {}).get("members", [])), 3, "group PUT without members keeps them")
 
-# Deactivation keeps memberships.
+# §4.8 deactivation keeps memberships.
 s.req("PATCH", "/Users/" + users[0], patchop({"op": "replace", "value": {"active": False}}),
       token=tok)
 r = s.req("GET", "/Groups/" + gid, token=tok)
