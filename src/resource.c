@@ -15,6 +15,7 @@
 #include "ctx.h"
 #include "grant.h"
 #include "http.h"
+#include "indexes.h"
 #include "json.h"
 #include "patch.h"
 #include "project.h"
@@ -73,95 +74,25 @@ resource_id(const char *s, uint8_t id[16], struct scim_resp *resp)
 	return SCIM_OK;
 }
 
-/* Fold (or copy) an indexed value and add or remove its entry. */
-static enum scim_err
-index_one(struct store_txn *tx, uint32_t tenant, enum res_type type,
-    enum store_idx idx, const cJSON *v, int fold, const uint8_t id[16],
-    int add)
-{
-	char	buf[SCIM_MAX_KEYSTR + 1];
-	size_t	n;
-
-	if (!cJSON_IsString(v) || (n = strlen(v->valuestring)) >
-	    SCIM_MAX_KEYSTR)
-		return SCIM_OK;
-	if (fold)
-		schema_fold(v->valuestring, buf);
-	else
-		memcpy(buf, v->valuestring, n + 1);
-	return add ? store_idx_add(tx, tenant, type, idx, buf, n, id) :
-	    store_idx_del(tx, tenant, type, idx, buf, n, id);
-}
-
 enum scim_err
 resource_index(struct store_txn *tx, uint32_t tenant, const struct schema *sc,
     const cJSON *doc, const uint8_t id[16], int add)
 {
-	const cJSON	*el;
-	enum res_type	 t = sc->sc_type;
-	enum scim_err	 e;
-
-	if ((e = index_one(tx, tenant, t, IDX_EXTERNALID,
-	    cJSON_GetObjectItem(doc, "externalId"), 0, id, add)))
-		return e;
-	if (t == RES_GROUP)
-		return index_one(tx, tenant, t, IDX_DISPLAYNAME,
-		    cJSON_GetObjectItem(doc, "displayName"), 1, id, add);
-	if ((e = index_one(tx, tenant, t, IDX_USERNAME,
-	    cJSON_GetObjectItem(doc, "userName"), 1, id, add)))
-		return e;
-	cJSON_ArrayForEach(el, cJSON_GetObjectItem(doc, "emails"))
-		if ((e = index_one(tx, tenant, t, IDX_EMAIL,
-		    cJSON_GetObjectItem(el, "value"), 1, id, add)))
-			return e;
-	return SCIM_OK;
+	return indexes_update(tx, tenant, sc->sc_type, doc, id, add);
 }
 
 enum scim_err
 resource_unique(struct store_txn *tx, uint32_t tenant,
-    const struct schema *sc, enum store_idx idx, const char *attr,
-    const char *value, const uint8_t *self, struct scim_resp *resp)
+    const struct schema *sc, const cJSON *doc, const uint8_t *self,
+    struct scim_resp *resp)
 {
-	uint8_t		 ids[16][16];
-	char		 want[SCIM_MAX_KEYSTR + 1], got[SCIM_MAX_KEYSTR + 1];
-	const char	*json;
-	const cJSON	*v;
-	cJSON		*doc;
-	size_t		 n, i, len;
-	enum scim_err	 e;
-	int		 same;
+	const struct index_def	*d;
+	enum scim_err		 e;
 
-	if (strlen(value) > SCIM_MAX_KEYSTR)
-		return SCIM_OK;
-	schema_fold(value, want);
-	e = store_idx_find(tx, tenant, sc->sc_type, idx, want, strlen(want),
-	    ids, 16, &n);
-	if (e != SCIM_OK && e != SCIM_ETOOMANY)
-		return scim_fail(resp, e, NULL);
-	for (i = 0; i < n; i++) {
-		if (self != NULL && memcmp(ids[i], self, 16) == 0)
-			continue;
-		if ((e = store_res_get(tx, tenant, sc->sc_type, ids[i], &json,
-		    &len)) == SCIM_ENOTFOUND)
-			continue;
-		if (e != SCIM_OK)
-			return scim_fail(resp, e, NULL);
-		/* Confirm: the index may hold a hash of a long value. */
-		if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
-			return scim_fail(resp, SCIM_ESTORE, NULL);
-		v = cJSON_GetObjectItem(doc, attr);
-		same = 0;
-		if (cJSON_IsString(v) && strlen(v->valuestring) <=
-		    SCIM_MAX_KEYSTR) {
-			schema_fold(v->valuestring, got);
-			same = strcmp(got, want) == 0;
-		}
-		cJSON_Delete(doc);
-		if (same)
-			return scim_fail(resp, SCIM_EUNIQUE,
-			    "%s already exists", attr);
-	}
-	return SCIM_OK;
+	e = indexes_taken(tx, tenant, sc->sc_type, doc, self, &d, NULL);
+	if (e == SCIM_EUNIQUE)
+		return scim_fail(resp, e, "%s already exists", d->ix_attr);
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
 
 enum scim_err
@@ -195,8 +126,7 @@ enum scim_err
 resource_named(const struct schema *sc, const cJSON *doc,
     struct scim_resp *resp)
 {
-	const char	*attr = sc->sc_type == RES_USER ? "userName" :
-			    "displayName";
+	const char	*attr = indexes_name(sc->sc_type)->ix_attr;
 	const cJSON	*v = cJSON_GetObjectItem(doc, attr);
 
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
@@ -309,15 +239,12 @@ resource_write(struct ctx *cx, struct store_txn *tx, const struct schema *sc,
 {
 	uint32_t	 tn = cx->cx_tenant.tn_id;
 	int		 user = sc->sc_type == RES_USER;
-	const char	*attr = user ? "userName" : "displayName";
 	char		*json;
 	cJSON		*set = NULL;
 	enum scim_err	 e;
 
 	*stored = NULL;
-	e = resource_unique(tx, tn, sc, user ? IDX_USERNAME : IDX_DISPLAYNAME,
-	    attr, cJSON_GetObjectItem(doc, attr)->valuestring,
-	    old != NULL ? id : NULL, resp);
+	e = resource_unique(tx, tn, sc, doc, old != NULL ? id : NULL, resp);
 	if (e != SCIM_OK) {
 		cJSON_Delete(doc);
 		return e;

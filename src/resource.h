@@ -52,13 +52,13 @@ enum scim_err	 resource_index(struct store_txn *, uint32_t tenant,
 		    const uint8_t id[16], int add);
 
 /*
- * SCIM_EUNIQUE (409, detail names attr) when another resource than self
- * (NULL: none) has value in the unique attribute attr (indexed by idx).
+ * SCIM_EUNIQUE (409, detail names the attribute) when another resource
+ * than self (NULL: none) has a value of doc in a unique attribute
+ * (indexes.h).
  */
 enum scim_err	 resource_unique(struct store_txn *, uint32_t tenant,
-		    const struct schema *, enum store_idx idx,
-		    const char *attr, const char *value, const uint8_t *self,
-		    struct scim_resp *);
+		    const struct schema *, const cJSON *doc,
+		    const uint8_t *self, struct scim_resp *);
 
 /*
  * RFC 7644 §3.14: SCIM_EPRECOND (412) when the request has If-Match and

@@ -14,6 +14,7 @@
 #include "groups.h"
 #include "record.h"
 #include "http.h"
+#include "indexes.h"
 #include "resource.h"
 #include "restore.h"
 #include "roles.h"
@@ -62,31 +63,22 @@ entry_seq(const cJSON *entry)
 	    "seq")->valuedouble);
 }
 
-/* Is the unique name of doc (userName, displayName) free in tx? */
+/* Are the unique values of doc (userName, displayName) free in tx? */
 static enum scim_err
 name_free(struct store_txn *tx, const struct ctx *cx, enum res_type type,
     const cJSON *doc, const uint8_t id[16], char *report, size_t len)
 {
-	const char	*attr = type == RES_USER ? "userName" : "displayName";
-	const char	*name = str(doc, attr);
-	char		 folded[SCIM_MAX_KEYSTR + 1];
-	uint8_t		 ids[2][16];
-	size_t		 n;
-	enum scim_err	 e;
+	const struct index_def	*d;
+	const char		*v;
+	enum scim_err		 e;
 
-	if (name == NULL || strlen(name) > SCIM_MAX_KEYSTR)
+	if (str(doc, indexes_name(type)->ix_attr) == NULL)
 		return SCIM_ESTORE;
-	schema_fold(name, folded);
-	e = store_idx_find(tx, cx->cx_tenant.tn_id, type, type == RES_USER ?
-	    IDX_USERNAME : IDX_DISPLAYNAME, folded, strlen(folded), ids, 2, &n);
-	if (e != SCIM_OK && e != SCIM_ETOOMANY)
-		return e;
-	if (n > 0 && memcmp(ids[0], id, 16) != 0) {
+	e = indexes_taken(tx, cx->cx_tenant.tn_id, type, doc, id, &d, &v);
+	if (e == SCIM_EUNIQUE)
 		say(report, len, "refused: %s %s is taken by another %s now",
-		    attr, name, type == RES_USER ? "user" : "group");
-		return SCIM_EUNIQUE;
-	}
-	return SCIM_OK;
+		    d->ix_attr, v, type == RES_USER ? "user" : "group");
+	return e;
 }
 
 /* Put back a deleted resource: record, index, memberships both ways. */
