@@ -47,10 +47,26 @@ struct fnode {
 struct fnode	*filter_parse(const char *text, char *err, size_t errlen);
 void		 filter_free(struct fnode *);
 
-/* 1 when resource doc matches, else 0 (schema gives the case rules). */
+/*
+ * What a filter reads besides the stored resource: the membership keys.
+ * Group.members and User.groups (RFC 7643 §4.2, §4.1.2) are kept one key
+ * per member (store.h), never in the stored resource, and read from tx
+ * when a filter names them.  fe_err is the first store error met (the
+ * match is then 0).
+ */
+struct filter_env {
+	struct store_txn	*fe_tx;
+	uint32_t		 fe_tenant;
+	enum scim_err		 fe_err;
+};
+
+/*
+ * 1 when resource doc matches, else 0 (schema gives the case rules).
+ * env NULL: members and groups are read from doc itself.
+ */
 struct schema;
 int		 filter_match(const struct fnode *, const struct schema *,
-		    const cJSON *doc);
+		    const cJSON *doc, struct filter_env *env);
 
 /*
  * A PATCH path (RFC 7644 §3.5.2): attrPath [ "[" valFilter "]" [ "."
@@ -81,11 +97,17 @@ int		 filter_match_element(const struct fnode *f,
  * checked with filter_match(), so a plan may over-approximate but never
  * miss.  PLAN_ID: one resource; PLAN_INDEX: the ids under one index value;
  * PLAN_PREFIX: the ids under every index value starting with pl_value
- * (`sw`); PLAN_UNION: the ids of both sub-plans (`or`); PLAN_SCAN: every
- * resource of the type in the tenant.  Values are folded as the index
- * keeps them.
+ * (`sw`); PLAN_MEMBEROF: the groups pl_id is a member of
+ * (`members[value eq "id"]`); PLAN_MEMBERS: the members of group pl_id
+ * (`groups.value eq "id"`); PLAN_UNION: the ids of both sub-plans (`or`);
+ * PLAN_SCAN: every resource of the type in the tenant.  Index values are
+ * keyed as indexes_key() keys them.  Every kind but PLAN_SCAN uses an
+ * index.
  */
-enum plan_kind { PLAN_ID, PLAN_INDEX, PLAN_PREFIX, PLAN_UNION, PLAN_SCAN };
+enum plan_kind {
+	PLAN_ID, PLAN_INDEX, PLAN_PREFIX, PLAN_MEMBEROF, PLAN_MEMBERS,
+	PLAN_UNION, PLAN_SCAN
+};
 
 struct filter_plan {
 	enum plan_kind		 pl_kind;

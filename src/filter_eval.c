@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "filter.h"
+#include "filter_int.h"
 #include "schema.h"
 #include "util.h"
 
@@ -133,15 +134,13 @@ present(const cJSON *v)
 	return 1;
 }
 
-static int	eval(const struct fnode *, const struct schema_attr *,
-		    const struct schema *, const cJSON *);
 
 /*
  * The value of attribute a (sub-attribute sub) in container, compared by
  * op/want, any element of a multi-valued attribute matching.
  */
-static int
-eval_attr(const struct fnode *n, const struct schema_attr *a,
+int
+filter_eval_attr(const struct fnode *n, const struct schema_attr *a,
     const struct schema_attr *sub, const cJSON *container)
 {
 	const struct schema_attr	*t;
@@ -153,7 +152,7 @@ eval_attr(const struct fnode *n, const struct schema_attr *a,
 	if (n->fn_type != FN_PRESENT && op == FOP_NE) {
 		struct fnode eq = *n;
 		eq.fn_op = FOP_EQ;
-		return !eval_attr(&eq, a, sub, container);
+		return !filter_eval_attr(&eq, a, sub, container);
 	}
 	v = cJSON_GetObjectItem(container, a->sa_name);
 	if (sub == NULL && a->sa_type == AT_COMPLEX)
@@ -212,61 +211,72 @@ resolve(const char *path, const struct schema_attr *tab,
 
 static int
 eval(const struct fnode *n, const struct schema_attr *tab,
-    const struct schema *sc, const cJSON *doc)
+    const struct schema *sc, const cJSON *doc, struct filter_env *env)
 {
 	const struct schema_attr	*a, *sub;
 	const cJSON			*container, *v, *el;
-	struct fnode			 cmp;
 
 	switch (n->fn_type) {
 	case FN_AND:
-		return eval(n->fn_left, tab, sc, doc) &&
-		    eval(n->fn_right, tab, sc, doc);
+		return eval(n->fn_left, tab, sc, doc, env) &&
+		    eval(n->fn_right, tab, sc, doc, env);
 	case FN_OR:
-		return eval(n->fn_left, tab, sc, doc) ||
-		    eval(n->fn_right, tab, sc, doc);
+		return eval(n->fn_left, tab, sc, doc, env) ||
+		    eval(n->fn_right, tab, sc, doc, env);
 	case FN_NOT:
-		return !eval(n->fn_left, tab, sc, doc);
+		return !eval(n->fn_left, tab, sc, doc, env);
 	case FN_CMP:
 	case FN_PRESENT:
-		/* An attribute that does not exist matches nothing. */
-		if (resolve(n->fn_path, tab, sc, doc, &a, &sub, &container))
-			return 0;
-		return eval_attr(n, a, sub, container);
 	case FN_VALUEPATH:
-		if (resolve(n->fn_path, tab, sc, doc, &a, &sub, &container) ||
-		    sub != NULL || a->sa_type != AT_COMPLEX)
-			return 0;
-		v = cJSON_GetObjectItem(container, a->sa_name);
-		memset(&cmp, 0, sizeof(cmp));
-		cmp.fn_type = n->fn_op == FOP_PR ? FN_PRESENT : FN_CMP;
-		cmp.fn_op = n->fn_op;
-		cmp.fn_value = n->fn_value;
-		cmp.fn_path = n->fn_sub;
-		if (cJSON_IsObject(v))
-			return eval(n->fn_left, a->sa_sub, NULL, v) &&
-			    (n->fn_sub == NULL ||
-			    eval(&cmp, a->sa_sub, NULL, v));
-		cJSON_ArrayForEach(el, v)
-			if (eval(n->fn_left, a->sa_sub, NULL, el) &&
-			    (n->fn_sub == NULL ||
-			    eval(&cmp, a->sa_sub, NULL, el)))
-				return 1;
-		return 0;
+		break;
 	}
+	/* An attribute that does not exist matches nothing. */
+	if (resolve(n->fn_path, tab, sc, doc, &a, &sub, &container))
+		return 0;
+	if (sc != NULL && env != NULL && env->fe_tx != NULL &&
+	    container == doc && filter_membership(sc, a) != FM_NONE)
+		return filter_eval_member(n, sc, a, sub, doc, env);
+	if (n->fn_type != FN_VALUEPATH)
+		return filter_eval_attr(n, a, sub, container);
+	if (sub != NULL || a->sa_type != AT_COMPLEX)
+		return 0;
+	v = cJSON_GetObjectItem(container, a->sa_name);
+	if (cJSON_IsObject(v))
+		return filter_eval_element(n, a, v);
+	cJSON_ArrayForEach(el, v)
+		if (filter_eval_element(n, a, el))
+			return 1;
 	return 0;
 }
 
 int
-filter_match(const struct fnode *n, const struct schema *sc,
-    const cJSON *doc)
+filter_eval_element(const struct fnode *n, const struct schema_attr *a,
+    const cJSON *el)
 {
-	return eval(n, NULL, sc, doc);
+	struct fnode	cmp;
+
+	if (!eval(n->fn_left, a->sa_sub, NULL, el, NULL))
+		return 0;
+	if (n->fn_sub == NULL)
+		return 1;
+	memset(&cmp, 0, sizeof(cmp));
+	cmp.fn_type = n->fn_op == FOP_PR ? FN_PRESENT : FN_CMP;
+	cmp.fn_op = n->fn_op;
+	cmp.fn_value = n->fn_value;
+	cmp.fn_path = n->fn_sub;
+	return eval(&cmp, a->sa_sub, NULL, el, NULL);
+}
+
+int
+filter_match(const struct fnode *n, const struct schema *sc,
+    const cJSON *doc, struct filter_env *env)
+{
+	return eval(n, NULL, sc, doc, env);
 }
 
 int
 filter_match_element(const struct fnode *n, const struct schema_attr *tab,
     const cJSON *el)
 {
-	return eval(n, tab, NULL, el);
+	return eval(n, tab, NULL, el, NULL);
 }

@@ -69,6 +69,7 @@ struct lister {
 	const struct listq	*l_q;
 	const struct schema	*l_sc;		/* of the stream now */
 	const struct fnode	*l_filter;
+	struct filter_env	 l_env;		/* membership keys */
 	const struct proj	*l_proj;
 	long long		 l_total;
 	long long		 l_items;
@@ -398,8 +399,11 @@ visit(const uint8_t id[16], const char *json, size_t len, void *arg)
 		l->l_err = SCIM_ESTORE;
 		return 1;
 	}
-	if (l->l_filter != NULL && !filter_match(l->l_filter, l->l_sc, doc)) {
+	if (l->l_filter != NULL && !filter_match(l->l_filter, l->l_sc, doc,
+	    &l->l_env)) {
 		cJSON_Delete(doc);
+		if ((l->l_err = l->l_env.fe_err) != SCIM_OK)
+			return 1;
 		return 0;
 	}
 	n = ++l->l_total;
@@ -455,6 +459,7 @@ struct idset {
 	size_t		 is_n;
 	size_t		 is_cap;
 	int		 is_over;	/* too many: scan instead */
+	enum res_type	 is_type;	/* PLAN_MEMBERS: of the stream */
 };
 
 static int
@@ -477,6 +482,18 @@ idset_add(const uint8_t id[16], void *arg)
 	}
 	memcpy(s->is_ids[s->is_n++], id, 16);
 	return 0;
+}
+
+/* A member of a group, when of the type listed. */
+static int
+idset_member(const uint8_t id[16], enum res_type type, const char *display,
+    size_t dlen, void *arg)
+{
+	struct idset	*s = arg;
+
+	(void)display;
+	(void)dlen;
+	return type == s->is_type ? idset_add(id, s) : 0;
 }
 
 static int
@@ -513,6 +530,11 @@ collect(struct store_txn *tx, uint32_t tn, enum res_type type,
 	case PLAN_PREFIX:
 		return store_idx_prefix(tx, tn, type, pl->pl_idx, pl->pl_value,
 		    strlen(pl->pl_value), idset_add, s);
+	case PLAN_MEMBEROF:
+		return store_memberof_each(tx, tn, pl->pl_id, idset_add, s);
+	case PLAN_MEMBERS:
+		s->is_type = type;
+		return store_member_each(tx, tn, pl->pl_id, idset_member, s);
 	case PLAN_UNION:
 		if ((e = collect(tx, tn, type, pl->pl_sub[0], s)) != SCIM_OK)
 			return e;
@@ -657,6 +679,8 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 		e = scim_fail(resp, e, NULL);
 		goto out;
 	}
+	l.l_env.fe_tx = l.l_tx;
+	l.l_env.fe_tenant = req->rq_cx->cx_tenant.tn_id;
 	for (k = 0; k < nsc && e == SCIM_OK; k++)
 		e = stream(&l, scs[k], q, resp);
 	if (e == SCIM_OK && l.l_sorting && (e = sorted_page(&l, q)))

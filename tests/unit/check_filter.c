@@ -8,8 +8,11 @@
 #include <string.h>
 
 #include "filter.h"
+#include "indexes.h"
 #include "schema.h"
+#include "store.h"
 #include "tap.h"
+#include "util.h"
 
 /* Valid filters (RFC 7644 §3.4.2.2 examples and client shapes). */
 static const struct {
@@ -145,7 +148,222 @@ static const struct {
 	{ __LINE__, 1, "displayName eq \"Eng\"", 1, PLAN_INDEX, IDX_DISPLAYNAME, "eng", 0 },
 	{ __LINE__, 1, "externalId eq \"G\"", 1, PLAN_INDEX, IDX_EXTERNALID, "G", 0 },
 	{ __LINE__, 1, "userName eq \"x\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	/* Value paths: the element has what its filter names. */
+	{ __LINE__, 0, "emails[value eq \"A@B\"]", 1, PLAN_INDEX, IDX_EMAIL, "a@b", 0 },
+	{ __LINE__, 0, "emails[type eq \"work\" and value eq \"A@B\"]", 1, PLAN_INDEX, IDX_EMAIL, "a@b", 0 },
+	{ __LINE__, 0, "emails[value eq \"a\" or value eq \"b\"]", 1, PLAN_UNION, 0, NULL, 0 },
+	{ __LINE__, 0, "emails[type eq \"work\"]", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "emails[not (value eq \"a\")]", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "emails eq \"A@B\"", 1, PLAN_INDEX, IDX_EMAIL, "a@b", 0 },
+	{ __LINE__, 0, "emails.value sw \"A\"", 1, PLAN_PREFIX, IDX_EMAIL, "a", 0 },
+	/* Membership: through the membership keys. */
+	{ __LINE__, 1, "members[value eq \"2819c223-7f76-453a-919d-413861904646\"]", 1, PLAN_MEMBEROF, 0, NULL, 0 },
+	{ __LINE__, 1, "members.value eq \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_MEMBEROF, 0, NULL, 0 },
+	{ __LINE__, 1, "members eq \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_MEMBEROF, 0, NULL, 0 },
+	{ __LINE__, 1, "members[type eq \"User\"].value eq \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_MEMBEROF, 0, NULL, 0 },
+	{ __LINE__, 1, "members[value eq \"nope\"]", 1, PLAN_MEMBEROF, 0, NULL, 1 },
+	{ __LINE__, 1, "id eq \"2819c223-7f76-453a-919d-413861904646\" and members[value eq \"2819c223-7f76-453a-919d-413861904647\"]", 1, PLAN_ID, 0, NULL, 0 },
+	{ __LINE__, 1, "displayName eq \"x\" and members[value eq \"2819c223-7f76-453a-919d-413861904646\"]", 1, PLAN_INDEX, IDX_DISPLAYNAME, "x", 0 },
+	{ __LINE__, 1, "members[type eq \"User\"]", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 1, "members.value ne \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "groups.value eq \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_MEMBERS, 0, NULL, 0 },
+	{ __LINE__, 0, "groups[value eq \"2819c223-7f76-453a-919d-413861904646\"]", 1, PLAN_MEMBERS, 0, NULL, 0 },
+	{ __LINE__, 0, "groups.value eq \"2819c223-7f76-453a-919d-413861904646\" and userName eq \"u\"", 1, PLAN_INDEX, IDX_USERNAME, "u", 0 },
+	{ __LINE__, 0, "members.value eq \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 1, "groups.value eq \"2819c223-7f76-453a-919d-413861904646\"", 1, PLAN_SCAN, 0, NULL, 0 },
 };
+
+/*
+ * Every entry of the table of indexed attributes (indexes.h) is honoured
+ * by the planner: ATTR eq "x" is answered through its index, with the
+ * key as the index keeps it, and ATTR sw "x" by a range where the keys
+ * are folded; and the table agrees with the schema.
+ */
+static void
+check_table(void)
+{
+	static const enum res_type	 types[] = { RES_USER, RES_GROUP };
+	const struct index_def		*d;
+	const struct schema		*sc;
+	const struct schema_attr	*a, *sub, *t;
+	struct filter_plan		*pl;
+	struct fnode			*f;
+	const char			*ext;
+	char				 text[256], path[128], err[256];
+	size_t				 i, k;
+	int				 names, good;
+
+	for (k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
+		sc = schema_static(types[k]);
+		names = 0;
+		for (i = 0; (d = indexes_get(types[k], i)) != NULL; i++) {
+			snprintf(path, sizeof(path), "%s%s%s", d->ix_attr,
+			    d->ix_sub != NULL ? "." : "",
+			    d->ix_sub != NULL ? d->ix_sub : "");
+			good = schema_resolve(sc, path, &a, &sub, &ext) == 0 &&
+			    ext == NULL;
+			t = good ? (sub != NULL ? sub : a) : NULL;
+			ok(good && t->sa_type == AT_STRING &&
+			    !(t->sa_flags & AF_CASEEXACT) ==
+			    !!(d->ix_flags & IX_FOLD) &&
+			    (t->sa_uniq != UNIQ_NONE) ==
+			    !!(d->ix_flags & IX_UNIQUE) &&
+			    (!(d->ix_flags & IX_NAME) ||
+			    (t->sa_flags & AF_REQUIRED)),
+			    "%s %s: a core string attribute whose case rule, "
+			    "uniqueness and requiredness the entry repeats",
+			    sc->sc_name, path);
+			ok(indexes_find(types[k], d->ix_attr, d->ix_sub) == d,
+			    "%s %s: found by name", sc->sc_name, path);
+			names += (d->ix_flags & IX_NAME) != 0;
+
+			snprintf(text, sizeof(text), "%s eq \"MiXed\"", path);
+			pl = NULL;
+			f = filter_parse(text, err, sizeof(err));
+			ok(f != NULL && filter_plan(f, sc, &pl, err,
+			    sizeof(err)) == SCIM_OK && pl->pl_kind ==
+			    PLAN_INDEX && pl->pl_idx == d->ix_idx &&
+			    !pl->pl_empty && strcmp(pl->pl_value,
+			    (d->ix_flags & IX_FOLD) ? "mixed" : "MiXed") == 0,
+			    "%s: %s planned through index %d", sc->sc_name,
+			    text, (int)d->ix_idx);
+			filter_plan_free(pl);
+			filter_free(f);
+
+			snprintf(text, sizeof(text), "%s sw \"MiX\"", path);
+			pl = NULL;
+			f = filter_parse(text, err, sizeof(err));
+			ok(f != NULL && filter_plan(f, sc, &pl, err,
+			    sizeof(err)) == SCIM_OK && ((d->ix_flags & IX_FOLD) ?
+			    pl->pl_kind == PLAN_PREFIX && pl->pl_idx ==
+			    d->ix_idx && strcmp(pl->pl_value, "mix") == 0 :
+			    pl->pl_kind == PLAN_SCAN),
+			    "%s: %s %s", sc->sc_name, text,
+			    (d->ix_flags & IX_FOLD) ? "planned as a range" :
+			    "scans (case-exact keys)");
+			filter_plan_free(pl);
+			filter_free(f);
+		}
+		ok(i >= 2 && names == 1 && indexes_name(types[k]) != NULL &&
+		    (indexes_name(types[k])->ix_flags & IX_NAME),
+		    "%s: %zu indexed attributes, one names the resource",
+		    sc->sc_name, i);
+	}
+}
+
+#define G1	"00000000-0000-4000-8000-0000000000a1"
+#define G2	"00000000-0000-4000-8000-0000000000a2"
+#define U1	"00000000-0000-4000-8000-0000000000b1"
+#define U2	"00000000-0000-4000-8000-0000000000b2"
+
+/* Group.members and User.groups come from the membership keys. */
+static const struct {
+	int		 line;
+	int		 group;
+	const char	*id;
+	const char	*f;
+	int		 match;
+} members[] = {
+	{ __LINE__, 1, G1, "members[value eq \"" U1 "\"]", 1 },
+	{ __LINE__, 1, G1, "members[value eq \"" U2 "\"]", 0 },
+	{ __LINE__, 1, G1, "members.value eq \"" U1 "\"", 1 },
+	{ __LINE__, 1, G1, "members eq \"" U1 "\"", 1 },
+	{ __LINE__, 1, G1, "members.value eq \"00000000-0000-4000-8000-0000000000B1\"", 0 },
+	{ __LINE__, 1, G1, "members.value ne \"" U1 "\"", 0 },
+	{ __LINE__, 1, G2, "members.value ne \"" U1 "\"", 1 },
+	{ __LINE__, 1, G1, "members[value eq \"" U1 "\" and type eq \"user\"]", 1 },
+	{ __LINE__, 1, G1, "members[value eq \"" G2 "\" and type eq \"User\"]", 0 },
+	{ __LINE__, 1, G1, "members[type eq \"Group\"]", 1 },
+	{ __LINE__, 1, G1, "members[type eq \"Group\"].value eq \"" G2 "\"", 1 },
+	{ __LINE__, 1, G1, "members[type eq \"User\"].value eq \"" G2 "\"", 0 },
+	{ __LINE__, 1, G1, "members.display eq \"ONE\"", 1 },
+	{ __LINE__, 1, G1, "members.display co \"tw\"", 1 },
+	{ __LINE__, 1, G1, "members.display eq \"three\"", 0 },
+	{ __LINE__, 1, G1, "members pr", 1 },
+	{ __LINE__, 1, G2, "members pr", 0 },
+	{ __LINE__, 1, G2, "members eq null", 1 },
+	{ __LINE__, 1, G1, "members eq null", 0 },
+	{ __LINE__, 1, G1, "members[value eq \"nope\"]", 0 },
+	{ __LINE__, 1, G1, "displayName eq \"first\" and members.value eq \"" U1 "\"", 1 },
+	{ __LINE__, 0, U1, "groups.value eq \"" G1 "\"", 1 },
+	{ __LINE__, 0, U1, "groups.value eq \"00000000-0000-4000-8000-0000000000A1\"", 1 },
+	{ __LINE__, 0, U2, "groups.value eq \"" G1 "\"", 0 },
+	{ __LINE__, 0, U1, "groups[value eq \"" G1 "\"]", 1 },
+	{ __LINE__, 0, U1, "groups.display eq \"FIRST\"", 1 },
+	{ __LINE__, 0, U1, "groups[display eq \"first\" and type eq \"direct\"]", 1 },
+	{ __LINE__, 0, U1, "groups[display eq \"second\"]", 0 },
+	{ __LINE__, 0, U1, "groups pr", 1 },
+	{ __LINE__, 0, U2, "groups pr", 0 },
+	{ __LINE__, 0, U2, "not (groups pr)", 1 },
+};
+
+static int
+rm_rf(const char *dir)
+{
+	char	cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void
+check_members(void)
+{
+	struct store		*st = NULL;
+	struct store_txn	*tx = NULL;
+	struct filter_env	 env;
+	struct fnode		*f;
+	uint8_t			 g1[16], g2[16], u1[16];
+	char			 dir[64], err[256], json[256];
+	cJSON			*doc;
+	size_t			 i;
+	int			 m;
+
+	snprintf(dir, sizeof(dir), "/tmp/check_filter.XXXXXX");
+	if (mkdtemp(dir) == NULL ||
+	    store_open(dir, STORE_CREATE, &st, err, sizeof(err)) != SCIM_OK ||
+	    store_begin(st, 1, &tx) != SCIM_OK) {
+		ok(0, "a store for the membership keys");
+		return;
+	}
+	util_uuid_parse(G1, g1);
+	util_uuid_parse(G2, g2);
+	util_uuid_parse(U1, u1);
+	store_res_put(tx, 1, RES_GROUP, g1, "{\"id\":\"" G1 "\","
+	    "\"displayName\":\"First\"}", strlen("{\"id\":\"" G1 "\","
+	    "\"displayName\":\"First\"}"), 1);
+	store_member_put(tx, 1, g1, u1, RES_USER, "one", NULL);
+	store_member_put(tx, 1, g1, g2, RES_GROUP, "two", NULL);
+	memset(&env, 0, sizeof(env));
+	env.fe_tx = tx;
+	env.fe_tenant = 1;
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		snprintf(json, sizeof(json), "{\"id\":\"%s\",\"%s\":\"first\"}",
+		    members[i].id, members[i].group ? "displayName" :
+		    "userName");
+		doc = cJSON_Parse(json);
+		f = filter_parse(members[i].f, err, sizeof(err));
+		m = f != NULL ? filter_match(f, schema_static(members[i].group ?
+		    RES_GROUP : RES_USER), doc, &env) : -1;
+		ok(m == members[i].match && env.fe_err == SCIM_OK,
+		    "line %d: %s %s", members[i].line, members[i].f,
+		    members[i].match ? "matches" : "does not match");
+		filter_free(f);
+		cJSON_Delete(doc);
+	}
+	/* Without the keys, only what the document holds. */
+	doc = cJSON_Parse("{\"id\":\"" G1 "\",\"members\":[{\"value\":\"x\"}]}");
+	f = filter_parse("members[value eq \"x\"]", err, sizeof(err));
+	ok(filter_match(f, schema_static(RES_GROUP), doc, NULL) == 1 &&
+	    filter_match(f, schema_static(RES_GROUP), doc, &env) == 0,
+	    "members from the document without a store, else from the keys");
+	filter_free(f);
+	cJSON_Delete(doc);
+	store_abort(&tx);
+	store_close(st);
+	if (rm_rf(dir) != 0)
+		tap_diag("cannot remove %s", dir);
+}
 
 int
 main(void)
@@ -203,7 +421,8 @@ main(void)
 	doc = cJSON_Parse(user_doc);
 	for (i = 0; i < sizeof(matches) / sizeof(matches[0]); i++) {
 		f = filter_parse(matches[i].f, err, sizeof(err));
-		ok(f != NULL && filter_match(f, schema_static(RES_USER), doc) ==
+		ok(f != NULL && filter_match(f, schema_static(RES_USER), doc,
+		    NULL) ==
 		    matches[i].match, "line %d: %s %s", matches[i].line,
 		    matches[i].f, matches[i].match ? "matches" : "does not match");
 		filter_free(f);
@@ -228,6 +447,9 @@ main(void)
 		filter_plan_free(pl);
 		filter_free(f);
 	}
+
+	check_table();
+	check_members();
 
 	/* PATCH paths. */
 	ok(filter_parse_path("emails[type eq \"work\"].value", &fp, err,
