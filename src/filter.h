@@ -79,6 +79,14 @@ struct fpath {
 	char		*fp_sub;	/* after the filter, or NULL */
 };
 
+/*
+ * 1 when s is an attribute path (RFC 7644 §3.10: [URI ":"] ATTRNAME
+ * ["." ATTRNAME], "$ref" a name too), as sortBy and filters name
+ * attributes; filter_attrname_ok: one ATTRNAME.
+ */
+int		 filter_attrpath_ok(const char *s);
+int		 filter_attrname_ok(const char *s);
+
 /* Parse a path.  Returns 0, or -1 with a message in err. */
 int		 filter_parse_path(const char *text, struct fpath *,
 		    char *err, size_t errlen);

@@ -10,6 +10,7 @@
 #include "filter.h"
 #include "filter_int.h"
 #include "schema.h"
+#include "util.h"
 
 static int	check(const struct fnode *, const struct schema_attr *,
 		    const struct schema *, char *, size_t);
@@ -39,9 +40,37 @@ check_sub(const struct fnode *n, const struct schema *sc, char *err,
 }
 
 /*
- * RFC 7644 §3.4.2.2: gt/ge/lt/le and co/sw/ew on a boolean, or any
- * comparison of a complex attribute that has no "value", is
- * invalidFilter.  Unknown attributes are fine: they match nothing.
+ * RFC 7643 §2.3.5: a dateTime is compared with a dateTime (RFC 3339);
+ * eq and ne may also take null, and co, sw and ew any string (they
+ * compare the text).
+ */
+static int
+datetime_ok(const struct fnode *n)
+{
+	const cJSON	*v = n->fn_value;
+	double		 d;
+
+	switch (n->fn_op) {
+	case FOP_CO:
+	case FOP_SW:
+	case FOP_EW:
+		return cJSON_IsString(v);
+	case FOP_EQ:
+	case FOP_NE:
+		if (cJSON_IsNull(v))
+			return 1;
+		break;
+	default:
+		break;
+	}
+	return cJSON_IsString(v) && util_time_parse(v->valuestring, &d) == 0;
+}
+
+/*
+ * RFC 7644 §3.4.2.2: gt/ge/lt/le and co/sw/ew on a boolean, any
+ * comparison of a complex attribute that has no "value", and a dateTime
+ * compared with what is no dateTime, are invalidFilter.  Unknown
+ * attributes are fine: they match nothing.
  */
 static int
 check(const struct fnode *n, const struct schema_attr *tab,
@@ -98,6 +127,12 @@ check(const struct fnode *n, const struct schema_attr *tab,
 	    n->fn_op != FOP_NE) {
 		snprintf(err, errlen, "%s is a boolean: only eq and ne "
 		    "apply", n->fn_path);
+		return -1;
+	}
+	if (t->sa_type == AT_DATETIME && !datetime_ok(n)) {
+		snprintf(err, errlen, "%s is a dateTime: compare it with a "
+		    "date and time such as \"2011-05-13T04:42:34Z\"",
+		    n->fn_path);
 		return -1;
 	}
 	return 0;

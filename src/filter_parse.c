@@ -42,6 +42,7 @@ struct parser {
 	char		*p_err;
 	size_t		 p_errlen;
 	int		 p_failed;
+	int		 p_invalue;	/* inside a value path's filter */
 };
 
 static const struct {
@@ -134,16 +135,119 @@ word_dup(const struct parser *p, size_t skip)
 	return s;
 }
 
-/* attrPath = [URI ":"] ATTRNAME *1subAttr, with "$ref" allowed. */
-static int
-path_ok(const char *s)
+/*
+ * The length of the ATTRNAME at s (RFC 7644 §3.10: ALPHA *(nameChar),
+ * nameChar = "-" / "_" / DIGIT / ALPHA; and "$ref", RFC 7643 §2.4), or 0.
+ */
+static size_t
+attrname(const char *s)
 {
-	if (!isalpha((unsigned char)*s) && *s != '$')
+	size_t	n;
+
+	if (strncmp(s, "$ref", 4) == 0)
+		return 4;
+	if (!isalpha((unsigned char)s[0]))
 		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && strchr("-_:.$", *s) == NULL)
+	for (n = 1; isalnum((unsigned char)s[n]) || s[n] == '-' ||
+	    s[n] == '_'; n++)
+		;
+	return n;
+}
+
+int
+filter_attrname_ok(const char *s)
+{
+	size_t	n = attrname(s);
+
+	return n > 0 && s[n] == '\0';
+}
+
+/*
+ * attrPath = [URI ":"] ATTRNAME *1subAttr; subAttr = "." ATTRNAME.  The
+ * URI (a schema URN) is what comes before the last colon: a scheme
+ * letter, then letters, digits and the URN punctuation.
+ */
+int
+filter_attrpath_ok(const char *s)
+{
+	const char	*colon = strrchr(s, ':'), *u;
+	size_t		 n;
+
+	if (colon != NULL) {
+		if (!isalpha((unsigned char)s[0]))
 			return 0;
+		for (u = s; u < colon; u++)
+			if (!isalnum((unsigned char)*u) &&
+			    strchr(":-._+%", *u) == NULL)
+				return 0;
+		s = colon + 1;
+	}
+	if ((n = attrname(s)) == 0)
+		return 0;
+	s += n;
+	if (*s == '.') {
+		if ((n = attrname(++s)) == 0)
+			return 0;
+		s += n;
+	}
+	return *s == '\0';
+}
+
+/*
+ * A JSON string (RFC 8259 §7), as compValue strings are: no raw control
+ * characters, escapes only \" \\ \/ \b \f \n \r \t and \u with four hex
+ * digits.  t holds the quotes.
+ */
+static int
+string_ok(const char *t, size_t len)
+{
+	size_t	i, k;
+
+	for (i = 1; i + 1 < len; i++) {
+		if ((unsigned char)t[i] < 0x20)
+			return 0;
+		if (t[i] != '\\')
+			continue;
+		if (strchr("\"\\/bfnrt", t[++i]) != NULL && t[i] != '\0')
+			continue;
+		if (t[i] != 'u')
+			return 0;
+		for (k = 1; k <= 4; k++)
+			if (!isxdigit((unsigned char)t[i + k]))
+				return 0;
+		i += 4;
+	}
 	return 1;
+}
+
+/* A JSON number (RFC 8259 §6): -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */
+static int
+number_ok(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (isdigit((unsigned char)*s))
+		while (isdigit((unsigned char)*s))
+			s++;
+	else
+		return 0;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		if (*++s == '+' || *s == '-')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return *s == '\0';
 }
 
 static struct fnode *
@@ -186,7 +290,8 @@ parse_value(struct parser *p)
 	double		 d;
 
 	if (p->p_tok == T_STRING) {
-		v = cJSON_ParseWithLength(t, p->p_len);
+		v = string_ok(t, p->p_len) ?
+		    cJSON_ParseWithLength(t, p->p_len) : NULL;
 		if (!cJSON_IsString(v)) {
 			cJSON_Delete(v);
 			fail(p, p->p_start, "invalid string");
@@ -203,10 +308,8 @@ parse_value(struct parser *p)
 			if (p->p_len < sizeof(buf)) {
 				memcpy(buf, t, p->p_len);
 				buf[p->p_len] = '\0';
-				d = strtod(buf, &end);
-				if (*end == '\0' && isfinite(d) &&
-				    (isdigit((unsigned char)buf[0]) ||
-				    buf[0] == '-'))
+				d = number_ok(buf) ? strtod(buf, &end) : NAN;
+				if (isfinite(d))
 					v = cJSON_CreateNumber(d);
 			}
 			if (v == NULL) {
@@ -243,13 +346,19 @@ parse_attrexp(struct parser *p)
 		fail(p, p->p_start, "out of memory");
 		return NULL;
 	}
-	if (!path_ok(path)) {
+	if (!filter_attrpath_ok(path)) {
 		free(path);
 		fail(p, p->p_start, "invalid attribute name");
 		return NULL;
 	}
 	at = p->p_start;
 	lex(p);
+	if (p->p_tok == T_LBRACK && p->p_invalue) {
+		/* RFC 7644 §3.4.2.2: valFilter holds no valuePath. */
+		free(path);
+		fail(p, p->p_start, "a value filter inside a value filter");
+		return NULL;
+	}
 	if (p->p_tok == T_LBRACK) {
 		if ((n = node_new(p, FN_VALUEPATH)) == NULL) {
 			free(path);
@@ -261,8 +370,10 @@ parse_attrexp(struct parser *p)
 			return n;
 		}
 		lex(p);
+		p->p_invalue = 1;
 		if ((n->fn_left = parse_or(p)) == NULL)
 			return n;
+		p->p_invalue = 0;
 		p->p_depth--;
 		if (p->p_tok != T_RBRACK) {
 			fail(p, p->p_start, "expected ']'");
@@ -276,7 +387,7 @@ parse_attrexp(struct parser *p)
 		lex(p);
 		if (p->p_tok != T_WORD || p->p_len < 2 ||
 		    (n->fn_sub = word_dup(p, 1)) == NULL ||
-		    !path_ok(n->fn_sub)) {
+		    !filter_attrname_ok(n->fn_sub)) {
 			fail(p, p->p_start, "invalid sub-attribute");
 			return n;
 		}
@@ -461,13 +572,14 @@ filter_parse_path(const char *text, struct fpath *fp, char *err,
 	}
 	lex(&p);
 	if (p.p_tok != T_WORD || (fp->fp_attr = word_dup(&p, 0)) == NULL ||
-	    !path_ok(fp->fp_attr)) {
+	    !filter_attrpath_ok(fp->fp_attr)) {
 		fail(&p, p.p_start, "invalid attribute path");
 		goto fail;
 	}
 	lex(&p);
 	if (p.p_tok == T_LBRACK) {
 		p.p_depth = 1;
+		p.p_invalue = 1;
 		lex(&p);
 		if ((fp->fp_filter = parse_or(&p)) == NULL || p.p_failed)
 			goto fail;
@@ -479,7 +591,7 @@ filter_parse_path(const char *text, struct fpath *fp, char *err,
 			lex(&p);
 			if (p.p_tok != T_WORD || p.p_len < 2 ||
 			    (fp->fp_sub = word_dup(&p, 1)) == NULL ||
-			    !path_ok(fp->fp_sub)) {
+			    !filter_attrname_ok(fp->fp_sub)) {
 				fail(&p, p.p_start, "invalid sub-attribute");
 				goto fail;
 			}

@@ -41,6 +41,12 @@ static const struct {
 	{ __LINE__, "x eq null" },
 	{ __LINE__, "((userName eq \"a\"))" },
 	{ __LINE__, "userName eq \"with \\\"escaped\\\" quotes\"" },
+	{ __LINE__, "userName eq \"\\u0041\\n\\t\\/\\\\\\b\\f\\r\"" },
+	{ __LINE__, "members.$ref eq \"x\"" },
+	{ __LINE__, "x-y_z.a-b eq 1" },
+	{ __LINE__, "urn:ietf:params:scim:schemas:core:2.0:User:name.givenName eq \"x\"" },
+	{ __LINE__, "emails[(type eq \"work\") and not (value pr)]" },
+	{ __LINE__, "title eq 1.5e3 or title eq -0.5 or title eq 0x10" },
 };
 
 /* Invalid filters, with the offset the error must name. */
@@ -61,6 +67,24 @@ static const struct {
 	{ __LINE__, "userName eq \"x\" and", "offset 19" },
 	{ __LINE__, "", "offset 0: empty filter" },
 	{ __LINE__, "   ", "offset 3: empty filter" },
+	/* RFC 7644 §3.10 attribute paths. */
+	{ __LINE__, "userName.. eq \"x\"", "offset 0: invalid attribute name" },
+	{ __LINE__, "userName. eq \"x\"", "offset 0: invalid attribute name" },
+	{ __LINE__, "name.givenName.x eq \"x\"", "offset 0: invalid attribute name" },
+	{ __LINE__, "$x eq \"x\"", "offset 0: invalid attribute name" },
+	{ __LINE__, "a:b: eq \"x\"", "offset 0: invalid attribute name" },
+	{ __LINE__, "1a:b eq \"x\"", "offset 0: invalid attribute name" },
+	{ __LINE__, "emails[type eq \"work\"].value.x eq \"y\"", "offset 22: invalid sub-attribute" },
+	{ __LINE__, "emails[type eq \"work\"]. eq \"y\"", "offset 22" },
+	/* valFilter holds no valuePath. */
+	{ __LINE__, "emails[value[type eq \"x\"]]", "offset 12: a value filter inside" },
+	{ __LINE__, "emails[type eq \"x\" and ims[type eq \"y\"]]", "offset 26: a value filter inside" },
+	/* compValue strings are JSON strings. */
+	{ __LINE__, "userName eq \"\\uZZZZ\"", "offset 12: invalid string" },
+	{ __LINE__, "userName eq \"\\u00\"", "offset 12: invalid string" },
+	{ __LINE__, "userName eq \"a\\qb\"", "offset 12: invalid string" },
+	{ __LINE__, "userName eq \"a\tb\"", "offset 12: invalid string" },
+	{ __LINE__, "userName eq \"\\uD800\"", "offset 12: invalid string" },
 };
 
 static const char *user_doc =
@@ -134,6 +158,19 @@ static const struct {
 	{ __LINE__, 0, "emails[primary co \"t\"]", 0, 0, 0, NULL, 0 },
 	{ __LINE__, 0, "name eq \"x\"", 0, 0, 0, NULL, 0 },
 	{ __LINE__, 0, "noSuch gt 5", 1, PLAN_SCAN, 0, NULL, 0 },
+	/* A dateTime compares with a dateTime. */
+	{ __LINE__, 0, "meta.created gt \"garbage\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.created eq \"2011-05-13\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.lastModified le 5", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.lastModified gt null", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "not (meta.created ne true)", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.created co 5", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 1, "meta.created lt \"x\"", 0, 0, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.created gt \"2011-05-13T04:42:34.5+02:00\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.created eq null", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.created ne \"2011-05-13T04:42:34Z\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.created sw \"2011\"", 1, PLAN_SCAN, 0, NULL, 0 },
+	{ __LINE__, 0, "meta.created pr", 1, PLAN_SCAN, 0, NULL, 0 },
 	/* After a value path, the sub-attribute as for a plain path. */
 	{ __LINE__, 0, "emails.primary gt true", 0, 0, 0, NULL, 0 },
 	{ __LINE__, 0, "emails[type eq \"work\"].primary gt true", 0, 0, 0, NULL, 0 },
@@ -447,6 +484,21 @@ main(void)
 		filter_plan_free(pl);
 		filter_free(f);
 	}
+
+	/* Attribute paths, as sortBy takes them. */
+	ok(filter_attrpath_ok("userName") && filter_attrpath_ok("name.givenName") &&
+	    filter_attrpath_ok("members.$ref") && filter_attrpath_ok("$ref") &&
+	    filter_attrpath_ok("urn:ietf:params:scim:schemas:extension:"
+	    "enterprise:2.0:User:manager.value") &&
+	    filter_attrpath_ok("urn:ietf:params:scim:schemas:extension:"
+	    "enterprise:2.0:User"), "attribute paths accepted");
+	ok(!filter_attrpath_ok("") && !filter_attrpath_ok("name[") &&
+	    !filter_attrpath_ok("userName..") && !filter_attrpath_ok("a.b.c") &&
+	    !filter_attrpath_ok("a b") && !filter_attrpath_ok("1x") &&
+	    !filter_attrpath_ok("$x") && !filter_attrpath_ok("urn:x:") &&
+	    !filter_attrpath_ok(":a") && !filter_attrpath_ok("a.") &&
+	    !filter_attrpath_ok("emails[type eq \"work\"].value") &&
+	    !filter_attrpath_ok("a/b:c"), "non-paths refused");
 
 	check_table();
 	check_members();
