@@ -27,6 +27,7 @@
 #include "http.h"
 #include "json.h"
 #include "list.h"
+#include "list_int.h"
 #include "project.h"
 #include "resource.h"
 #include "schema.h"
@@ -36,8 +37,7 @@
 
 #define URN_LIST	"urn:ietf:params:scim:api:messages:2.0:ListResponse"
 #define URN_SEARCH	"urn:ietf:params:scim:api:messages:2.0:SearchRequest"
-#define LIST_MAX_CANDIDATES	100000	/* more: scan instead */
-#define CURSOR_LEN	17		/* type byte + id */
+#define CURSOR_LEN	17		/* id order: type byte + id */
 
 /* A list request, from a query string or a SearchRequest body. */
 struct listq {
@@ -48,19 +48,11 @@ struct listq {
 	long long	 lq_start;
 	long long	 lq_count;
 	int		 lq_cursor;	/* cursor paging asked for */
-	uint8_t		 lq_after[CURSOR_LEN];	/* all zero: the start */
+	struct cursor	 lq_cur;	/* where the page starts after */
+	uint8_t		 lq_after[CURSOR_LEN];	/* id order: lq_cur */
 	char		 lq_attrs[2048];
 	int		 lq_hasattrs;
 	int		 lq_exclude;
-};
-
-/* A match kept for sorting. */
-struct hit {
-	uint8_t		 h_id[16];
-	enum res_type	 h_type;
-	int		 h_kind;	/* 0 no value, 1 string, 2 number */
-	double		 h_num;
-	char		*h_str;
 };
 
 struct lister {
@@ -68,6 +60,7 @@ struct lister {
 	struct store_txn	*l_tx;
 	const struct listq	*l_q;
 	const struct schema	*l_sc;		/* of the stream now */
+	const struct schema	*l_scs[2];	/* by type rank */
 	const struct fnode	*l_filter;
 	struct filter_env	 l_env;		/* membership keys */
 	const struct proj	*l_proj;
@@ -82,20 +75,16 @@ struct lister {
 	long long		 l_nring;
 	uint8_t			 l_last[CURSOR_LEN];	/* last written */
 	int			 l_more;	/* matches after the page */
+	char			 l_next[CURSOR_STRMAX + 1]; /* or "" */
+	char			 l_prev[CURSOR_STRMAX + 1]; /* or "" */
 	enum scim_err		 l_err;
 };
-
-static int
-type_rank(enum res_type t)
-{
-	return t == RES_USER ? 0 : 1;
-}
 
 /* A resource's position in the stream: type, then id. */
 static void
 position(uint8_t *pos, enum res_type t, const uint8_t id[16])
 {
-	pos[0] = (uint8_t)type_rank(t);
+	pos[0] = (uint8_t)list_type_rank(t);
 	memcpy(pos + 1, id, 16);
 }
 
@@ -131,6 +120,10 @@ q_sort(struct listq *q, const char *by, const char *order,
 	    util_strlcpy(q->lq_sortby, by, sizeof(q->lq_sortby)) >=
 	    sizeof(q->lq_sortby))
 		return scim_fail(resp, SCIM_EINVALVALUE, "sortBy too long");
+	/* RFC 7644 §3.4.2.3: sortBy is an attribute path (§3.10). */
+	if (q->lq_sortby[0] != '\0' && !filter_attrpath_ok(q->lq_sortby))
+		return scim_fail(resp, SCIM_EFILTER, "sortBy must name an "
+		    "attribute (attr, attr.sub, or URN:attr)");
 	if (order == NULL || *order == '\0' ||
 	    util_strcaseeq(order, "ascending"))
 		q->lq_desc = 0;
@@ -142,28 +135,35 @@ q_sort(struct listq *q, const char *by, const char *order,
 	return SCIM_OK;
 }
 
-/* RFC 9865: an empty cursor asks for the first page. */
+static struct sortspec
+q_order(const struct listq *q)
+{
+	struct sortspec	ss;
+
+	ss.ss_by = q->lq_sortby[0] != '\0' ? q->lq_sortby : NULL;
+	ss.ss_desc = q->lq_desc;
+	return ss;
+}
+
+/* RFC 9865: an empty cursor asks for the first page.  Sorting first. */
 static enum scim_err
 q_cursor(struct listq *q, const char *cursor, struct scim_resp *resp)
 {
-	uint8_t	raw[CURSOR_LEN];
-	char	check[32];
+	struct sortspec	 ss = q_order(q);
+	const char	*why;
 
 	q->lq_cursor = 1;
 	memset(q->lq_after, 0, sizeof(q->lq_after));
+	list_cursor_free(&q->lq_cur);
+	memset(&q->lq_cur, 0, sizeof(q->lq_cur));
+	q->lq_cur.cu_start = 1;
 	if (*cursor == '\0')
 		return SCIM_OK;
-	/* Our cursors are the base64url of 17 bytes: 23 characters. */
-	if (strlen(cursor) != 23 || util_b64url_decode(cursor, raw,
-	    sizeof(raw)) != CURSOR_LEN || raw[0] > 1)
-		return scim_fail(resp, SCIM_ECURSOR, "invalid cursor");
-	util_b64url(raw, sizeof(raw), check);
-	if (strcmp(check, cursor) != 0)
-		return scim_fail(resp, SCIM_ECURSOR, "invalid cursor");
-	memcpy(q->lq_after, raw, sizeof(raw));
-	if (q->lq_sortby[0] != '\0')
-		return scim_fail(resp, SCIM_EINVALVALUE,
-		    "cursor paging is in id order: it cannot be sorted");
+	if (list_cursor_decode(cursor, &ss, &q->lq_cur, &why) == -1)
+		return scim_fail(resp, SCIM_ECURSOR, "%s", why);
+	if (ss.ss_by == NULL)
+		position(q->lq_after, q->lq_cur.cu_hit.h_type,
+		    q->lq_cur.cu_hit.h_id);
 	return SCIM_OK;
 }
 
@@ -178,7 +178,8 @@ static enum scim_err
 q_from_query(struct scim_req *req, struct listq *q, struct scim_resp *resp)
 {
 	const char	*qs = req->rq_query;
-	char		 start[32], count[32], by[256], order[32], cursor[64];
+	char		 start[32], count[32], by[256], order[32];
+	char		 cursor[CURSOR_STRMAX + 2];
 	int		 r[6];
 	enum scim_err	 e;
 
@@ -306,82 +307,13 @@ q_from_body(struct scim_req *req, struct listq *q, struct scim_resp *resp)
 	return e;
 }
 
-/* The value sortBy names in doc, as a sort key (RFC 7644 §3.4.2.3). */
-static void
-sort_key(const struct schema *sc, const char *by, const cJSON *doc,
-    struct hit *h)
-{
-	const struct schema_attr	*a, *sub, *t;
-	const cJSON			*v, *el, *pick = NULL;
-	const char			*ext;
-	double				 d;
-
-	h->h_kind = 0;
-	if (schema_resolve(sc, by, &a, &sub, &ext) == -1)
-		return;
-	v = cJSON_GetObjectItem(ext != NULL ? cJSON_GetObjectItem(doc, ext) :
-	    doc, a->sa_name);
-	if (cJSON_IsArray(v)) {
-		/* Multi-valued: the primary value, else the first. */
-		cJSON_ArrayForEach(el, v)
-			if (cJSON_IsTrue(cJSON_GetObjectItem(el, "primary")))
-				pick = el;
-		v = pick != NULL ? pick : v->child;
-	}
-	if (sub == NULL && a->sa_type == AT_COMPLEX)
-		sub = schema_attr_find(a->sa_sub, "value");
-	if (sub != NULL)
-		v = cJSON_GetObjectItem(v, sub->sa_name);
-	t = sub != NULL ? sub : a;
-	if (cJSON_IsString(v)) {
-		if (t->sa_type == AT_DATETIME &&
-		    util_time_parse(v->valuestring, &d) == 0) {
-			h->h_kind = 2;
-			h->h_num = d;
-		} else if ((h->h_str = strdup(v->valuestring)) != NULL) {
-			if (!(t->sa_flags & AF_CASEEXACT))
-				schema_fold(h->h_str, h->h_str);
-			h->h_kind = 1;
-		}
-	} else if (cJSON_IsNumber(v) || cJSON_IsBool(v)) {
-		h->h_kind = 2;
-		h->h_num = cJSON_IsNumber(v) ? v->valuedouble : cJSON_IsTrue(v);
-	}
-}
-
-static int	sort_desc;
-
-/* Values before no value; then by value; ties by position (stable). */
-static int
-hit_cmp(const void *pa, const void *pb)
-{
-	const struct hit	*a = pa, *b = pb;
-	int			 c = 0;
-
-	if (a->h_kind == 0 || b->h_kind == 0)
-		c = (a->h_kind == 0) - (b->h_kind == 0);
-	else if (a->h_kind != b->h_kind)
-		c = a->h_kind - b->h_kind;
-	else if (a->h_kind == 1)
-		c = strcmp(a->h_str, b->h_str);
-	else
-		c = a->h_num < b->h_num ? -1 : a->h_num > b->h_num;
-	if (sort_desc && a->h_kind != 0 && b->h_kind != 0)
-		c = -c;
-	if (c == 0)
-		c = type_rank(a->h_type) - type_rank(b->h_type);
-	if (c == 0)
-		c = memcmp(a->h_id, b->h_id, 16);
-	return c;
-}
-
 static void
 write_item(struct lister *l, const struct schema *sc, cJSON *doc)
 {
 	if (l->l_items++ > 0)
 		buf_add(l->l_out, ",", 1);
 	l->l_err = resource_emit(l->l_req, l->l_tx, sc, &l->l_proj[
-	    type_rank(sc->sc_type)], doc, l->l_out);
+	    list_type_rank(sc->sc_type)], doc, l->l_out);
 }
 
 /* One candidate of the stream.  Returns 1 to stop (on error). */
@@ -423,9 +355,10 @@ visit(const uint8_t id[16], const char *json, size_t len, void *arg)
 		memset(h, 0, sizeof(*h));
 		memcpy(h->h_id, id, 16);
 		h->h_type = l->l_sc->sc_type;
-		sort_key(l->l_sc, q->lq_sortby, doc, h);
+		if (list_sort_key(l->l_sc, q->lq_sortby, doc, h) == -1)
+			l->l_err = SCIM_ENOMEM;
 		cJSON_Delete(doc);
-		return 0;
+		return l->l_err != SCIM_OK;
 	}
 	if (q->lq_cursor) {
 		position(pos, l->l_sc->sc_type, id);
@@ -453,99 +386,6 @@ visit(const uint8_t id[16], const char *json, size_t len, void *arg)
 	return l->l_err != SCIM_OK;
 }
 
-/* Candidate ids of a plan, as a sorted set. */
-struct idset {
-	uint8_t		(*is_ids)[16];
-	size_t		 is_n;
-	size_t		 is_cap;
-	int		 is_over;	/* too many: scan instead */
-	enum res_type	 is_type;	/* PLAN_MEMBERS: of the stream */
-};
-
-static int
-idset_add(const uint8_t id[16], void *arg)
-{
-	struct idset	*s = arg;
-	void		*p;
-
-	if (s->is_n == LIST_MAX_CANDIDATES) {
-		s->is_over = 1;
-		return 1;
-	}
-	if (s->is_n == s->is_cap) {
-		s->is_cap = s->is_cap ? s->is_cap * 2 : 64;
-		if ((p = realloc(s->is_ids, s->is_cap * 16)) == NULL) {
-			s->is_over = 1;
-			return 1;
-		}
-		s->is_ids = p;
-	}
-	memcpy(s->is_ids[s->is_n++], id, 16);
-	return 0;
-}
-
-/* A member of a group, when of the type listed. */
-static int
-idset_member(const uint8_t id[16], enum res_type type, const char *display,
-    size_t dlen, void *arg)
-{
-	struct idset	*s = arg;
-
-	(void)display;
-	(void)dlen;
-	return type == s->is_type ? idset_add(id, s) : 0;
-}
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, 16);
-}
-
-static enum scim_err
-collect(struct store_txn *tx, uint32_t tn, enum res_type type,
-    const struct filter_plan *pl, struct idset *s)
-{
-	uint8_t		(*ids)[16];
-	size_t		 n, i;
-	enum scim_err	 e;
-
-	if (pl->pl_empty)
-		return SCIM_OK;
-	switch (pl->pl_kind) {
-	case PLAN_ID:
-		idset_add(pl->pl_id, s);
-		return SCIM_OK;
-	case PLAN_INDEX:
-		if ((ids = malloc(SCIM_MAX_CANDIDATES * 16)) == NULL)
-			return SCIM_ENOMEM;
-		e = store_idx_find(tx, tn, type, pl->pl_idx, pl->pl_value,
-		    strlen(pl->pl_value), ids, SCIM_MAX_CANDIDATES, &n);
-		if (e == SCIM_ETOOMANY)
-			s->is_over = 1;
-		for (i = 0; e == SCIM_OK && i < n && !s->is_over; i++)
-			idset_add(ids[i], s);
-		free(ids);
-		return e == SCIM_ETOOMANY ? SCIM_OK : e;
-	case PLAN_PREFIX:
-		return store_idx_prefix(tx, tn, type, pl->pl_idx, pl->pl_value,
-		    strlen(pl->pl_value), idset_add, s);
-	case PLAN_MEMBEROF:
-		return store_memberof_each(tx, tn, pl->pl_id, idset_add, s);
-	case PLAN_MEMBERS:
-		s->is_type = type;
-		return store_member_each(tx, tn, pl->pl_id, idset_member, s);
-	case PLAN_UNION:
-		if ((e = collect(tx, tn, type, pl->pl_sub[0], s)) != SCIM_OK)
-			return e;
-		return collect(tx, tn, type, pl->pl_sub[1], s);
-	case PLAN_SCAN:
-		s->is_over = 1;
-		return SCIM_OK;
-	}
-	return SCIM_OK;
-}
-
 /* Stream the matches of one resource type through visit(). */
 static enum scim_err
 stream(struct lister *l, const struct schema *sc, const struct listq *q,
@@ -553,14 +393,14 @@ stream(struct lister *l, const struct schema *sc, const struct listq *q,
 {
 	struct filter_plan	*pl = NULL;
 	struct fnode		*f = NULL;
-	struct idset		 set;
+	uint8_t			(*ids)[16] = NULL;
 	uint32_t		 tn = l->l_req->rq_cx->cx_tenant.tn_id;
 	const char		*json;
 	char			 err[256];
-	size_t			 len, i;
+	size_t			 len, i, n = 0;
 	enum scim_err		 e = SCIM_OK;
+	int			 scan = 1;
 
-	memset(&set, 0, sizeof(set));
 	l->l_sc = sc;
 	if (q->lq_hasfilter) {
 		if ((f = filter_parse(q->lq_filter, err, sizeof(err))) == NULL)
@@ -571,29 +411,25 @@ stream(struct lister *l, const struct schema *sc, const struct listq *q,
 		}
 	}
 	l->l_filter = f;
-	if (pl != NULL && (e = collect(l->l_tx, tn, sc->sc_type, pl, &set)))
+	if (pl != NULL && (e = list_candidates(l->l_tx, tn, sc->sc_type, pl,
+	    &ids, &n, &scan)))
 		goto out;
-	if (pl == NULL || set.is_over) {
+	if (scan) {
 		e = store_res_each(l->l_tx, tn, sc->sc_type, visit, l);
 		goto out;
 	}
-	if (set.is_n > 1)
-		qsort(set.is_ids, set.is_n, 16, id_cmp);
-	for (i = 0; i < set.is_n && e == SCIM_OK && l->l_err == SCIM_OK;
-	    i++) {
-		if (i > 0 && memcmp(set.is_ids[i], set.is_ids[i - 1], 16) == 0)
-			continue;
-		e = store_res_get(l->l_tx, tn, sc->sc_type, set.is_ids[i],
-		    &json, &len);
+	for (i = 0; i < n && e == SCIM_OK && l->l_err == SCIM_OK; i++) {
+		e = store_res_get(l->l_tx, tn, sc->sc_type, ids[i], &json,
+		    &len);
 		if (e == SCIM_ENOTFOUND) {
 			e = SCIM_OK;
 			continue;
 		}
 		if (e == SCIM_OK)
-			visit(set.is_ids[i], json, len, l);
+			visit(ids[i], json, len, l);
 	}
 out:
-	free(set.is_ids);
+	free(ids);
 	filter_plan_free(pl);
 	filter_free(f);
 	l->l_filter = NULL;
@@ -602,22 +438,97 @@ out:
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
 
-/* Write the sorted page: each hit in the window, read again by id. */
+/*
+ * A cursor whose key was cut: the full key of its resource, if that
+ * still begins so (else the cut key stands: see list_cursor_before()).
+ */
 static enum scim_err
-sorted_page(struct lister *l, const struct listq *q)
+cursor_refine(struct lister *l, struct cursor *cu)
 {
 	const struct schema	*sc;
 	const char		*json;
+	struct hit		 h;
 	cJSON			*doc;
-	size_t			 i, len;
+	size_t			 len;
 	enum scim_err		 e;
 
-	sort_desc = q->lq_desc;
-	if (l->l_nhits > 1)
-		qsort(l->l_hits, l->l_nhits, sizeof(*l->l_hits), hit_cmp);
-	for (i = (size_t)q->lq_start - 1; i < l->l_nhits &&
-	    (long long)i < q->lq_start - 1 + q->lq_count; i++) {
-		sc = ctx_schema(l->l_req->rq_cx, l->l_hits[i].h_type);
+	sc = l->l_scs[list_type_rank(cu->cu_hit.h_type)];
+	if (!cu->cu_trunc || cu->cu_start || sc == NULL)
+		return SCIM_OK;
+	e = store_res_get(l->l_tx, l->l_req->rq_cx->cx_tenant.tn_id, sc->sc_type,
+	    cu->cu_hit.h_id, &json, &len);
+	if (e == SCIM_ENOTFOUND)
+		return SCIM_OK;
+	if (e != SCIM_OK)
+		return e;
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
+		return SCIM_ESTORE;
+	memset(&h, 0, sizeof(h));
+	e = list_sort_key(sc, l->l_q->lq_sortby, doc, &h) == -1 ?
+	    SCIM_ENOMEM : SCIM_OK;
+	cJSON_Delete(doc);
+	if (h.h_kind == HK_STR && strncmp(h.h_str, cu->cu_hit.h_str,
+	    CURSOR_KEYMAX) == 0) {
+		free(cu->cu_hit.h_str);
+		cu->cu_hit.h_str = h.h_str;
+		cu->cu_trunc = 0;
+	} else
+		free(h.h_str);
+	return e;
+}
+
+/*
+ * The sorted page: the hits from startIndex, or after the cursor (found
+ * by bisection: the hits are in the cursor's order), each read again by
+ * id; with cursors, the next and previous ones.
+ */
+static enum scim_err
+sorted_page(struct lister *l, const struct listq *q)
+{
+	struct sortspec		 ss = q_order(q);
+	struct cursor		 cu = q->lq_cur;
+	const struct schema	*sc;
+	const char		*json;
+	cJSON			*doc;
+	size_t			 i, lo, hi, first, end, len;
+	enum scim_err		 e;
+
+	if (list_sort(l->l_hits, l->l_nhits, &ss) == -1)
+		return SCIM_ENOMEM;
+	if (!q->lq_cursor)
+		first = (size_t)q->lq_start - 1;
+	else {
+		/* A copy that may take a longer key: freed here. */
+		cu.cu_hit.h_str = cu.cu_hit.h_str != NULL ?
+		    strdup(cu.cu_hit.h_str) : NULL;
+		if (q->lq_cur.cu_hit.h_str != NULL && cu.cu_hit.h_str == NULL)
+			return SCIM_ENOMEM;
+		if ((e = cursor_refine(l, &cu)) != SCIM_OK) {
+			list_cursor_free(&cu);
+			return e;
+		}
+		for (lo = 0, hi = l->l_nhits; lo < hi; ) {
+			i = lo + (hi - lo) / 2;
+			if (list_cursor_before(&cu, &l->l_hits[i], &ss))
+				hi = i;
+			else
+				lo = i + 1;
+		}
+		list_cursor_free(&cu);
+		first = lo;
+	}
+	end = first < l->l_nhits ? first + (size_t)q->lq_count : first;
+	if (end > l->l_nhits)
+		end = l->l_nhits;
+	if (q->lq_cursor && end < l->l_nhits)
+		list_cursor_encode(end > first ? &l->l_hits[end - 1] :
+		    first > 0 ? &l->l_hits[first - 1] : NULL, &ss, l->l_next);
+	if (q->lq_cursor && first > 0 && first <= l->l_nhits)
+		list_cursor_encode(first > (size_t)q->lq_count ?
+		    &l->l_hits[first - (size_t)q->lq_count - 1] : NULL, &ss,
+		    l->l_prev);
+	for (i = first; i < end; i++) {
+		sc = l->l_scs[list_type_rank(l->l_hits[i].h_type)];
 		e = store_res_get(l->l_tx, l->l_req->rq_cx->cx_tenant.tn_id,
 		    sc->sc_type, l->l_hits[i].h_id, &json, &len);
 		if (e != SCIM_OK)
@@ -631,12 +542,24 @@ sorted_page(struct lister *l, const struct listq *q)
 	return SCIM_OK;
 }
 
+/* The cursors of a page in id order (RFC 9865 §2.2). */
 static void
-cursor_member(struct buf *out, const char *name, const uint8_t *pos)
+id_cursors(struct lister *l, const struct listq *q)
 {
-	char	c[32];
+	uint8_t	zero[CURSOR_LEN];
 
-	util_b64url(pos, CURSOR_LEN, c);
+	if (l->l_more)
+		util_b64url(l->l_last, CURSOR_LEN, l->l_next);
+	memset(zero, 0, sizeof(zero));
+	if (l->l_nring > 0)
+		util_b64url(l->l_nring > q->lq_count ?
+		    l->l_ring[l->l_nring % (q->lq_count + 1)] : zero,
+		    CURSOR_LEN, l->l_prev);
+}
+
+static void
+cursor_member(struct buf *out, const char *name, const char *c)
+{
 	buf_str(out, ",\"");
 	buf_str(out, name);
 	buf_str(out, "\":\"");
@@ -652,9 +575,7 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 	struct lister	 l;
 	struct proj	 pj[2];
 	struct buf	 items, out;
-	uint8_t		 zero[CURSOR_LEN];
 	char		 head[256];
-	const uint8_t	*prev;
 	enum scim_err	 e = SCIM_OK;
 	size_t		 i;
 	int		 k;
@@ -663,14 +584,16 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 	memset(pj, 0, sizeof(pj));
 	for (k = 0; k < nsc; k++)
 		if (q->lq_hasattrs && (e = proj_list(q->lq_attrs,
-		    q->lq_exclude, scs[k], &pj[type_rank(scs[k]->sc_type)],
+		    q->lq_exclude, scs[k], &pj[list_type_rank(scs[k]->sc_type)],
 		    resp)))
 			return e;
 	l.l_req = req;
 	l.l_q = q;
 	l.l_proj = pj;
 	l.l_sorting = q->lq_sortby[0] != '\0';
-	if (q->lq_cursor && (l.l_ring = calloc((size_t)q->lq_count + 1,
+	for (k = 0; k < nsc; k++)
+		l.l_scs[list_type_rank(scs[k]->sc_type)] = scs[k];
+	if (q->lq_cursor && !l.l_sorting && (l.l_ring = calloc((size_t)q->lq_count + 1,
 	    CURSOR_LEN)) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	buf_init(&items, BUF_MAX_RESPONSE);
@@ -685,6 +608,8 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 		e = stream(&l, scs[k], q, resp);
 	if (e == SCIM_OK && l.l_sorting && (e = sorted_page(&l, q)))
 		e = scim_fail(resp, e, NULL);
+	if (e == SCIM_OK && q->lq_cursor && !l.l_sorting)
+		id_cursors(&l, q);
 	store_abort(&l.l_tx);
 	if (e != SCIM_OK)
 		goto out;
@@ -703,14 +628,10 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 	if (q->lq_cursor) {
 		/* RFC 9865 §2.2: nextCursor while more follow; previousCursor
 		 * unless this is the first page. */
-		if (l.l_more)
-			cursor_member(&out, "nextCursor", l.l_last);
-		memset(zero, 0, sizeof(zero));
-		if (l.l_nring > 0) {
-			prev = l.l_nring > q->lq_count ?
-			    l.l_ring[l.l_nring % (q->lq_count + 1)] : zero;
-			cursor_member(&out, "previousCursor", prev);
-		}
+		if (l.l_next[0] != '\0')
+			cursor_member(&out, "nextCursor", l.l_next);
+		if (l.l_prev[0] != '\0')
+			cursor_member(&out, "previousCursor", l.l_prev);
 	}
 	buf_str(&out, ",\"Resources\":[");
 	if (items.b_data != NULL)
@@ -742,6 +663,7 @@ list_get(struct scim_req *req, struct scim_resp *resp,
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	if ((e = q_from_query(req, q, resp)) == SCIM_OK)
 		e = list_run(req, resp, &sc, 1, q);
+	list_cursor_free(&q->lq_cur);
 	free(q);
 	return e;
 }
@@ -761,6 +683,7 @@ list_search(struct scim_req *req, struct scim_resp *resp,
 	if ((e = q_from_body(req, q, resp)) == SCIM_OK)
 		e = sc != NULL ? list_run(req, resp, &sc, 1, q) :
 		    list_run(req, resp, both, 2, q);
+	list_cursor_free(&q->lq_cur);
 	free(q);
 	return e;
 }
