@@ -171,8 +171,73 @@ t.ok(r.status == 200 and all(x["userName"].startswith("walk") for x in r.json["R
 for bad in ("nope", "_" * 23, base64.urlsafe_b64encode(b"\x05" + b"x" * 16).decode().rstrip("=")):
     r = s.req("GET", "/Users?cursor=" + quote(bad), token=tok)
     t.error(r, 400, "invalidCursor", "cursor %r: 400 invalidCursor" % bad)
+
+# Cursor paging with sortBy: the walk is in sort order, every match once,
+# nextCursor on every page but the last, and previousCursor leads back.
+def sorted_walk(extra, count):
+    seen, cursor, pages, firsts = [], "", [], []
+    while True:
+        r = s.req("GET", "/Users?count=%d&cursor=%s%s" % (count, quote(cursor), extra),
+                  token=tok)
+        if r.status != 200:
+            return ("status", r.status, r.text[:300]), pages
+        pages.append(r.json)
+        seen += [x["userName"] for x in r.json["Resources"]]
+        cursor = r.json.get("nextCursor")
+        if not cursor or len(pages) > 40:
+            return seen, pages
+
+
+for extra, name in (("&sortBy=userName", "ascending"),
+                    ("&sortBy=userName&sortOrder=descending", "descending"),
+                    ("&sortBy=title&filter=" + quote('userName sw "walk0" or title pr'),
+                     "by title, with a filter and ties")):
+    whole = [x["userName"] for x in s.req(
+        "GET", "/Users?count=1000" + extra, token=tok).json["Resources"]]
+    seen, pages = sorted_walk(extra, 3)
+    t.eq(seen, whole, "cursor walk sorted %s: the sorted list, each once" % name)
+    t.ok(len(pages) >= 3 and all("nextCursor" in p for p in pages[:-1]) and
+         "nextCursor" not in pages[-1], "cursor walk sorted %s: nextCursor while more "
+         "follow (%d pages)" % (name, len(pages)))
+    t.ok(all(p.get("totalResults") == len(whole) and "startIndex" not in p for p in pages),
+         "cursor walk sorted %s: totalResults, no startIndex" % name)
+    if len(pages) >= 3:
+        back = s.req("GET", "/Users?count=3&cursor=%s%s" % (
+            quote(pages[2]["previousCursor"]), extra), token=tok).json
+        t.eq([x["userName"] for x in back["Resources"]],
+             [x["userName"] for x in pages[1]["Resources"]],
+             "cursor walk sorted %s: previousCursor leads back" % name)
+# Sort keys longer than a cursor carries: the walk still sees each once;
+# and when the last resource shown is deleted meanwhile, none is missed.
+longs = ["long%s%d@x" % ("x" * 150, i) for i in range(7)]
+longids = [s.req("POST", "/Users", {"userName": u}, token=tok).json["id"] for u in longs]
+lf = "&sortBy=userName&filter=" + quote('userName sw "long"')
+seen, pages = sorted_walk(lf, 2)
+t.eq(seen, longs, "cursor walk sorted by long keys: each once, in order")
+for desc in ("", "&sortOrder=descending"):
+    p1 = s.req("GET", "/Users?count=2&cursor=" + lf + desc, token=tok).json
+    shown = [x["userName"] for x in p1["Resources"]]
+    s.req("DELETE", "/Users/" + longids[longs.index(shown[-1])], token=tok)
+    left = [x["userName"] for x in s.req("GET", "/Users?count=100" + lf + desc,
+                                         token=tok).json["Resources"]]
+    r = s.req("GET", "/Users?count=100&cursor=%s%s%s" % (quote(p1["nextCursor"]), lf, desc),
+              token=tok)
+    got = [x["userName"] for x in (r.json or {}).get("Resources", [])]
+    t.ok(r.status == 200 and got == [u for u in left if u in got] and
+         set(left) - set(shown) <= set(got), "cursor %s past a deleted resource with a "
+         "long key: in order, nothing missed" % (desc or "ascending"),
+         "left %r\nshown %r\ngot %r" % (left, shown, got))
+first = s.req("GET", "/Users?count=2&cursor=&sortBy=userName", token=tok).json
+r = s.req("GET", "/Users?count=2&sortBy=name.familyName&cursor=" + quote(first.get("nextCursor", "x")),
+          token=tok)
+t.error(r, 400, "invalidCursor", "a sorted cursor with another sortBy: 400 invalidCursor")
+r = s.req("GET", "/Users?count=2&sortBy=userName&sortOrder=descending&cursor=" +
+          quote(first.get("nextCursor", "x")), token=tok)
+t.error(r, 400, "invalidCursor", "a sorted cursor with another sortOrder: 400 invalidCursor")
 r = s.req("GET", "/Users?cursor=" + quote(r1["nextCursor"]) + "&sortBy=userName", token=tok)
-t.error(r, 400, "invalidValue", "cursor with sortBy: 400")
+t.error(r, 400, "invalidCursor", "an unsorted cursor with sortBy: 400 invalidCursor")
+r = s.req("GET", "/Users?count=2&cursor=" + quote(first.get("nextCursor", "x")), token=tok)
+t.error(r, 400, "invalidCursor", "a sorted cursor without sortBy: 400 invalidCursor")
 
 # Projection, URN-qualified and sub-attributes.
 r = s.req("GET", "/Users/%s?attributes=name.givenName,%s:employeeNumber" % (ids[A], URN_ENT),
@@ -222,6 +287,98 @@ t.eq(names('emails[type eq "work"].value pr and userName sw "pr-"'), ["pr-value@
      "filter: a work email with no value has no work email value")
 t.eq(names('emails[type eq "work"].display pr and userName sw "pr-"'),
      ["pr-novalue@x"], "filter: .display pr")
+
+# Malformed filters and sort keys are 400 invalidFilter (RFC 7644
+# §3.4.2.2 grammar), never 200 with nothing.
+for f in ('userName.. eq "x"', 'userName. eq "x"', '.userName eq "x"', 'name.givenName.x eq "x"',
+          'emails[value[type eq "x"]]', 'emails[type eq "work"]].value eq "x"',
+          'userName eq "\\uZZZZ"', 'userName eq "\\u00"', 'userName eq "a\\qb"',
+          'meta.created gt "garbage"', 'meta.lastModified eq "2020-13-01T00:00:00Z"',
+          'meta.created lt 5', 'meta.created ge true',
+          'emails[type eq "work"].value.x eq "y"'):
+    r = s.req("GET", "/Users?filter=" + quote(f), token=tok)
+    t.error(r, 400, "invalidFilter", "filter %r: 400 invalidFilter" % f)
+for by in ("name[", "userName..", "name.", 'emails[type eq "work"].value', "a b", "$x", "1x"):
+    r = s.req("GET", "/Users?sortBy=" + quote(by), token=tok)
+    t.error(r, 400, "invalidFilter", "sortBy %r: 400 invalidFilter" % by)
+    r = s.req("POST", "/Users/.search", {"sortBy": by}, token=tok)
+    t.error(r, 400, "invalidFilter", ".search sortBy %r: 400 invalidFilter" % by)
+for f, want in (('userName eq "\\u0041DA@example.com"', [A]),
+                ('meta.created eq null', []),
+                ('meta.created co "T"', [A, B, C, D, E]),
+                ('urn:ietf:params:scim:schemas:core:2.0:User:name.familyName eq "shaw"', [C])):
+    t.eq(names(f + ' and not (userName sw "walk") and not (userName sw "new")'
+               ' and not (userName sw "pr-") and not (userName sw "long")'),
+         sorted(want), "filter: " + f)
+for by in ("name.familyName", "urn:ietf:params:scim:schemas:core:2.0:User:userName",
+           "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+           "noSuchAttribute", "members.$ref"):
+    r = s.req("GET", "/Users?count=1&sortBy=" + quote(by), token=tok)
+    t.status(r, 200, "sortBy %r: 200" % by)
+
+# A SearchRequest naming filter twice is invalidSyntax, not one of them.
+# (json_parse_body refuses duplicate members: until that is on this
+# branch, a TAP TODO.)
+r = s.req("POST", "/Users/.search", raw=b'{"filter":"userName eq \\"a\\"",'
+          b'"filter":"userName pr"}', token=tok)
+t.ok(r.status == 400 and (r.json or {}).get("scimType") == "invalidSyntax",
+     ".search with filter given twice: 400 invalidSyntax", r.text[:300],
+     todo="duplicate members in request bodies are refused by another change")
+
+# Membership filters: members and groups are answered from the
+# membership keys (the stored group has no members array).
+gp = s.req("POST", "/Groups", {"displayName": "Pilots", "members": [
+    {"value": ids[A]}, {"value": ids[B]}]}, token=tok).json["id"]
+gc = s.req("POST", "/Groups", {"displayName": "Crew", "members": [
+    {"value": ids[B]}, {"value": gp, "type": "Group"}]}, token=tok).json["id"]
+ge = s.req("POST", "/Groups", {"displayName": "Empty"}, token=tok).json["id"]
+
+
+def gnames(f, path="/Groups"):
+    r = s.req("GET", path + "?count=100&excludedAttributes=members&filter=" + quote(f),
+              token=tok)
+    if r.status != 200:
+        return ("status", r.status, r.json and r.json.get("detail"))
+    return sorted(x["displayName"] for x in r.json["Resources"]
+                  if x["displayName"] != "Engineers")
+
+
+for f, want in (('members[value eq "%s"]' % ids[A], ["Pilots"]),
+                ('members.value eq "%s"' % ids[B], ["Crew", "Pilots"]),
+                ('members eq "%s"' % ids[B], ["Crew", "Pilots"]),
+                ('members[value eq "%s"]' % gp, ["Crew"]),
+                ('id eq "%s" and members[value eq "%s"]' % (gp, ids[A]), ["Pilots"]),
+                ('id eq "%s" and members[value eq "%s"]' % (gc, ids[A]), []),
+                ('members[value eq "%s" and type eq "User"]' % ids[B], ["Crew", "Pilots"]),
+                ('members[value eq "%s" and type eq "User"]' % gp, []),
+                ('members[type eq "Group"]', ["Crew"]),
+                ('members.display eq "%s"' % A, ["Pilots"]),
+                ('members pr', ["Crew", "Pilots"]),
+                ('not (members pr)', ["Empty"]),
+                ('members.value ne "%s"' % ids[A], ["Crew", "Empty"]),
+                ('members.value eq "%s" or members.value eq "%s"' % (ids[A], gp),
+                 ["Crew", "Pilots"]),
+                ('members.value eq "not-a-uuid"', []),
+                ('displayName sw "p" and members[value eq "%s"]' % ids[B], ["Pilots"])):
+    t.eq(gnames(f), want, "group filter: " + f)
+for f, want in (('groups.value eq "%s"' % gp, [A, B]),
+                ('groups[value eq "%s"]' % gc, [B]),
+                ('groups.value eq "%s" and userName sw "a"' % gp, [A]),
+                ('groups.value eq "%s" or groups.value eq "%s"' % (gp, gc), [A, B]),
+                ('groups pr', [A, B]),
+                ('groups.display eq "crew"', [B]),
+                ('groups[display eq "Pilots" and value eq "%s"]' % gp, [A, B]),
+                ('groups.value eq "%s"' % ge, [])):
+    t.eq(names(f), sorted(want), "user filter: " + f)
+r = s.req("POST", "/.search", {"filter": 'members[value eq "%s"] or groups.value eq "%s"' % (
+    ids[A], gc), "attributes": ["id"]}, token=tok)
+t.eq(sorted(x["id"] for x in r.json.get("Resources", [])), sorted([gp, ids[B]]),
+     "root .search: members and groups filters", r.text)
+s.req("PATCH", "/Groups/" + gp, patchop({"op": "remove", "path": 'members[value eq "%s"]'
+                                         % ids[A]}), token=tok)
+t.eq(gnames('members[value eq "%s"]' % ids[A]), [], "group filter after the member left")
+t.eq(names('groups.value eq "%s"' % gp), [B], "user filter after the member left")
+s.req("DELETE", "/Groups/" + ge, token=tok)
 
 # Page size cap: a tenant setting, advertised.
 r = s.req("GET", "/ServiceProviderConfig", token=tok)
