@@ -520,9 +520,9 @@ sorted_page(struct lister *l, const struct listq *q)
 	end = first < l->l_nhits ? first + (size_t)q->lq_count : first;
 	if (end > l->l_nhits)
 		end = l->l_nhits;
-	if (q->lq_cursor && end < l->l_nhits)
-		list_cursor_encode(end > first ? &l->l_hits[end - 1] :
-		    first > 0 ? &l->l_hits[first - 1] : NULL, &ss, l->l_next);
+	/* count=0 asks for the total alone: no page follows. */
+	if (q->lq_cursor && end < l->l_nhits && end > first)
+		list_cursor_encode(&l->l_hits[end - 1], &ss, l->l_next);
 	if (q->lq_cursor && first > 0 && first <= l->l_nhits)
 		list_cursor_encode(first > (size_t)q->lq_count ?
 		    &l->l_hits[first - (size_t)q->lq_count - 1] : NULL, &ss,
@@ -548,7 +548,7 @@ id_cursors(struct lister *l, const struct listq *q)
 {
 	uint8_t	zero[CURSOR_LEN];
 
-	if (l->l_more)
+	if (l->l_more && l->l_items > 0)
 		util_b64url(l->l_last, CURSOR_LEN, l->l_next);
 	memset(zero, 0, sizeof(zero));
 	if (l->l_nring > 0)
