@@ -3,10 +3,12 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
 #include "json.h"
+#include "log.h"
 #include "scim_error.h"
 #include "util.h"
 
@@ -25,31 +27,43 @@ json_utf8_valid(const char *str, size_t len)
 }
 
 /*
- * One pass over the raw text, outside cJSON: nesting depth, string sizes
- * and \u0000 (which cJSON would silently cut a string at).  Returns NULL
- * or what is wrong.
+ * One pass over the raw text, outside cJSON: nesting depth, string sizes,
+ * \u0000 (which cJSON would silently cut a string at), and control
+ * characters, which cJSON takes inside strings and between tokens alike
+ * (a raw NUL would cut the string there too): RFC 8259 §7 allows none in
+ * a string, §2 only space, tab, LF and CR between tokens.  Returns NULL,
+ * or what is wrong with *at the offset of the byte at fault.
  */
 static const char *
-json_scan(const char *s, size_t len)
+json_scan(const char *s, size_t len, size_t *at)
 {
-	size_t	i, start = 0;
-	int	depth = 0, instr = 0;
+	size_t		i, start = 0;
+	int		depth = 0, instr = 0;
+	unsigned char	c;
 
 	for (i = 0; i < len; i++) {
+		*at = i;
+		c = (unsigned char)s[i];
 		if (instr) {
-			if (s[i] == '\\') {
+			if (c < 0x20)
+				return "control character in a string";
+			if (c == '\\') {
 				if (i + 5 < len && s[i + 1] == 'u' &&
 				    memcmp(s + i + 2, "0000", 4) == 0)
 					return "\\u0000 is not allowed in strings";
 				i++;
-			} else if (s[i] == '"') {
+				if (i < len && (unsigned char)s[i] < 0x20) {
+					*at = i;
+					return "control character in a string";
+				}
+			} else if (c == '"') {
 				instr = 0;
 				if (i - start > SCIM_MAX_STRING)
 					return "string too long";
 			}
 			continue;
 		}
-		switch (s[i]) {
+		switch (c) {
 		case '"':
 			instr = 1;
 			start = i + 1;	/* the string's first byte */
@@ -63,11 +77,113 @@ json_scan(const char *s, size_t len)
 		case ']':
 			depth--;
 			break;
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+			break;
 		default:
+			if (c < 0x20 || c == 0x7f)
+				return "control character outside a string";
 			break;
 		}
 	}
 	return NULL;
+}
+
+/* ASCII case-insensitive order: attribute names (RFC 7643 §2.1). */
+static int
+key_cmp(const char *a, const char *b)
+{
+	unsigned char	ca, cb;
+
+	for (;; a++, b++) {
+		ca = (unsigned char)*a;
+		cb = (unsigned char)*b;
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+		if (ca != cb || ca == '\0')
+			return (int)ca - (int)cb;
+	}
+}
+
+static int
+key_qcmp(const void *a, const void *b)
+{
+	return key_cmp((*(const cJSON * const *)a)->string,
+	    (*(const cJSON * const *)b)->string);
+}
+
+/*
+ * A member of object o whose name another member has too, in any case, or
+ * NULL.  Up to JSON_KEYS_LINEAR members are compared pairwise; a wider
+ * object is sorted (by pointer), so no object costs more than n log n.
+ * Arrays hold elements, not members: a group of 100 000 members is one
+ * array of small objects.  *oom is set when the sort cannot be had.
+ */
+#define JSON_KEYS_LINEAR	32
+
+static const cJSON *
+json_dup_key(const cJSON *o, int *oom)
+{
+	const cJSON	*a, *b, **v, *dup = NULL;
+	size_t		 n = 0, i;
+
+	for (a = o->child; a != NULL; a = a->next)
+		n++;
+	if (n <= JSON_KEYS_LINEAR) {
+		for (a = o->child; a != NULL; a = a->next)
+			for (b = a->next; b != NULL; b = b->next)
+				if (key_cmp(a->string, b->string) == 0)
+					return b;
+		return NULL;
+	}
+	if ((v = calloc(n, sizeof(*v))) == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	for (i = 0, a = o->child; a != NULL; a = a->next)
+		v[i++] = a;
+	qsort(v, n, sizeof(*v), key_qcmp);
+	for (i = 1; i < n && dup == NULL; i++)
+		if (key_cmp(v[i - 1]->string, v[i]->string) == 0)
+			dup = v[i];
+	free(v);
+	return dup;
+}
+
+/*
+ * RFC 8259 §4: names within an object SHOULD be unique; SCIM names are
+ * attribute names, equal in any case (RFC 7643 §2.1), and a second one
+ * would be silently ignored (cJSON finds the first), so any object of
+ * the body with two is refused.  Depth is bounded by json_scan().
+ */
+static enum scim_err
+json_keys_unique(const cJSON *v, struct scim_resp *resp)
+{
+	const cJSON	*c, *dup;
+	char		 name[72];
+	int		 oom = 0;
+	enum scim_err	 e;
+
+	if (cJSON_IsObject(v)) {
+		if ((dup = json_dup_key(v, &oom)) != NULL) {
+			log_cescape(name, sizeof(name), dup->string,
+			    strlen(dup->string));
+			return scim_fail(resp, SCIM_EINVALSYNTAX,
+			    "\"%s\" is given twice (names are "
+			    "case-insensitive)", name);
+		}
+		if (oom)
+			return scim_fail(resp, SCIM_ENOMEM, NULL);
+	} else if (!cJSON_IsArray(v))
+		return SCIM_OK;
+	for (c = v->child; c != NULL; c = c->next)
+		if ((e = json_keys_unique(c, resp)) != SCIM_OK)
+			return e;
+	return SCIM_OK;
 }
 
 enum scim_err
@@ -76,6 +192,8 @@ json_parse_body(const char *body, size_t len, cJSON **out,
 {
 	const char	*why, *end = NULL;
 	cJSON		*doc;
+	size_t		 at = 0;
+	enum scim_err	 e;
 
 	*out = NULL;
 	if (body == NULL || len == 0)
@@ -84,8 +202,9 @@ json_parse_body(const char *body, size_t len, cJSON **out,
 	if (!json_utf8_valid(body, len))
 		return scim_fail(resp, SCIM_EINVALSYNTAX,
 		    "request body is not valid UTF-8");
-	if ((why = json_scan(body, len)) != NULL)
-		return scim_fail(resp, SCIM_EINVALSYNTAX, "%s", why);
+	if ((why = json_scan(body, len, &at)) != NULL)
+		return scim_fail(resp, SCIM_EINVALSYNTAX, "%s (byte %zu)", why,
+		    at);
 	doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
 	if (doc == NULL) {
 		size_t off = end != NULL && end >= body ?
@@ -104,6 +223,10 @@ json_parse_body(const char *body, size_t len, cJSON **out,
 		cJSON_Delete(doc);
 		return scim_fail(resp, SCIM_EINVALSYNTAX,
 		    "request body must be a JSON object");
+	}
+	if ((e = json_keys_unique(doc, resp)) != SCIM_OK) {
+		cJSON_Delete(doc);
+		return e;
 	}
 	*out = doc;
 	return SCIM_OK;

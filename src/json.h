@@ -18,7 +18,9 @@ struct scim_resp;
  * Parse a request body that must be one JSON object.  On success *out is
  * the tree (the caller frees it with cJSON_Delete).  Errors: SCIM_EINVALSYNTAX
  * (not JSON, not an object, too deep, string too long, invalid UTF-8,
- * \u0000), SCIM_ENOMEM; resp carries the detail.
+ * \u0000, a control character in a string or between tokens, an object
+ * with two members of one name in any case), SCIM_ENOMEM; resp carries
+ * the detail.
  */
 enum scim_err	 json_parse_body(const char *body, size_t len, cJSON **out,
 		    struct scim_resp *);

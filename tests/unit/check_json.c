@@ -3,8 +3,10 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http.h"
 #include "json.h"
@@ -31,17 +33,95 @@ static const struct {
 	{ __LINE__, "\xff", 0 },
 };
 
+static char	detail[SCIM_MAX_DETAIL];
+
+/* s[0..len): the body may hold NUL bytes. */
 static enum scim_err
-parse(const char *s, cJSON **doc)
+parsen(const char *s, size_t len, cJSON **doc)
 {
 	struct scim_resp	resp;
 	enum scim_err		e;
 
 	memset(&resp, 0, sizeof(resp));
-	e = json_parse_body(s, strlen(s), doc, &resp);
+	*doc = NULL;
+	e = json_parse_body(s, len, doc, &resp);
 	if (e != SCIM_OK && resp.rp_detail[0] == '\0')
-		tap_diag("no detail for %s", s);
+		tap_diag("no detail for %.*s", (int)len, s);
+	memcpy(detail, resp.rp_detail, sizeof(detail));
+	if (e == SCIM_OK && *doc == NULL)
+		return SCIM_ESTORE;
+	if (e != SCIM_OK && *doc != NULL)
+		return SCIM_ESTORE;	/* an error leaves no tree */
 	return e;
+}
+
+static enum scim_err
+parse(const char *s, cJSON **doc)
+{
+	return parsen(s, strlen(s), doc);
+}
+
+/* Raw control characters: none in a string (RFC 8259 §7), only the four
+ * blanks between tokens (§2). */
+static const struct {
+	int		 line;
+	const char	*s;
+	size_t		 len;		/* 0: strlen */
+	int		 valid;
+} ctl[] = {
+	{ __LINE__, "{\"a\":\"x\0y\"}", 11, 0 },		/* raw NUL */
+	{ __LINE__, "{\"a\":\"x\x1b[2J\"}", 0, 0 },
+	{ __LINE__, "{\"a\":\"x\ty\"}", 0, 0 },
+	{ __LINE__, "{\"a\":\"x\ny\"}", 0, 0 },
+	{ __LINE__, "{\"a\":\"x\ry\"}", 0, 0 },
+	{ __LINE__, "{\"a\":\"\x1f\"}", 0, 0 },
+	{ __LINE__, "{\"a\x01\":1}", 0, 0 },			/* in a name */
+	{ __LINE__, "{\"a\":\"x\\\ny\"}", 0, 0 },	/* escaped raw LF */
+	{ __LINE__, "{\"a\":1}\0", 8, 0 },			/* NUL after */
+	{ __LINE__, "{\0\"a\":1}", 8, 0 },			/* NUL between */
+	{ __LINE__, "\0{\"a\":1}", 8, 0 },
+	{ __LINE__, "{\"a\":\x01 1}", 0, 0 },
+	{ __LINE__, "\x0c{\"a\":1}", 0, 0 },			/* form feed */
+	{ __LINE__, "{\"a\":1\x7f}", 0, 0 },
+	{ __LINE__, "{\"a\":\"x\x7fy\"}", 0, 1 },		/* DEL: a char */
+	{ __LINE__, "{\"a\":\"\\t\\n\\r\\u001b\\u0001\"}", 0, 1 },
+	{ __LINE__, " \t\r\n{\"a\" :\t[ 1 ,\n2 ]\r}\n", 0, 1 },
+};
+
+/* Two members of one name, in any case (RFC 7643 §2.1). */
+static const struct {
+	int		 line;
+	const char	*s;
+	int		 valid;
+	const char	*named;		/* in the detail */
+} dup[] = {
+	{ __LINE__, "{\"a\":1,\"b\":2,\"a\":3}", 0, "\"a\"" },
+	{ __LINE__, "{\"Operations\":[],\"operations\":[]}", 0,
+	  "\"operations\"" },
+	{ __LINE__, "{\"o\":[{\"op\":\"add\",\"OP\":\"remove\"}]}", 0,
+	  "\"OP\"" },
+	{ __LINE__, "{\"a\":{\"b\":{\"c\":1,\"C\":2}}}", 0, "\"C\"" },
+	{ __LINE__, "{\"\xc3\xa9\":1,\"\xc3\x89\":2}", 1, NULL }, /* é, É */
+	{ __LINE__, "{\"a\":[{\"a\":1},{\"a\":1}]}", 1, NULL },
+	{ __LINE__, "{\"a\":1,\"a_\":2,\"A-\":3}", 1, NULL },
+	{ __LINE__, "{\"k\\n\\u001b\":1,\"K\\n\\u001b\":2}", 0,
+	  "\"K\\n\\x1b\"" },
+};
+
+/* {"k0":0,"k1":0,...} with n members; with dupe, the last repeats k0. */
+static char *
+wide(size_t n, int dupe)
+{
+	char	*s = malloc(n * 24 + 16);
+	size_t	 i, o = 0;
+
+	s[o++] = '{';
+	for (i = 0; i < n; i++)
+		o += (size_t)sprintf(s + o, "%s\"k%zu\":0", i ? "," : "",
+		    dupe && i == n - 1 ? (size_t)0 : i);
+	s[o++] = '}';
+	s[o] = '\0';
+	return s;
 }
 
 static char *
@@ -74,9 +154,12 @@ str_of(char *s, size_t n)
 int
 main(void)
 {
-	cJSON	*doc = NULL;
-	char	*s;
-	size_t	 i;
+	cJSON		*doc = NULL;
+	char		*s;
+	size_t		 i;
+	clock_t		 t0;
+	double		 secs;
+	enum scim_err	 e;
 
 	for (i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++)
 		ok(json_utf8_valid(utf8[i].s, strlen(utf8[i].s)) ==
@@ -101,6 +184,64 @@ main(void)
 	ok(parse("{\"a\":\"[[[[{{{{\"}", &doc) == SCIM_OK,
 	    "brackets inside strings do not count as depth");
 	cJSON_Delete(doc);
+
+	for (i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
+		e = parsen(ctl[i].s, ctl[i].len ? ctl[i].len :
+		    strlen(ctl[i].s), &doc);
+		ok(ctl[i].valid ? e == SCIM_OK : e == SCIM_EINVALSYNTAX &&
+		    strstr(detail, "control character") != NULL,
+		    "line %d: control characters %s (%s)", ctl[i].line,
+		    ctl[i].valid ? "accepted" : "refused", detail);
+		cJSON_Delete(doc);
+	}
+	ok(parse("{\"a\":\"x\\ty\"}", &doc) == SCIM_OK &&
+	    strcmp(cJSON_GetObjectItem(doc, "a")->valuestring, "x\ty") == 0,
+	    "an escaped TAB is a TAB");
+	cJSON_Delete(doc);
+	for (i = 0; i < sizeof(dup) / sizeof(dup[0]); i++) {
+		e = parse(dup[i].s, &doc);
+		ok(dup[i].valid ? e == SCIM_OK : e == SCIM_EINVALSYNTAX &&
+		    strstr(detail, dup[i].named) != NULL,
+		    "line %d: duplicate names %s (%s)", dup[i].line,
+		    dup[i].valid ? "none" : "refused", detail);
+		cJSON_Delete(doc);
+	}
+	s = malloc(SCIM_MAX_STRING + 32);
+	snprintf(s, SCIM_MAX_STRING + 32, "{\"%s\":1,\"%s\":2}",
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac",
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac");
+	ok(parse(s, &doc) == SCIM_EINVALSYNTAX && strlen(detail) < 128 &&
+	    json_utf8_valid(detail, strlen(detail)),
+	    "a long duplicate name is cut on a character boundary (%s)", detail);
+	free(s);
+
+	/* Wide objects are sorted, not compared pairwise: 100 000 members
+	 * would be 5e9 comparisons, far more than the bound here. */
+	s = wide(33, 1);
+	ok(parse(s, &doc) == SCIM_EINVALSYNTAX && strstr(detail, "\"k0\""),
+	    "33 members, the last a duplicate: refused (%s)", detail);
+	free(s);
+	s = wide(100000, 0);
+	t0 = clock();
+	ok(parse(s, &doc) == SCIM_OK, "100 000 distinct members accepted");
+	cJSON_Delete(doc);
+	free(s);
+	s = wide(100000, 1);
+	ok(parse(s, &doc) == SCIM_EINVALSYNTAX, "100 000 members, one twice: "
+	    "refused (%s)", detail);
+	free(s);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	ok(secs < 3.0, "both in %.2f s of CPU (not quadratic)", secs);
 
 	s = nested(SCIM_MAX_DEPTH, '[', ']');
 	ok(parse(s, &doc) == SCIM_OK, "depth %d accepted", SCIM_MAX_DEPTH);

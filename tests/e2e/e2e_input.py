@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Bad input and forged output: control characters and duplicate keys in
+JSON bodies (RFC 8259 §4, §7), malformed PATCH paths and values, empty
+complex values (RFC 7643 §2.3.8, §2.4), error details that stay valid
+UTF-8, log lines and CLI tables that a value cannot forge."""
+import json
+import re
+
+from harness import Server, Tap, URN_ENT, URN_USER, worker_pids
+
+t = Tap()
+s = Server()
+tok = s.tenant("acme")
+pids = worker_pids(s.db)
+
+
+def count(flt):
+    r = s.req("GET", "/Users?filter=" + flt.replace(" ", "+").replace('"', "%22"),
+              token=tok)
+    return (r.json or {}).get("totalResults")
+
+
+def stored(uid):
+    return s.req("GET", "/Users/" + uid, token=tok).json or {}
+
+
+# 1. Raw control characters (U+0000..U+001F) are invalid in a JSON string
+# (RFC 8259 §7); only space, tab, LF and CR may stand between tokens (§2).
+for raw, what in ((b'{"userName":"victim\x00evil"}', "raw NUL in a string"),
+                  (b'{"userName":"victim\x1b[2Jevil"}', "raw ESC in a string"),
+                  (b'{"userName":"victim\tevil"}', "raw TAB in a string"),
+                  (b'{"userName":"victim\nevil"}', "raw newline in a string"),
+                  (b'{"userName":"victim\x7f","title":"\x1f"}', "raw U+001F in a string"),
+                  (b'{"userName":"victim"}\x00', "raw NUL after the object"),
+                  (b'{\x00"userName":"victim"}', "raw NUL between tokens"),
+                  (b'{"userName":\x01"victim"}', "raw U+0001 between tokens"),
+                  (b'\x0c{"userName":"victim"}', "form feed before the object")):
+    r = s.req("POST", "/Users", raw=raw, token=tok)
+    t.error(r, 400, "invalidSyntax", "%s: 400 invalidSyntax" % what)
+t.eq(count('userName sw "victim"'), 0, "none of those stored a user")
+r = s.req("POST", "/Users", raw=b'{"userName":"ctl\\t\\n\\u001b\\r"}', token=tok)
+t.eq((r.status, (r.json or {}).get("userName")), (201, "ctl\t\n\x1b\r"),
+     "escaped control characters (\\t \\n \\u001b) are valid JSON: stored", r.text)
+r = s.req("POST", "/Users", raw=b' \t\r\n{"userName":"blank"}\r\n\t ', token=tok)
+t.status(r, 201, "the four JSON blanks around the object are fine")
+uid = s.req("POST", "/Users", {"userName": "patch-ctl"}, token=tok).json["id"]
+r = s.req("PATCH", "/Users/" + uid, raw=b'{"Operations":[{"op":"add","path":"title",'
+          b'"value":"a\x00b"}]}', token=tok)
+t.error(r, 400, "invalidSyntax", "PATCH: raw NUL in a value: 400")
+t.ok("title" not in stored(uid), "PATCH with a raw NUL changed nothing")
+
+# 2. Duplicate keys (RFC 8259 §4 "SHOULD be unique"; attribute names are
+# case-insensitive, RFC 7643 §2.1): refused in every object, whatever it is.
+r = s.req("POST", "/Users", raw=b'{"userName":"dup1","schemas":["%s"],"SCHEMAS":[]}'
+          % URN_USER.encode(), token=tok)
+t.error(r, 400, "invalidSyntax", "schemas twice (two cases): 400")
+t.ok("SCHEMAS" in (r.json or {}).get("detail", ""), "the detail names the key", r.text)
+r = s.req("POST", "/Users", raw=b'{"userName":"dup2","emails":[{"value":"a@x",'
+          b'"Value":"b@x"}]}', token=tok)
+t.error(r, 400, "invalidSyntax", "a sub-attribute twice: 400")
+t.eq(count('userName sw "dup"'), 0, "no user stored by either")
+for ops, what in (
+        (b'{"Operations":[{"op":"add","path":"title","value":"a"}],'
+         b'"operations":[{"op":"remove","path":"userName"}]}', "Operations twice"),
+        (b'{"Operations":[{"op":"add","OP":"remove","path":"title","value":"a"}]}',
+         "op twice"),
+        (b'{"Operations":[{"op":"add","path":"title","Path":"nickName","value":"a"}]}',
+         "path twice"),
+        (b'{"Operations":[{"op":"add","path":"title","value":"a","VALUE":"b"}]}',
+         "value twice"),
+        (b'{"Operations":[{"op":"add","path":"title","value":"a"}],"id":"x","ID":"y"}',
+         "id twice")):
+    r = s.req("PATCH", "/Users/" + uid, raw=ops, token=tok)
+    t.error(r, 400, "invalidSyntax", "PATCH with %s: 400" % what)
+t.ok("title" not in stored(uid), "none of those PATCHes applied")
+r = s.req("POST", "/Users/.search", raw=b'{"filter":"userName eq \\"patch-ctl\\"",'
+          b'"Filter":"userName pr"}', token=tok)
+t.error(r, 400, "invalidSyntax", "search with filter twice: 400")
+r = s.req("POST", "/Users", raw=b'{"userName":"dupkey","\xc3\xa9\\n%s":1,"\xc3\xa9\\n%s":2}'
+          % (b"k" * 300, b"K" * 300), token=tok)
+d = (r.json or {}).get("detail", "")
+t.error(r, 400, "invalidSyntax", "a long non-ASCII key twice: 400")
+t.ok(len(d.encode()) < 200 and "\n" not in d and "\\n" in d,
+     "the key in the detail is short and escaped", d)
+
+# The same worker answered all of that.
+t.status(s.req("GET", "/Users?count=1", token=tok), 200, "the worker still answers")
+t.eq(worker_pids(s.db), pids, "no worker died or was replaced")
+s.stop()
+t.done()
