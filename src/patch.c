@@ -330,8 +330,11 @@ filter_op(struct patch *pt, enum op op, const struct schema_attr *a,
 	if (a->sa_type != AT_COMPLEX)
 		return scim_fail(pt->pt_resp, SCIM_EPATH,
 		    "%s cannot take a filter", a->sa_name);
-	if (subname != NULL)
-		sub = schema_attr_find(a->sa_sub, subname);
+	/* attr[filter].sub: sub names one sub-attribute, no deeper path. */
+	if (subname != NULL && (strchr(subname, '.') != NULL ||
+	    (sub = schema_attr_find(a->sa_sub, subname)) == NULL))
+		return scim_fail(pt->pt_resp, SCIM_EPATH,
+		    "%s has no sub-attribute %.64s", a->sa_name, subname);
 
 	if (!(a->sa_flags & AF_MULTI)) {
 		/* manager[value eq "id"]: a filter on a single complex. */
@@ -470,6 +473,7 @@ members_op(struct patch *pt, enum op op, const struct fpath *fp,
     const cJSON *value)
 {
 	const struct patch_members	*pm = pt->pt_pm;
+	const struct schema_attr	*a;
 	const cJSON			*el;
 	const char			*id;
 	enum scim_err			 e;
@@ -478,8 +482,16 @@ members_op(struct patch *pt, enum op op, const struct fpath *fp,
 		if ((id = filter_member(fp->fp_filter)) == NULL)
 			return scim_fail(pt->pt_resp, SCIM_EPATH,
 			    "members can be filtered only by value eq \"id\"");
-		if (fp->fp_sub != NULL)
-			return SCIM_OK;	/* display etc.: computed */
+		if (fp->fp_sub != NULL) {
+			/* display etc.: computed; but only what there is. */
+			a = schema_attr_find(pt->pt_sc->sc_attrs, "members");
+			if (a == NULL || strchr(fp->fp_sub, '.') != NULL ||
+			    schema_attr_find(a->sa_sub, fp->fp_sub) == NULL)
+				return scim_fail(pt->pt_resp, SCIM_EPATH,
+				    "members has no sub-attribute %.64s",
+				    fp->fp_sub);
+			return SCIM_OK;
+		}
 		return op == OP_REMOVE ? pm->pm_remove(pm->pm_arg, id,
 		    pt->pt_resp) : pm->pm_add(pm->pm_arg, id, NULL,
 		    pt->pt_resp);
@@ -539,8 +551,14 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 		return scim_fail(pt->pt_resp, SCIM_EPATH,
 		    "%.128s names a schema %s does not have", name,
 		    pt->pt_sc->sc_name);
-	if (fp->fp_filter != NULL || (strchr(name, '.') != NULL &&
-	    (core != NULL || strncasecmp(name, "urn:", 4) != 0)))
+	/*
+	 * A dot after the last colon is a sub-attribute path: of an
+	 * attribute the schema does not know, or of one that has no such
+	 * sub-attribute (manager.value.x, department.x).  Never a name:
+	 * ATTRNAME has no dots (RFC 7643 §2.1).
+	 */
+	if (fp->fp_filter != NULL || strchr((colon = strrchr(name, ':')) !=
+	    NULL ? colon : name, '.') != NULL)
 		return scim_fail(pt->pt_resp, SCIM_EPATH,
 		    "unknown attribute %.128s", fp->fp_attr);
 	if (core != NULL || strncasecmp(name, "urn:", 4) != 0)
@@ -734,6 +752,17 @@ patch_apply(const struct schema *sc, const cJSON *body, cJSON *doc,
 			else {
 				e = scim_fail(resp, SCIM_EINVALSYNTAX,
 				    "op must be add, replace or remove");
+				goto failed;
+			}
+			/*
+			 * RFC 7644 §3.5.2.1, §3.5.2.3: add and replace carry
+			 * a value.  null clears (Entra's removal by replace);
+			 * none at all is a mistake, never a removal.
+			 */
+			if (op != OP_REMOVE && value == NULL) {
+				e = scim_fail(resp, SCIM_EINVALVALUE,
+				    "%s needs a \"value\"", op == OP_ADD ?
+				    "add" : "replace");
 				goto failed;
 			}
 			if (!cJSON_IsString(path) || path->valuestring[0] ==

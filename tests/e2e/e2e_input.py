@@ -83,6 +83,39 @@ t.error(r, 400, "invalidSyntax", "a long non-ASCII key twice: 400")
 t.ok(len(d.encode()) < 200 and "\n" not in d and "\\n" in d,
      "the key in the detail is short and escaped", d)
 
+# 3. PATCH paths and values.
+ent = s.req("POST", "/Users", {"schemas": [URN_USER, URN_ENT], "userName": "paths",
+                               "emails": [{"type": "work", "value": "p@x"}],
+                               URN_ENT: {"manager": {"value": "m1"}}}, token=tok).json
+pid = ent["id"]
+for path, what in (('emails[type eq "work"].value.x', "a sub-attribute of emails.value"),
+                   (URN_ENT + ":manager.value.x", "a sub-attribute of manager.value"),
+                   (URN_ENT + ":", "a schema URN with an empty attribute"),
+                   (URN_ENT + ":department.x", "a sub-attribute of department"),
+                   ('emails[type eq "work"].nosuch', "an unknown sub-attribute")):
+    r = s.req("PATCH", "/Users/" + pid, {"Operations": [
+        {"op": "add", "path": path, "value": "v"}]}, token=tok)
+    t.error(r, 400, "invalidPath", "PATCH path %s (%s): 400 invalidPath" % (path, what))
+r = s.req("PATCH", "/Users/" + pid, {"Operations": [
+    {"op": "add", "value": {URN_ENT + ":": "v"}}]}, token=tok)
+t.error(r, 400, "invalidPath", "path-less key URN: with no attribute: 400 invalidPath")
+for op in ("add", "replace", "Add"):
+    r = s.req("PATCH", "/Users/" + pid, {"Operations": [{"op": op, "path": "emails"}]},
+              token=tok)
+    t.error(r, 400, "invalidValue", "%s without a value: 400 invalidValue" % op)
+    r = s.req("PATCH", "/Users/" + pid, {"Operations": [{"op": op, "path": URN_ENT +
+                                                         ":manager"}]}, token=tok)
+    t.error(r, 400, "invalidValue", "%s manager without a value: 400 invalidValue" % op)
+j = stored(pid)
+t.eq((j.get("emails"), sorted(j.get(URN_ENT, {})),
+      j.get(URN_ENT, {}).get("manager", {}).get("value")),
+     ([{"type": "work", "value": "p@x"}], ["manager"], "m1"),
+     "nothing of those PATCHes stored", j)
+r = s.req("PATCH", "/Users/" + pid, {"Operations": [
+    {"op": "replace", "path": URN_ENT + ":manager", "value": None}]}, token=tok)
+t.ok(r.status == 200 and URN_ENT not in (r.json or {}),
+     "replace with an explicit null still clears (Entra)", r.text)
+
 # The same worker answered all of that.
 t.status(s.req("GET", "/Users?count=1", token=tok), 200, "the worker still answers")
 t.eq(worker_pids(s.db), pids, "no worker died or was replaced")
