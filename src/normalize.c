@@ -152,6 +152,18 @@ schema_single(const struct schema_attr *a, const cJSON *v, cJSON **out,
 	 */
 	if (strcmp(a->sa_name, "manager") == 0)
 		cJSON_DeleteItemFromObject(*out, "$ref");
+	/*
+	 * RFC 7643 §2.3.8, §2.4: a complex value is its sub-attributes.
+	 * One with none left ({}, or only unknown or read-only ones) says
+	 * nothing and would be stored as {}: refused, not dropped, so the
+	 * client learns that what it meant was not understood.
+	 */
+	if ((*out)->child == NULL) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return scim_fail(resp, SCIM_EINVALVALUE, "%s: a value with no "
+		    "sub-attribute this server knows", where);
+	}
 	return SCIM_OK;
 }
 
@@ -238,6 +250,16 @@ norm_object(const struct schema *sc, const struct schema_attr *tab,
 		if ((a = schema_attr_find(tab, v->string)) != NULL) {
 			if (a->sa_mut == MUT_RO || a->sa_mut == MUT_WO)
 				continue;
+			/*
+			 * Sub-attributes (sc NULL) are single values: the
+			 * one-element-array leniency is for attributes.
+			 */
+			if (sc == NULL && cJSON_IsArray(v) &&
+			    !(a->sa_flags & AF_MULTI))
+				return scim_fail(resp, SCIM_EINVALVALUE,
+				    "%.64s.%s must be a single value, not an "
+				    "array", where != NULL ? where : "",
+				    a->sa_name);
 			if ((e = schema_value(a, v, &item, resp)) != SCIM_OK)
 				return e;
 			if (item == NULL)
@@ -357,6 +379,13 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 		if ((ext = schema_ext_prefix(sc, v->string, &rest)) != NULL) {
 			if ((eo = ext_object(doc, ext->se_urn)) == NULL) {
 				e = scim_fail(resp, SCIM_ENOMEM, NULL);
+				break;
+			}
+			if (*rest == '\0' &&
+			    v->string[strlen(ext->se_urn)] == ':') {
+				e = scim_fail(resp, SCIM_EINVALVALUE,
+				    "%s: no attribute after the schema URN",
+				    ext->se_urn);
 				break;
 			}
 			if (*rest == '\0') {

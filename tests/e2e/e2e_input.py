@@ -116,6 +116,45 @@ r = s.req("PATCH", "/Users/" + pid, {"Operations": [
 t.ok(r.status == 200 and URN_ENT not in (r.json or {}),
      "replace with an explicit null still clears (Entra)", r.text)
 
+# 4. A complex value with nothing in it (RFC 7643 §2.3.8: a complex
+# attribute has sub-attributes; §2.4: an element of a multi-valued one).
+for extra, what in (({"emails": {}}, "emails: {}"),
+                    ({"emails": [{}]}, "emails: [{}]"),
+                    ({"emails": [{"a": 1}]}, "emails: an element of no known sub-attribute"),
+                    ({"name": {"a": 1}}, "name: no known sub-attribute"),
+                    ({"name": {}}, "name: {}"),
+                    ({"phoneNumbers": [{"value": []}]}, "phoneNumbers.value: []"),
+                    ({"phoneNumbers": [{"value": ["1"], "type": "work"}]},
+                     "phoneNumbers.value: an array"),
+                    ({URN_ENT: {"manager": {}}}, "manager: {}")):
+    body = {"userName": "empty"}
+    body.update(extra)
+    r = s.req("POST", "/Users", body, token=tok)
+    t.error(r, 400, "invalidValue", "POST %s: 400 invalidValue" % what)
+    attr = re.sub(r"[:.].*", "", what)
+    t.ok(attr in (r.json or {}).get("detail", ""), "  the detail names %s" % attr, r.text)
+r = s.req("POST", "/Users", {"userName": "empty", URN_ENT + ":": {"department": "d"}},
+          token=tok)
+t.error(r, 400, "invalidValue", "POST with a key URN: and no attribute: 400 invalidValue")
+t.eq(count('userName eq "empty"'), 0, "no user stored by any of those")
+r = s.req("POST", "/Users", {"userName": "kept", "emails": [{"value": "k@x", "x": 1}],
+                             "name": {"givenName": "g", "formatted": None}}, token=tok)
+t.eq((r.status, (r.json or {}).get("emails"), (r.json or {}).get("name")),
+     (201, [{"value": "k@x"}], {"givenName": "g"}),
+     "unknown sub-attributes beside known ones are still dropped", r.text)
+for ops, what in (([{"op": "add", "path": "emails", "value": [{}]}], "add emails [{}]"),
+                  ([{"op": "add", "path": "emails", "value": {"x": 1}}],
+                   "add emails {x: 1}"),
+                  ([{"op": "replace", "value": {"name": {"foo": "x"}}}],
+                   "path-less replace name {foo}")):
+    r = s.req("PATCH", "/Users/" + pid, {"Operations": ops}, token=tok)
+    t.error(r, 400, "invalidValue", "PATCH %s: 400 invalidValue" % what)
+t.eq(stored(pid).get("emails"), [{"type": "work", "value": "p@x"}],
+     "the empty elements were not added")
+r = s.req("PUT", "/Users/" + pid, {"userName": "paths", "addresses": [{"bogus": 1}]},
+          token=tok)
+t.error(r, 400, "invalidValue", "PUT addresses [{bogus}]: 400 invalidValue")
+
 # The same worker answered all of that.
 t.status(s.req("GET", "/Users?count=1", token=tok), 200, "the worker still answers")
 t.eq(worker_pids(s.db), pids, "no worker died or was replaced")
