@@ -5,6 +5,7 @@ complex values (RFC 7643 §2.3.8, §2.4), error details that stay valid
 UTF-8, log lines and CLI tables that a value cannot forge."""
 import json
 import re
+from urllib.parse import quote
 
 from harness import Server, Tap, URN_ENT, URN_USER, worker_pids
 
@@ -154,6 +155,51 @@ t.eq(stored(pid).get("emails"), [{"type": "work", "value": "p@x"}],
 r = s.req("PUT", "/Users/" + pid, {"userName": "paths", "addresses": [{"bogus": 1}]},
           token=tok)
 t.error(r, 400, "invalidValue", "PUT addresses [{bogus}]: 400 invalidValue")
+
+# 5. An error detail that echoes a long multi-byte value is cut on a
+# character boundary: the body is valid UTF-8 JSON.
+big = "\u20ac" * 1365 + "x"          # 4096 bytes: a userName at the limit
+r = s.req("POST", "/Users", {"userName": big}, token=tok)
+t.status(r, 201, "a 4 KiB userName of 3-byte characters is stored")
+gid = s.req("POST", "/Groups", {"displayName": "utf8"}, token=tok).json["id"]
+r = s.req("GET", "/Users/" + quote("\u20ac" * 300), token=tok)
+try:
+    good = r.status == 404 and "detail" in json.loads(r.body.decode("utf-8", "strict"))
+except (UnicodeDecodeError, ValueError):
+    good = False
+t.ok(good, "an id of 3-byte characters: 404 with a valid UTF-8 JSON body", r.body[-300:])
+for path, body, what in (
+        ("/Groups", {"displayName": "g", "members": [{"value": big}]},
+         "a member id of 3-byte characters"),
+        ("/Users", {"userName": "u", "emails": [{"value": big + "\u20ac"}]},
+         "an email over 4 KiB"),
+        ("/Groups/" + gid, {"Operations": [{"op": "add", "path": "members",
+                                             "value": [{"value": big}]}]},
+         "a group PATCH echoing it after Operations[0]"),
+        ("/Users", {"userName": "u", "\u00e9" * 2000 + "a": 1, "\u00e9" * 2000 + "A": 2},
+         "a duplicate key of 2-byte characters")):
+    method = "PATCH" if path.startswith("/Groups/") else "POST"
+    r = s.req(method, path, body, token=tok)
+    try:
+        j = json.loads(r.body.decode("utf-8", "strict"))
+        good = r.status == 400 and isinstance(j.get("detail"), str)
+    except (UnicodeDecodeError, ValueError) as ex:
+        good = False
+    t.ok(good, "%s: 400 with a valid UTF-8 JSON body" % what, r.body[-300:])
+
+# 6. A log line cannot be forged: log_warnx escapes control characters.
+s.cli("tenant", "set", "acme", "unknown-members=skip")
+forged = "stale\nscimlet.fcgi: FORGED line\r\x1b[2J\x7f"
+r = s.req("POST", "/Groups", {"displayName": "logged", "members": [{"value": forged}]},
+          token=tok)
+t.status(r, 201, "unknown-members=skip: the unknown member is skipped")
+logs = s.logs()
+t.ok("skipped member stale\\nscimlet.fcgi: FORGED line\\r\\x1b[2J\\x7f" in logs,
+     "the member id is logged with its control characters escaped", logs[-600:])
+t.ok(not any(l.startswith("scimlet.fcgi: FORGED") for l in logs.splitlines()),
+     "no forged line in the log", logs[-600:])
+t.ok("\x1b" not in logs and "\x7f" not in logs and "\r" not in logs,
+     "no raw control character in the log")
 
 # The same worker answered all of that.
 t.status(s.req("GET", "/Users?count=1", token=tok), 200, "the worker still answers")
