@@ -15,6 +15,7 @@
 #include "record.h"
 #include "http.h"
 #include "indexes.h"
+#include "log.h"
 #include "resource.h"
 #include "restore.h"
 #include "roles.h"
@@ -22,6 +23,8 @@
 #include "store.h"
 #include "util.h"
 
+/* One line of the report, its control characters escaped (a userName
+ * may hold any): the CLI prints it as it is. */
 static void
 say(char *report, size_t len, const char *fmt, ...)
 {
@@ -31,7 +34,7 @@ say(char *report, size_t len, const char *fmt, ...)
 	if (n + 1 >= len)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(report + n, len - n, fmt, ap);
+	log_vformat(report + n, len - n, fmt, ap);
 	va_end(ap);
 	n = strlen(report);
 	if (n + 1 < len) {

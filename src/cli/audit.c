@@ -62,6 +62,13 @@ since_ok(const struct since *s, uint64_t seq, const cJSON *e)
 	    "time")) : "", &t) == 0 && t >= s->time;
 }
 
+/* A string member of an entry, or NULL. */
+static const char *
+str(const cJSON *e, const char *name)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItem(e, name));
+}
+
 static int
 print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 {
@@ -76,15 +83,13 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 	if (since_ok(&w->since, seq, e) && (w->action == NULL ||
 	    (a != NULL && strcmp(a, w->action) == 0)) && (w->id == NULL ||
 	    (id != NULL && strcmp(id, w->id) == 0))) {
-		if (w->json)
+		if (w->json)	/* as stored: the hash covers these bytes */
 			printf("%.*s\n", (int)len, json);
-		else
-			printf("%llu\t%s\t%s\t%s\t%s\t%s\n",
-			    (unsigned long long)seq,
-			    cJSON_GetStringValue(cJSON_GetObjectItem(e, "time")),
-			    a != NULL ? a : "", cJSON_GetStringValue(
-			    cJSON_GetObjectItem(e, "type")), id != NULL ? id : "",
-			    cJSON_GetStringValue(cJSON_GetObjectItem(e, "name")));
+		else {
+			printf("%llu\t", (unsigned long long)seq);
+			cli_row(stdout, 5, str(e, "time"), a, str(e, "type"),
+			    id, str(e, "name"));
+		}
 		w->n++;
 	}
 	cJSON_Delete(e);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,55 @@ cli_actor(struct cli *cl, int argc, char **argv)
 		cl->cl_command[n] = ' ';
 		util_strlcpy(cl->cl_command + n + 1, argv[i],
 		    sizeof(cl->cl_command) - n - 1);
+	}
+}
+
+void
+cli_field(FILE *f, const char *s)
+{
+	char	buf[256];
+	size_t	len, n;
+
+	if (s == NULL)
+		return;
+	/* Each round takes at least one character: buf fits any escape. */
+	for (len = strlen(s); len > 0; s += n, len -= n) {
+		n = log_cescape(buf, sizeof(buf), s, len);
+		fputs(buf, f);
+	}
+}
+
+void
+cli_row(FILE *f, int n, ...)
+{
+	va_list	ap;
+	int	i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputc('\t', f);
+		cli_field(f, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	fputc('\n', f);
+}
+
+void
+cli_json(FILE *f, const char *json, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)json;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == 0x7f)
+			fputs("\\u007f", f);
+		else if (s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 &&
+		    s[i + 1] <= 0x9f) {
+			fprintf(f, "\\u%04x", s[i + 1]);
+			i++;
+		} else
+			fputc(s[i], f);
 	}
 }
 

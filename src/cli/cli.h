@@ -7,6 +7,8 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <stdio.h>
+
 #include <cjson/cJSON.h>
 
 #include "scim.h"
@@ -49,6 +51,24 @@ enum scim_err	 cli_ctx(const struct cli *, struct store_txn *tx,
 enum scim_err	 cli_audit_op(const struct cli *, struct store_txn *tx,
 		    const char *tenant, const char *action, const char *type,
 		    const char *id, cJSON *detail);
+
+/*
+ * Table output.  Values come from requests (a userName, a role value, a
+ * declared attribute) and may hold TAB, LF, CR, ESC or any control
+ * character: cli_field() writes s (NULL: nothing) with every control
+ * character escaped as log_cescape() does, so a value can neither add a
+ * column or a row nor drive the terminal.  cli_row() writes n such fields
+ * (const char *) separated by TABs, and the newline.
+ */
+void	 cli_field(FILE *, const char *s);
+void	 cli_row(FILE *, int n, ...);
+
+/*
+ * JSON text (as cJSON prints it: C0 already escaped) with DEL and C1
+ * characters written as \u escapes too: the same JSON value, and nothing
+ * a terminal acts on.
+ */
+void	 cli_json(FILE *, const char *json, size_t len);
 
 /* Report a failed store call for what ("tenant add") and return CLI_FAIL. */
 int	 cli_storefail(const char *what, int err);

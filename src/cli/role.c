@@ -23,7 +23,7 @@ static int
 print_mapping(char kind, const char *value, const char *role, void *arg)
 {
 	(void)arg;
-	printf("%s\t%s\t%s\n", kind == ROLE_GROUP ? "group" : "value", value,
+	cli_row(stdout, 3, kind == ROLE_GROUP ? "group" : "value", value,
 	    role);
 	return 0;
 }
@@ -38,10 +38,10 @@ role_list(struct store *st, const char *name)
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return cli_storefail("role list", e);
 	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK) {
-		printf("source\t%s\n", t.tn_rolesource[0] ? t.tn_rolesource :
-		    "roles");
-		printf("default\t%s\n", t.tn_roledefault[0] ? t.tn_roledefault :
-		    "-");
+		cli_row(stdout, 2, "source", t.tn_rolesource[0] ?
+		    t.tn_rolesource : "roles");
+		cli_row(stdout, 2, "default", t.tn_roledefault[0] ?
+		    t.tn_roledefault : "-");
 		printf("unknown\t%s\n", t.tn_rolereject ? "reject" : "default");
 		e = store_role_each(tx, t.tn_id, print_mapping, NULL);
 	}

@@ -66,7 +66,7 @@ list(struct store_txn *tx, const char *name)
 		    "scimlet: no tenant %s\n", name), CLI_FAIL) :
 		    cli_storefail("schema list", e);
 	cJSON_ArrayForEach(d, cJSON_GetObjectItem(doc, "attributes"))
-		printf("%s\t%s\t%s\t%s\t%s\n",
+		cli_row(stdout, 5,
 		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "urn")),
 		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "type")),
 		    cJSON_IsTrue(cJSON_GetObjectItem(d, "multi")) ? "multi" :

@@ -27,7 +27,7 @@ print_tenant(const struct tenant *t, const char *created, void *arg)
 {
 	(void)created;
 	(void)arg;
-	printf("%s\n", t->tn_name);
+	cli_row(stdout, 1, t->tn_name);
 	return 0;
 }
 

@@ -19,7 +19,7 @@ print_token(const char *id, const char *created, const char *revoked,
     void *arg)
 {
 	(void)arg;
-	printf("%s\t%s\t%s\n", id, created, revoked != NULL ? revoked : "-");
+	cli_row(stdout, 3, id, created, revoked != NULL ? revoked : "-");
 }
 
 int

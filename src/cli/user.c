@@ -49,11 +49,14 @@ list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
 		util_uuid_format(id, ids);
 		un = cJSON_GetObjectItem(doc, "userName");
 		act = cJSON_GetObjectItem(doc, "active");
-		printf("%s\t%s\t%s\t", ids, cJSON_IsString(un) ?
-		    un->valuestring : "", cJSON_IsFalse(act) ? "inactive" :
-		    "active");
+		cli_field(stdout, ids);
+		putchar('\t');
+		cli_field(stdout, cJSON_GetStringValue(un));
+		printf("\t%s\t", cJSON_IsFalse(act) ? "inactive" : "active");
 		cJSON_ArrayForEach(el, r) {
-			printf("%s%s", first ? "" : ",", el->valuestring);
+			if (!first)
+				putchar(',');
+			cli_field(stdout, cJSON_GetStringValue(el));
 			first = 0;
 		}
 		printf("%s\n", first ? "-" : "");
@@ -126,7 +129,8 @@ cli_user(struct cli *cl, int argc, char **argv)
 		cJSON_Delete(doc);
 		return cli_storefail("user show", SCIM_ENOMEM);
 	}
-	printf("%s\n", out);
+	cli_json(stdout, out, strlen(out));
+	putchar('\n');
 	free(out);
 	cJSON_Delete(doc);
 	return CLI_OK;

@@ -201,6 +201,56 @@ t.ok(not any(l.startswith("scimlet.fcgi: FORGED") for l in logs.splitlines()),
 t.ok("\x1b" not in logs and "\x7f" not in logs and "\r" not in logs,
      "no raw control character in the log")
 
+# 7. CLI tables escape control characters in values: one row per user.
+evil = "evil\tcol\nforged\r\x1b[2J\x07\u0085"
+r = s.req("POST", "/Users", {"userName": evil, "roles": [{"value": "r\tx"}]}, token=tok)
+t.status(r, 201, "a userName with TAB, LF, CR, ESC, BEL, NEL is stored (escaped JSON)")
+eid = (r.json or {}).get("id", "")
+n_users = s.req("GET", "/Users?count=0", token=tok).json["totalResults"]
+out = s.cli("user", "list", "acme").stdout
+rows = out.split("\n")[:-1]
+t.eq(len(rows), n_users, "user list: one line per user", out[-800:])
+t.ok(all(len(l.split("\t")) == 4 for l in rows), "user list: four columns on every line",
+     out[-800:])
+t.ok("evil\\tcol\\nforged\\r\\x1b[2J\\x07\\u0085" in out, "user list: the userName escaped",
+     out[-800:])
+t.ok(not re.search("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]", out), "user list: no raw control "
+     "character")
+s.req("PATCH", "/Users/" + eid, {"Operations": [{"op": "replace", "path": "active",
+                                                  "value": False}]}, token=tok)
+out = s.cli("audit", "list", "acme").stdout
+t.ok(all(len(l.split("\t")) == 6 for l in out.split("\n")[:-1]) and
+     "evil\\tcol\\nforged" in out, "audit list: six columns, the name escaped", out[-800:])
+t.ok(not re.search("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]", out), "audit list: no raw control "
+     "character")
+out = s.cli("audit", "export", "acme").stdout
+t.ok(all(json.loads(l) for l in out.split("\n")[:-1]) and "\x1b" not in out and
+     "\n" + "forged" not in out, "audit export: one JSON entry a line, escaped by cJSON")
+out = s.cli("changes", "--since", "1").stdout
+t.ok(all(json.loads(l) for l in out.split("\n")[:-1]) and "\x1b" not in out,
+     "changes: one JSON entry a line, escaped")
+out = s.cli("user", "show", "acme", eid).stdout
+t.ok(json.loads(out).get("userName") == evil and
+     not re.search("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]", out),
+     "user show: the same JSON, C0, DEL and C1 escaped", out[-400:])
+t.status(s.req("DELETE", "/Users/" + eid, token=tok), 204, "the evil user deleted")
+seq = [l.split("\t")[0] for l in s.cli("audit", "list", "acme").stdout.split("\n")[:-1]
+       if "\tuser.deleted\t" in l]
+out = s.cli("restore", "acme", seq[-1] if seq else "0", "--dry-run").stdout
+t.ok(len(out.split("\n")[:-1]) == 2 and "(evil\\tcol\\nforged\\r\\x1b[2J\\x07\\u0085)" in out
+     and not re.search("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]", out),
+     "restore --dry-run: the report names the user escaped, on one line", out)
+s.cli("role", "map", "acme", "in\tval\nx", "app\x1brole")
+out = s.cli("role", "list", "acme").stdout
+t.ok("value\tin\\tval\\nx\tapp\\x1brole" in out.split("\n")[:-1], "role list: values escaped",
+     out)
+r = s.req("POST", "/Users", {"userName": "custom", "urn:x:ext:2.0:User": {
+    "badge": "b", "tab\tnl\nesc\x1b": "x"}}, token=tok)
+out = s.cli("schema", "list", "acme").stdout
+t.ok(len(out.split("\n")[:-1]) == 2 and all(len(l.split("\t")) == 5 for l in out.split("\n")[:-1])
+     and "urn:x:ext:2.0:User:tab\\tnl\\nesc\\x1b\t" in out,
+     "schema list: a declared name escaped, five columns", out)
+
 # The same worker answered all of that.
 t.status(s.req("GET", "/Users?count=1", token=tok), 200, "the worker still answers")
 t.eq(worker_pids(s.db), pids, "no worker died or was replaced")
