@@ -1,7 +1,7 @@
 /*
  * buf.h: a growing text buffer with a required cap (curl's dynbuf).
  * Responses too large for one cJSON tree (a group's members) are
- * written into one as text.  Past the cap, or out of memory, the buffer
+ * written into one as text (capped by SCIM_MAX_RESPONSE).  Past the cap, or out of memory, the buffer
  * is marked failed and later appends do nothing; check buf_failed().
  */
 #ifndef BUF_H
@@ -10,8 +10,6 @@
 #include <stddef.h>
 
 #include "scim.h"
-
-#define BUF_MAX_RESPONSE	(256u * 1024 * 1024)	/* any one response */
 
 struct buf {
 	char		*b_data;

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -66,9 +68,11 @@ discovery_spc(struct scim_req *req, struct scim_resp *resp)
 	cJSON_AddBoolToObject(o, "primary", 1);
 	cJSON_AddItemToArray(arr, o);
 	meta = cJSON_AddObjectToObject(doc, "meta");
-	snprintf(loc, sizeof(loc), "%s/ServiceProviderConfig", req->rq_base);
 	cJSON_AddStringToObject(meta, "resourceType", "ServiceProviderConfig");
-	cJSON_AddStringToObject(meta, "location", loc);
+	/* rq_base is shorter than SCIM_MAX_BASEURL: it always fits. */
+	if ((size_t)snprintf(loc, sizeof(loc), "%s/ServiceProviderConfig",
+	    req->rq_base) < sizeof(loc))
+		cJSON_AddStringToObject(meta, "location", loc);
 	body = cJSON_PrintUnformatted(doc);
 	cJSON_Delete(doc);
 	if (body == NULL)
@@ -85,11 +89,18 @@ add_meta(struct scim_req *req, cJSON *doc, const char *type,
     const char *endpoint, const char *id)
 {
 	cJSON	*meta = cJSON_AddObjectToObject(doc, "meta");
-	char	 loc[SCIM_MAX_BASEURL + 256];
+	char	*loc;
+	size_t	 n;
 
-	snprintf(loc, sizeof(loc), "%s/%s/%s", req->rq_base, endpoint, id);
 	cJSON_AddStringToObject(meta, "resourceType", type);
-	cJSON_AddStringToObject(meta, "location", loc);
+	/* id is a schema URN, a tenant's among them: sized, not cut. */
+	n = strlen(req->rq_base) + strlen(endpoint) + strlen(id) + 3;
+	if ((loc = malloc(n)) == NULL)
+		return;
+	if ((size_t)snprintf(loc, n, "%s/%s/%s", req->rq_base, endpoint,
+	    id) < n)
+		cJSON_AddStringToObject(meta, "location", loc);
+	free(loc);
 }
 
 /*
@@ -183,8 +194,9 @@ discovery_types(struct scim_req *req, struct scim_resp *resp,
 		    "urn:ietf:params:scim:schemas:core:2.0:ResourceType"));
 		cJSON_AddStringToObject(d, "id", sc->sc_name);
 		cJSON_AddStringToObject(d, "name", sc->sc_name);
-		snprintf(ep, sizeof(ep), "/%s", sc->sc_endpoint);
-		cJSON_AddStringToObject(d, "endpoint", ep);
+		if ((size_t)snprintf(ep, sizeof(ep), "/%s", sc->sc_endpoint) <
+		    sizeof(ep))
+			cJSON_AddStringToObject(d, "endpoint", ep);
 		cJSON_AddStringToObject(d, "description", sc->sc_description);
 		cJSON_AddStringToObject(d, "schema", sc->sc_urn);
 		if (sc->sc_exts->se_urn != NULL) {

@@ -262,7 +262,7 @@ resource_respond(struct scim_req *req, struct scim_resp *resp,
 	char			 l[SCIM_MAX_BASEURL + 64];
 	enum scim_err		 e;
 
-	buf_init(&out, BUF_MAX_RESPONSE);
+	buf_init(&out, SCIM_MAX_RESPONSE);
 	if ((e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK)
 		goto out;
 	idv = cJSON_GetObjectItemCaseSensitive(doc, "id");
@@ -302,7 +302,7 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
 	cJSON			*doc = NULL;
 	enum scim_err		 e;
 
-	buf_init(&out, BUF_MAX_RESPONSE);
+	buf_init(&out, SCIM_MAX_RESPONSE);
 	if ((e = resource_id(ids, id, resp)) != SCIM_OK ||
 	    (e = proj_parse(req->rq_query, sc, &pj, resp)) != SCIM_OK)
 		goto out;

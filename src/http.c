@@ -125,7 +125,7 @@ static void
 base_url(const struct http_io *io, char *out, size_t outlen)
 {
 	const char	*https, *scheme, *host, *port, *script;
-	char		 hostbuf[300];
+	char		 hostbuf[256 * 2 + 2];
 
 	https = param(io, "HTTPS");
 	scheme = param(io, "REQUEST_SCHEME");
@@ -143,18 +143,20 @@ base_url(const struct http_io *io, char *out, size_t outlen)
 		port = param(io, "SERVER_PORT");
 		if (host == NULL || !host_ok(host))
 			host = "localhost";
+		/* host_ok() bounds both: host:port always fits. */
 		if (port != NULL && host_ok(port) &&
-		    strcmp(port, strcmp(scheme, "https") ? "80" : "443")) {
-			snprintf(hostbuf, sizeof(hostbuf), "%s:%s", host, port);
+		    strcmp(port, strcmp(scheme, "https") ? "80" : "443") &&
+		    (size_t)snprintf(hostbuf, sizeof(hostbuf), "%s:%s", host,
+		    port) < sizeof(hostbuf))
 			host = hostbuf;
-		}
 	}
 	script = param(io, "SCRIPT_NAME");
 	if (script == NULL || !path_ok(script))
 		script = "";
 	if ((size_t)snprintf(out, outlen, "%s://%s%s", scheme, host, script) >=
 	    outlen)
-		snprintf(out, outlen, "%s://%s", scheme, "localhost");
+		util_strlcpy(out, strcmp(scheme, "https") == 0 ?
+		    "https://localhost" : "http://localhost", outlen);
 	/* Strip one trailing slash: we append "/Users/ID". */
 	if (out[0] != '\0' && out[strlen(out) - 1] == '/')
 		out[strlen(out) - 1] = '\0';

@@ -50,7 +50,7 @@ struct listq {
 	int		 lq_cursor;	/* cursor paging asked for */
 	struct cursor	 lq_cur;	/* where the page starts after */
 	uint8_t		 lq_after[CURSOR_LEN];	/* id order: lq_cur */
-	char		 lq_attrs[2048];
+	char		 lq_attrs[SCIM_MAX_ATTRLIST];
 	int		 lq_hasattrs;
 	int		 lq_exclude;
 };
@@ -596,7 +596,7 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 	if (q->lq_cursor && !l.l_sorting && (l.l_ring = calloc((size_t)q->lq_count + 1,
 	    CURSOR_LEN)) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
-	buf_init(&items, BUF_MAX_RESPONSE);
+	buf_init(&items, SCIM_MAX_RESPONSE);
 	l.l_out = &items;
 	if ((e = store_begin(req->rq_cx->cx_store, 0, &l.l_tx)) != SCIM_OK) {
 		e = scim_fail(resp, e, NULL);
@@ -614,7 +614,7 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 	if (e != SCIM_OK)
 		goto out;
 
-	buf_init(&out, BUF_MAX_RESPONSE);
+	buf_init(&out, SCIM_MAX_RESPONSE);
 	snprintf(head, sizeof(head), "{\"schemas\":[\"%s\"],"
 	    "\"totalResults\":%lld,", URN_LIST, l.l_total);
 	buf_str(&out, head);

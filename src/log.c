@@ -85,6 +85,7 @@ log_vformat(char *dst, size_t size, const char *fmt, va_list ap)
 	char	msg[LOG_MSG];
 	int	n;
 
+	/* A longer message is cut (log_cescape() escapes a cut sequence). */
 	if ((n = vsnprintf(msg, sizeof(msg), fmt, ap)) < 0)
 		msg[0] = '\0';
 	log_cescape(dst, size, msg, strlen(msg));

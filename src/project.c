@@ -37,25 +37,31 @@ item_parse(const struct schema *sc, const char *name, struct proj_item *it)
 			return 0;
 		}
 	if (schema_resolve(sc, name, &a, &sub, &ext) == 0) {
-		if (ext != NULL)
-			util_strlcpy(it->pi_ext, ext, sizeof(it->pi_ext));
-		util_strlcpy(it->pi_attr, a->sa_name, sizeof(it->pi_attr));
-		if (sub != NULL)
-			util_strlcpy(it->pi_sub, sub->sa_name,
-			    sizeof(it->pi_sub));
+		if ((ext != NULL && util_strlcpy(it->pi_ext, ext,
+		    sizeof(it->pi_ext)) >= sizeof(it->pi_ext)) ||
+		    util_strlcpy(it->pi_attr, a->sa_name,
+		    sizeof(it->pi_attr)) >= sizeof(it->pi_attr) ||
+		    (sub != NULL && util_strlcpy(it->pi_sub, sub->sa_name,
+		    sizeof(it->pi_sub)) >= sizeof(it->pi_sub)))
+			return -1;
 		return 0;
 	}
-	/* An attribute the schema does not know: taken as written. */
+	/*
+	 * An attribute the schema does not know: taken as written, unless
+	 * too long to be kept whole (a cut name could match another).
+	 */
 	if (strncasecmp(name, "urn:", 4) == 0)
 		return -1;
 	dot = strchr(name, '.');
 	if (dot != NULL) {
-		if ((size_t)(dot - name) >= sizeof(it->pi_attr))
+		if ((size_t)(dot - name) >= sizeof(it->pi_attr) ||
+		    util_strlcpy(it->pi_sub, dot + 1, sizeof(it->pi_sub)) >=
+		    sizeof(it->pi_sub))
 			return -1;
 		memcpy(it->pi_attr, name, (size_t)(dot - name));
-		util_strlcpy(it->pi_sub, dot + 1, sizeof(it->pi_sub));
-	} else
-		util_strlcpy(it->pi_attr, name, sizeof(it->pi_attr));
+	} else if (util_strlcpy(it->pi_attr, name, sizeof(it->pi_attr)) >=
+	    sizeof(it->pi_attr))
+		return -1;
 	return 0;
 }
 
@@ -63,7 +69,7 @@ enum scim_err
 proj_list(const char *names, int exclude, const struct schema *sc,
     struct proj *pj, struct scim_resp *resp)
 {
-	char	 list[2048], *p, *name;
+	char	 list[SCIM_MAX_ATTRLIST], *p, *name;
 
 	memset(pj, 0, sizeof(*pj));
 	if (names == NULL)
@@ -78,9 +84,10 @@ proj_list(const char *names, int exclude, const struct schema *sc,
 		name[strcspn(name, " ")] = '\0';
 		if (*name == '\0')
 			continue;
-		if (pj->pj_n == PROJ_MAX_ITEMS)
+		if (pj->pj_n == SCIM_MAX_ATTRIBUTES)
 			return scim_fail(resp, SCIM_EINVALVALUE,
-			    "more than %d attributes listed", PROJ_MAX_ITEMS);
+			    "more than %d attributes listed",
+			    SCIM_MAX_ATTRIBUTES);
 		if (item_parse(sc, name, &pj->pj_items[pj->pj_n]) == 0)
 			pj->pj_n++;
 	}
@@ -93,7 +100,7 @@ enum scim_err
 proj_parse(const char *query, const struct schema *sc, struct proj *pj,
     struct scim_resp *resp)
 {
-	char	 list[2048];
+	char	 list[SCIM_MAX_ATTRLIST];
 	int	 r;
 
 	memset(pj, 0, sizeof(*pj));

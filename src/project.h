@@ -9,8 +9,6 @@
 
 #include "scim.h"
 
-#define PROJ_MAX_ITEMS	32
-
 struct proj_item {
 	char	pi_ext[160];	/* extension URN, or "" for the core schema */
 	char	pi_attr[96];	/* attribute ("" = the whole extension) */
@@ -20,7 +18,7 @@ struct proj_item {
 struct proj {
 	enum { PROJ_ALL, PROJ_ONLY, PROJ_EXCLUDE } pj_mode;
 	int		 pj_n;
-	struct proj_item pj_items[PROJ_MAX_ITEMS];
+	struct proj_item pj_items[SCIM_MAX_ATTRIBUTES];
 };
 
 struct schema;

@@ -33,6 +33,12 @@
 #define SCIM_MAX_AUDIT_ENTRY	(16 * 1024 * 1024) /* one audit entry, bytes
 					   (a group's before-image) */
 #define SCIM_MAX_PATCH_OPS	1000	/* Operations per PATCH -> 400 */
+#define SCIM_MAX_ATTRLIST	2048	/* attributes= / excludedAttributes=
+					   (or a search's, joined), bytes
+					   -> 400 invalidValue */
+#define SCIM_MAX_ATTRIBUTES	32	/* names in that list -> 400 */
+#define SCIM_MAX_RESPONSE	(256u * 1024 * 1024) /* one response body
+					   made as text, bytes -> 500 */
 /* The actor of an audit entry (ctx.h): field sizes with the NUL. */
 #define SCIM_ACTOR_TOKEN	32
 #define SCIM_ACTOR_REQUEST	40

@@ -96,8 +96,8 @@ cli_actor(struct cli *cl, int argc, char **argv)
 
 	if ((pw = getpwuid(geteuid())) != NULL)
 		util_strlcpy(cl->cl_user, pw->pw_name, sizeof(cl->cl_user));
-	else if (snprintf(cl->cl_user, sizeof(cl->cl_user), "uid %lu",
-	    (unsigned long)geteuid()) < 0)
+	else if ((size_t)snprintf(cl->cl_user, sizeof(cl->cl_user), "uid %lu",
+	    (unsigned long)geteuid()) >= sizeof(cl->cl_user))
 		cl->cl_user[0] = '\0';
 	util_strlcpy(cl->cl_command, "scimlet", sizeof(cl->cl_command));
 	/* The subcommand and its verb: never values (a token id is fine,

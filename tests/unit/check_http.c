@@ -100,6 +100,7 @@ main(void)
 	struct scim_resp	resp;
 	struct http_io		io;
 	struct fake		f;
+	char			lhost[256], lbase[400];
 	char			out[32];
 	size_t			i;
 	int			rc;
@@ -189,6 +190,17 @@ main(void)
 	is_str(req.rq_base, "http://scim.example:8080",
 	    "quotes in Host or SCRIPT_NAME are never echoed");
 	http_request_free(&req);
+	/* A long SERVER_NAME with a port: the port is never cut off. */
+	memset(lhost, 'h', 250);
+	lhost[250] = '\0';
+	f.params[5] = lhost;
+	f.params[7] = "84430000000000000000000000000000000000000000000000";
+	decode(&f, 1024, &req, &resp);
+	snprintf(lbase, sizeof(lbase), "http://%s:%s", lhost, f.params[7]);
+	is_str(req.rq_base, lbase, "a 250-byte host and a long port, whole");
+	http_request_free(&req);
+	f.params[5] = "scim.example";
+	f.params[7] = "8080";
 	f.params[1] = "BREW";
 	decode(&f, 1024, &req, &resp);
 	ok(req.rq_method == HTTP_OTHER, "unknown method: HTTP_OTHER");

@@ -112,13 +112,13 @@ static const struct {
 static char *
 wide(size_t n, int dupe)
 {
-	char	*s = malloc(n * 24 + 16);
-	size_t	 i, o = 0;
+	size_t	 size = n * 24 + 16, i, o = 0;
+	char	*s = malloc(size);
 
 	s[o++] = '{';
 	for (i = 0; i < n; i++)
-		o += (size_t)sprintf(s + o, "%s\"k%zu\":0", i ? "," : "",
-		    dupe && i == n - 1 ? (size_t)0 : i);
+		o += (size_t)snprintf(s + o, size - o, "%s\"k%zu\":0",
+		    i ? "," : "", dupe && i == n - 1 ? (size_t)0 : i);
 	s[o++] = '}';
 	s[o] = '\0';
 	return s;
