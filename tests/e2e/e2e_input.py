@@ -59,7 +59,18 @@ t.ok("SCHEMAS" in (r.json or {}).get("detail", ""), "the detail names the key", 
 r = s.req("POST", "/Users", raw=b'{"userName":"dup2","emails":[{"value":"a@x",'
           b'"Value":"b@x"}]}', token=tok)
 t.error(r, 400, "invalidSyntax", "a sub-attribute twice: 400")
-t.eq(count('userName sw "dup"'), 0, "no user stored by either")
+# Two names for one attribute (RFC 7644 §3.10: "URN:attr" is attr) are
+# still one attribute given twice, as normalisation finds.
+for body, what in (({"userName": "dup3", URN_USER + ":userName": "dup4"},
+                    "userName and URN:userName"),
+                   ({"userName": "dup5", URN_ENT: {"department": "a"},
+                     URN_ENT + ":department": "b"}, "URN {department} and URN:department"),
+                   ({"userName": "dup6", "urn:x:ext:2.0:User": {"badge": "a"},
+                     "urn:x:ext:2.0:User:Badge": "b"}, "a custom extension's attribute")):
+    r = s.req("POST", "/Users", body, token=tok)
+    t.error(r, 400, "invalidSyntax", "%s: 400 invalidSyntax" % what)
+    t.ok("twice" in (r.json or {}).get("detail", ""), "  the detail says twice", r.text)
+t.eq(count('userName sw "dup"'), 0, "no user stored by any")
 for ops, what in (
         (b'{"Operations":[{"op":"add","path":"title","value":"a"}],'
          b'"operations":[{"op":"remove","path":"userName"}]}', "Operations twice"),
