@@ -538,7 +538,7 @@ static enum scim_err
 unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
     const cJSON *value)
 {
-	const char	*colon, *core, *name = fp->fp_attr;
+	const char	*colon, *core, *dot, *name = fp->fp_attr;
 	char		 urn[256] = "";
 	cJSON		*container = pt->pt_doc, *nv;
 
@@ -557,8 +557,10 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 	 * sub-attribute (manager.value.x, department.x).  Never a name:
 	 * ATTRNAME has no dots (RFC 7643 §2.1).
 	 */
-	if (fp->fp_filter != NULL || strchr((colon = strrchr(name, ':')) !=
-	    NULL ? colon : name, '.') != NULL)
+	dot = strchr(name, '.');
+	if (strncasecmp(name, "urn:", 4) == 0)
+		dot = strchr(strrchr(name, ':'), '.');
+	if (fp->fp_filter != NULL || dot != NULL)
 		return scim_fail(pt->pt_resp, SCIM_EPATH,
 		    "unknown attribute %.128s", fp->fp_attr);
 	if (core != NULL || strncasecmp(name, "urn:", 4) != 0)

@@ -252,6 +252,9 @@ static const struct {
 	{ __LINE__, "{\"id\":\"i\"}",
 	  "[{\"op\":\"add\",\"path\":\"emails\",\"value\":[{\"value\":\"a\",\"x\":1}]}]",
 	  "{\"id\":\"i\",\"emails\":[{\"value\":\"a\"}]}", 0 },
+	{ __LINE__, "{\"id\":\"i\"}",
+	  "[{\"op\":\"add\",\"path\":\"foo.bar:baz\",\"value\":\"b\"}]",
+	  NULL, SCIM_EPATH },
 	/* add and replace need a value; null is one (it clears). */
 	{ __LINE__, "{\"id\":\"i\",\"title\":\"t\"}",
 	  "[{\"op\":\"add\",\"path\":\"title\"}]", NULL, SCIM_EINVALVALUE },
