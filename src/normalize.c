@@ -214,6 +214,11 @@ schema_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
 			}
 			cJSON_AddItemToArray(arr, item);
 		}
+	/* RFC 7643 §2.5: an empty array is unassigned. */
+	if (arr->child == NULL) {
+		cJSON_Delete(arr);
+		return SCIM_OK;
+	}
 	/* RFC 7643 §2.4: "true" for primary at most once. */
 	primaries = 0;
 	cJSON_ArrayForEach(el, arr)
