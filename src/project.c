@@ -186,7 +186,7 @@ apply_subs(const struct proj *pj, const char *ext, const char *attr,
 static void
 apply_container(const struct proj *pj, const char *ext, cJSON *obj)
 {
-	cJSON	*c, *next, *el;
+	cJSON	*c, *next, *el, *elnext;
 	int	 how;
 
 	for (c = obj->child; c != NULL; c = next) {
@@ -211,15 +211,26 @@ apply_container(const struct proj *pj, const char *ext, cJSON *obj)
 			if (how == 0)
 				continue;
 		}
-		/* Only some sub-attributes are named. */
+		/*
+		 * Only some sub-attributes are named.  A value left with
+		 * none of them is unassigned (RFC 7643 §2.5): not returned.
+		 */
 		if (cJSON_IsObject(c))
 			apply_subs(pj, ext, c->string, c,
 			    pj->pj_mode == PROJ_ONLY);
 		else if (cJSON_IsArray(c))
-			cJSON_ArrayForEach(el, c)
-				if (cJSON_IsObject(el))
-					apply_subs(pj, ext, c->string, el,
-					    pj->pj_mode == PROJ_ONLY);
+			for (el = c->child; el != NULL; el = elnext) {
+				elnext = el->next;
+				if (!cJSON_IsObject(el))
+					continue;
+				apply_subs(pj, ext, c->string, el,
+				    pj->pj_mode == PROJ_ONLY);
+				if (el->child == NULL)
+					cJSON_Delete(
+					    cJSON_DetachItemViaPointer(c, el));
+			}
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && c->child == NULL)
+			cJSON_Delete(cJSON_DetachItemViaPointer(obj, c));
 	}
 }
 
