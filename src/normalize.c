@@ -348,8 +348,8 @@ unknown_ext(const struct schema *sc, cJSON *doc, const cJSON *v,
 			return scim_fail(resp, SCIM_EINVALSYNTAX,
 			    "%.64s is given twice", v->string);
 		cJSON_ArrayForEach(m, v)
-			if ((e = ext_put(sc, eo, v->string, m->string, m,
-			    resp)) != SCIM_OK)
+			if (!cJSON_IsNull(m) && (e = ext_put(sc, eo, v->string,
+			    m->string, m, resp)) != SCIM_OK)
 				return e;
 		return SCIM_OK;
 	}
@@ -372,7 +372,7 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 	const struct schema_attr	*a;
 	const cJSON			*v;
 	const char			*rest, *name;
-	cJSON				*doc, *eo, *item, *one;
+	cJSON				*doc, *eo, *item, *one, *next;
 	enum scim_err			 e = SCIM_OK;
 
 	*out = NULL;
@@ -463,11 +463,13 @@ schema_normalize(const struct schema *sc, const cJSON *in, cJSON **out,
 			break;
 		}
 	}
-	/* An extension object that ended up empty is absent. */
-	for (ext = sc->sc_exts; e == SCIM_OK && ext->se_urn != NULL; ext++)
-		if ((eo = cJSON_GetObjectItem(doc, ext->se_urn)) != NULL &&
-		    eo->child == NULL)
-			cJSON_DeleteItemFromObject(doc, ext->se_urn);
+	/* An extension object that ended up empty, known or not, is absent. */
+	for (eo = doc->child; e == SCIM_OK && eo != NULL; eo = next) {
+		next = eo->next;
+		if (strncasecmp(eo->string, "urn:", 4) == 0 &&
+		    cJSON_IsObject(eo) && eo->child == NULL)
+			cJSON_Delete(cJSON_DetachItemViaPointer(doc, eo));
+	}
 	if (e != SCIM_OK) {
 		cJSON_Delete(doc);
 		return e;

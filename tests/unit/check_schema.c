@@ -357,6 +357,12 @@ normalising(void)
 	    "an unknown extension's attribute given twice in two cases");
 	norm_is(us, "{\"userName\":\"b\",\"" URN_ENTERPRISE "\":{}}",
 	    "{\"userName\":\"b\"}", "an empty extension object is absent");
+	norm_is(us, "{\"userName\":\"b\",\"urn:acme:ext:1.0:User\":{\"a\":null,"
+	    "\"b\":1}}", "{\"userName\":\"b\",\"urn:acme:ext:1.0:User\":{"
+	    "\"b\":1}}", "null is absent in an unknown extension too");
+	norm_is(us, "{\"userName\":\"b\",\"urn:acme:ext:1.0:User\":{},"
+	    "\"urn:acme:ext:2.0:User\":{\"a\":null}}", "{\"userName\":\"b\"}",
+	    "an unknown extension left empty is absent");
 	norm_is(us, "{\"userName\":\"b\",\"" URN_SCIMLET "\":{\"appRoles\":"
 	    "[\"x\"]}}", "{\"userName\":\"b\"}",
 	    "appRoles cannot be written (readOnly)");
@@ -532,6 +538,9 @@ overlay(void)
 	    "{\"userName\":\"b\",\"urn:z:1:User\":{\"q\":1}}",
 	    "without an overlay: kept, not recorded");
 	ok(ov.so_found == NULL, "the overlay saw none of it");
+	norm_is(sc, "{\"userName\":\"b\",\"urn:z:1:User\":{\"q\":null}}",
+	    "{\"userName\":\"b\"}", "an unknown extension's null member");
+	ok(ov.so_found == NULL, "is not declared");
 	got = NULL;
 	(void)norm(sc, "{\"userName\":\"b\",\"urn:z:1:User:q\":1}", &got,
 	    &resp);
