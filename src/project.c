@@ -53,6 +53,8 @@ item_parse(const struct schema *sc, const char *name, struct proj_item *it)
 	if (strncasecmp(name, "urn:", 4) == 0)
 		return -1;
 	dot = strchr(name, '.');
+	if (*name == '\0' || dot == name)
+		return -1;	/* no attribute: not "every attribute" */
 	if (dot != NULL) {
 		if ((size_t)(dot - name) >= sizeof(it->pi_attr) ||
 		    util_strlcpy(it->pi_sub, dot + 1, sizeof(it->pi_sub)) >=

@@ -109,6 +109,10 @@ parsing(void)
 	    "unknown names are taken as written");
 	ok(parse("attributes=,,userName,,", &pj, &resp) == SCIM_OK &&
 	    pj.pj_n == 1, "empty items are skipped");
+	ok(parse("attributes=.,.givenName,%5Btype%5D,userName", &pj, &resp) ==
+	    SCIM_OK &&
+	    pj.pj_n == 1 && item_is(&pj, 0, "", "userName", ""),
+	    "names without an attribute are no names");
 	ok(parse("excludedAttributes=emails,name.givenName", &pj, &resp) ==
 	    SCIM_OK && pj.pj_mode == PROJ_EXCLUDE && pj.pj_n == 2,
 	    "excludedAttributes");
@@ -221,6 +225,8 @@ applying(void)
 
 	apply_is("excludedAttributes=id,schemas", user,
 	    "id and schemas cannot be excluded");
+	apply_is("excludedAttributes=.givenName", user,
+	    "excluding a name without an attribute excludes nothing");
 	apply_is("excludedAttributes=emails,name.familyName,meta,groups,"
 	    "externalId", "{\"schemas\":[\"" URN_USER "\",\"" ENT "\",\""
 	    URN_SCIMLET "\"],\"id\":\"i1\",\"userName\":\"u\",\"name\":{"
