@@ -156,7 +156,7 @@ static const struct schema_attr user_attrs[] = {
 	{ "locale", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "timezone", AT_STRING, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
 	{ "active", AT_BOOLEAN, 0, MUT_RW, RET_DEFAULT, UNIQ_NONE, NULL, NULL },
-	{ "password", AT_STRING, AF_CASEEXACT, MUT_WO, RET_NEVER, UNIQ_NONE,
+	{ "password", AT_STRING, 0, MUT_WO, RET_NEVER, UNIQ_NONE,
 	    NULL, NULL },
 	{ "emails", AT_COMPLEX, AF_MULTI, MUT_RW, RET_DEFAULT, UNIQ_NONE,
 	    mv_email, NULL },

@@ -125,8 +125,9 @@ tables(void)
 	    !(a->sa_flags & AF_MULTI) && a->sa_mut == MUT_RW,
 	    "userName: string, required, uniqueness server, caseExact false");
 	a = schema_attr_find(us->sc_attrs, "password");
-	ok(a != NULL && a->sa_mut == MUT_WO && a->sa_ret == RET_NEVER,
-	    "password: writeOnly, returned never");
+	ok(a != NULL && a->sa_mut == MUT_WO && a->sa_ret == RET_NEVER &&
+	    !(a->sa_flags & AF_CASEEXACT),
+	    "password: writeOnly, returned never, caseExact false (§8.7.1)");
 	a = schema_attr_find(us->sc_attrs, "active");
 	ok(a != NULL && a->sa_type == AT_BOOLEAN, "active: boolean");
 	a = schema_attr_find(us->sc_attrs, "groups");
