@@ -246,6 +246,22 @@ cli_audit(struct cli *cl, int argc, char **argv)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 			return cli_storefail("audit prune", e);
+		/*
+		 * Pruning a broken chain would erase the evidence and leave
+		 * an anchor that makes the rest verify: refuse.
+		 */
+		if ((e = audit_verify(tx, &t, &bad, why, sizeof(why))) !=
+		    SCIM_OK || bad != 0) {
+			store_abort(&tx);
+			if (e != SCIM_OK)
+				return cli_storefail("audit prune", e);
+			fprintf(stderr, "scimlet: audit prune: the chain is "
+			    "broken at entry %llu (", (unsigned long long)bad);
+			cli_field(stderr, why);
+			fputs("): nothing pruned; keep the entries as "
+			    "evidence\n", stderr);
+			return CLI_FAIL;
+		}
 		if ((e = audit_prune(tx, &t, before, &pruned)) != SCIM_OK ||
 		    (e = cli_audit_op(cl, tx, t.tn_name, "operator.audit.pruned",
 		    "Tenant", t.tn_name, cJSON_CreateNumber((double)pruned))) !=

@@ -186,6 +186,17 @@ t.eq((rl.get("type"), rl.get("id")), ("Role", "X"), "operator.role: type Role, t
 v = subprocess.run([CLI, "--db", s.db, "audit", "verify", "pf"], capture_output=True,
                    text=True, timeout=30)
 t.eq(v.returncode, 0, "and the chain of format 2 entries verifies", v.stdout + v.stderr)
+# A broken chain is never pruned: that would erase the evidence.
+subprocess.run(["/usr/bin/python3", os.path.join(HERE, "lmdb_edit.py"), s.db, "pf", "1",
+                "replace", '"tenant":"pf"', '"tenant":"pX"'], check=True, timeout=30)
+p = subprocess.run([CLI, "--db", s.db, "audit", "prune", "pf", "--before",
+                    "2999-01-01T00:00:00Z"], capture_output=True, text=True, timeout=30)
+t.ok(p.returncode == 1 and "broken at entry 1" in p.stderr,
+     "audit prune refuses a broken chain", p.stdout + p.stderr)
+v = subprocess.run([CLI, "--db", s.db, "audit", "verify", "pf"], capture_output=True,
+                   text=True, timeout=30)
+t.ok(v.returncode == 1 and "entry 1" in v.stdout, "and the break is still there to see",
+     v.stdout)
 
 # --- Computing roles fails (a group record the store cannot read): the
 # write answers 500 and leaves no write transaction open behind it.

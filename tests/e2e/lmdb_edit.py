@@ -3,7 +3,7 @@
 would, for the audit verification test: edit or delete one audit entry.
 Runs under Debian's python3 (package python3-lmdb).
 
-lmdb_edit.py DB TENANT-ID SEQ replace OLD NEW
+lmdb_edit.py DB TENANT-ID|NAME SEQ replace OLD NEW
 lmdb_edit.py DB TENANT-ID SEQ delete
 lmdb_edit.py DB TENANT-ID SEQ swap OTHER-SEQ
 lmdb_edit.py DB resource TENANT-NAME U|G UUID NEW-BYTES
@@ -46,8 +46,13 @@ if sys.argv[2] == "role":
     env.close()
     sys.exit(0)
 
-db, tenant, seq, what = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+db, tenant, seq, what = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 env = lmdb.open(db, max_dbs=16, subdir=True)
+if tenant.isdigit():
+    tenant = int(tenant)
+else:                   # a tenant's name: its number from its record
+    with env.begin(db=env.open_db(b"tenants", create=False)) as txn:
+        tenant = json.loads(txn.get(tenant.encode()))["id"]
 audit = env.open_db(b"audit", create=False)
 key = struct.pack(">IQ", tenant, seq)
 with env.begin(write=True, db=audit) as txn:
