@@ -251,4 +251,23 @@ enum scim_err	 store_change_each(struct store_txn *, uint64_t from,
 enum scim_err	 store_change_prune(struct store_txn *, uint64_t before,
 		    uint64_t *n);
 
+#ifdef SCIMLET_FAULTS
+/*
+ * Test builds only (tests/fault/scimlet-fault.fcgi): make the nth LMDB
+ * call from now on fail.  kind says how, and which calls count:
+ *   STORE_FAULT_MAPFULL  MDB_MAP_FULL, from the nth put, delete or commit
+ *   STORE_FAULT_EIO      EIO, from the nth call of any kind
+ *   STORE_FAULT_CORRUPT  the nth JSON record read comes back truncated
+ * An injected error also spoils its transaction as LMDB does: the later
+ * calls in it and its commit fail with MDB_BAD_TXN.  store_fault_disarm()
+ * returns how many calls counted and sets *fired (may be NULL) to what
+ * failed, or NULL when the nth call never came.
+ */
+#define STORE_FAULT_MAPFULL	1
+#define STORE_FAULT_EIO		2
+#define STORE_FAULT_CORRUPT	3
+void		 store_fault_arm(struct store *, unsigned n, int kind);
+unsigned	 store_fault_disarm(struct store *, const char **fired);
+#endif
+
 #endif /* STORE_H */

@@ -1,0 +1,598 @@
+/*
+ * store_log.c: tenants, tokens, role mappings, the audit log and the
+ * change feed (the keys are described in store.c).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <lmdb.h>
+
+#include "store.h"
+#include "store_int.h"
+#include "util.h"
+
+/* Tenants. */
+
+static enum scim_err
+tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
+    char *created, size_t createdlen)
+{
+	cJSON	*doc, *id, *cr, *pr;
+
+	if ((doc = cJSON_ParseWithLength(v->mv_data, v->mv_size)) == NULL)
+		return SCIM_ESTORE;
+	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
+	cr = cJSON_GetObjectItemCaseSensitive(doc, "created");
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "role-source");
+	util_strlcpy(t->tn_rolesource, cJSON_IsString(pr) ? pr->valuestring :
+	    "", sizeof(t->tn_rolesource));
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "role-default");
+	util_strlcpy(t->tn_roledefault, cJSON_IsString(pr) ? pr->valuestring :
+	    "", sizeof(t->tn_roledefault));
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "role-unknown");
+	t->tn_rolereject = cJSON_IsString(pr) &&
+	    strcmp(pr->valuestring, "reject") == 0;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "max-results");
+	t->tn_maxresults = cJSON_IsString(pr) ? atoll(pr->valuestring) : 0;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "patch-response");
+	t->tn_flags = 0;
+	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "no-content") == 0)
+		t->tn_flags |= TENANT_PATCH_204;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "unknown-members");
+	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "skip") == 0)
+		t->tn_flags |= TENANT_SKIP_UNKNOWN;
+	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
+	    id->valuedouble > UINT32_MAX || k->mv_size == 0 ||
+	    k->mv_size > SCIM_TENANT_MAX) {
+		cJSON_Delete(doc);
+		return SCIM_ESTORE;
+	}
+	t->tn_id = (uint32_t)id->valuedouble;
+	memcpy(t->tn_name, k->mv_data, k->mv_size);
+	t->tn_name[k->mv_size] = '\0';
+	if (created != NULL)
+		util_strlcpy(created, cJSON_IsString(cr) ? cr->valuestring :
+		    "", createdlen);
+	cJSON_Delete(doc);
+	return SCIM_OK;
+}
+
+/* The tenant's record, by name; SCIM_ENOTFOUND for an impossible name. */
+static enum scim_err
+tenant_record(struct store_txn *tx, const char *name, MDB_val *k,
+    MDB_val *v)
+{
+	int	rc;
+
+	k->mv_data = (void *)name;
+	k->mv_size = strlen(name);
+	if (k->mv_size == 0 || k->mv_size > SCIM_TENANT_MAX)
+		return SCIM_ENOTFOUND;
+	if ((rc = s_get_json(tx, tx->tx_store->st_tenants, k, v)))
+		return store_err(rc, "tenant get");
+	return SCIM_OK;
+}
+
+enum scim_err
+store_tenant_add(struct store_txn *tx, const char *name, const char *created,
+    struct tenant *out)
+{
+	struct store	*st = tx->tx_store;
+	struct skey	 sk = { 0 };
+	MDB_val		 k, v;
+	uint32_t	 next = 1;
+	char		 buf[256];
+	int		 rc, n;
+
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	if (k.mv_size == 0 || k.mv_size > SCIM_TENANT_MAX)
+		return SCIM_EINVALVALUE;
+	if ((rc = s_get(tx, st->st_tenants, &k, &v)) == 0)
+		return SCIM_EUNIQUE;
+	if (rc != MDB_NOTFOUND)
+		return store_err(rc, "tenant lookup");
+
+	k.mv_data = "next_tenant";
+	k.mv_size = 11;
+	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 4)
+		next = (uint32_t)skey_uint(v.mv_data, 4);
+	else if (rc != MDB_NOTFOUND && rc != 0)
+		return store_err(rc, "tenant counter");
+	if (next == 0 || next == UINT32_MAX)
+		return SCIM_ESTORE;
+	n = snprintf(buf, sizeof(buf), "{\"id\":%lu,\"created\":\"%s\"}",
+	    (unsigned long)next, created);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return SCIM_EINVALVALUE;	/* created: not a timestamp */
+	skey_pack(&sk, "t", next + 1);
+	v = skey_val(&sk);
+	if ((rc = s_put(tx, st->st_meta, &k, &v, 0)))
+		return store_err(rc, "tenant counter");
+
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	v.mv_data = buf;
+	v.mv_size = (size_t)n;
+	if ((rc = s_put(tx, st->st_tenants, &k, &v, MDB_NOOVERWRITE)))
+		return store_err(rc, "tenant add");
+	out->tn_id = next;
+	util_strlcpy(out->tn_name, name, sizeof(out->tn_name));
+	return SCIM_OK;
+}
+
+enum scim_err
+store_tenant_doc(struct store_txn *tx, const char *name, cJSON **doc)
+{
+	MDB_val		k, v;
+	enum scim_err	e;
+
+	*doc = NULL;
+	if ((e = tenant_record(tx, name, &k, &v)) != SCIM_OK)
+		return e;
+	if ((*doc = cJSON_ParseWithLength(v.mv_data, v.mv_size)) == NULL)
+		return SCIM_ESTORE;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_tenant_put_doc(struct store_txn *tx, const char *name,
+    const cJSON *doc)
+{
+	MDB_val	 k, v;
+	char	*json;
+	int	 rc;
+
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	if (k.mv_size == 0 || k.mv_size > SCIM_TENANT_MAX)
+		return SCIM_ENOTFOUND;
+	if ((json = cJSON_PrintUnformatted(doc)) == NULL)
+		return SCIM_ENOMEM;
+	v.mv_data = json;
+	v.mv_size = strlen(json);
+	rc = s_put(tx, tx->tx_store->st_tenants, &k, &v, 0);
+	free(json);
+	return store_err(rc, "tenant put");
+}
+
+enum scim_err
+store_tenant_set(struct store_txn *tx, const char *name, const char *key,
+    const char *value)
+{
+	cJSON		*doc;
+	enum scim_err	 e;
+
+	if ((e = store_tenant_doc(tx, name, &doc)) != SCIM_OK)
+		return e;
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
+	if (cJSON_AddStringToObject(doc, key, value) == NULL)
+		e = SCIM_ENOMEM;
+	else
+		e = store_tenant_put_doc(tx, name, doc);
+	cJSON_Delete(doc);
+	return e;
+}
+
+enum scim_err
+store_tenant_get(struct store_txn *tx, const char *name, struct tenant *out)
+{
+	MDB_val		k, v;
+	enum scim_err	e;
+
+	if ((e = tenant_record(tx, name, &k, &v)) != SCIM_OK)
+		return e;
+	return tenant_parse(&k, &v, out, NULL, 0);
+}
+
+struct tenant_arg {
+	store_tenant_cb	 ta_cb;
+	void		*ta_arg;
+	enum scim_err	 ta_err;
+};
+
+static int
+tenant_each_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct tenant_arg	*ta = arg;
+	struct tenant		 t;
+	char			 created[64];
+
+	if ((ta->ta_err = tenant_parse(k, v, &t, created, sizeof(created))))
+		return WALK_STOP;
+	return ta->ta_cb(&t, created, ta->ta_arg) ? WALK_STOP : WALK_NEXT;
+}
+
+enum scim_err
+store_tenant_each(struct store_txn *tx, store_tenant_cb cb, void *arg)
+{
+	struct tenant_arg	ta = { cb, arg, SCIM_OK };
+	enum scim_err		e;
+
+	e = store_walk(tx, tx->tx_store->st_tenants, NULL, 0, NULL, 0,
+	    WALK_JSON, tenant_each_cb, &ta, "tenant list");
+	return e != SCIM_OK ? e : ta.ta_err;
+}
+
+/* Tokens. */
+
+enum scim_err
+store_token_put(struct store_txn *tx, const uint8_t hash[STORE_HASHLEN],
+    const char *json)
+{
+	MDB_val	k, v;
+
+	k.mv_data = (void *)hash;
+	k.mv_size = STORE_HASHLEN;
+	v.mv_data = (void *)json;
+	v.mv_size = strlen(json);
+	return store_err(s_put(tx, tx->tx_store->st_tokens, &k, &v, 0),
+	    "token put");
+}
+
+enum scim_err
+store_token_get(struct store_txn *tx, const uint8_t hash[STORE_HASHLEN],
+    const char **json, size_t *len)
+{
+	MDB_val	k, v;
+	int	rc;
+
+	k.mv_data = (void *)hash;
+	k.mv_size = STORE_HASHLEN;
+	if ((rc = s_get_json(tx, tx->tx_store->st_tokens, &k, &v)))
+		return store_err(rc, "token get");
+	*json = v.mv_data;
+	*len = v.mv_size;
+	return SCIM_OK;
+}
+
+struct token_arg {
+	store_token_cb	 ka_cb;
+	void		*ka_arg;
+};
+
+static int
+token_each_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct token_arg	*ka = arg;
+
+	if (k->mv_size != STORE_HASHLEN)
+		return WALK_NEXT;
+	return ka->ka_cb(k->mv_data, v->mv_data, v->mv_size, ka->ka_arg) ?
+	    WALK_STOP : WALK_NEXT;
+}
+
+enum scim_err
+store_token_each(struct store_txn *tx, store_token_cb cb, void *arg)
+{
+	struct token_arg	ka = { cb, arg };
+
+	return store_walk(tx, tx->tx_store->st_tokens, NULL, 0, NULL, 0,
+	    WALK_JSON, token_each_cb, &ka, "token list");
+}
+
+/* Role mappings. */
+
+static void
+role_key(struct skey *sk, uint32_t tenant, char kind, const char *value)
+{
+	size_t	n = strlen(value);
+
+	if (n > STORE_ROLE_MAX)
+		n = STORE_ROLE_MAX;
+	skey_pack(sk, "tcs", tenant, kind, value, n);
+}
+
+enum scim_err
+store_role_put(struct store_txn *tx, uint32_t tenant, char kind,
+    const char *value, const char *role)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k, v;
+
+	role_key(&sk, tenant, kind, value);
+	k = skey_val(&sk);
+	v.mv_data = (void *)role;
+	v.mv_size = strlen(role);
+	return store_err(s_put(tx, tx->tx_store->st_roles, &k, &v, 0),
+	    "role put");
+}
+
+enum scim_err
+store_role_del(struct store_txn *tx, uint32_t tenant, char kind,
+    const char *value)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k;
+
+	role_key(&sk, tenant, kind, value);
+	k = skey_val(&sk);
+	return store_err(s_del(tx, tx->tx_store->st_roles, &k, NULL),
+	    "role delete");
+}
+
+enum scim_err
+store_role_get(struct store_txn *tx, uint32_t tenant, char kind,
+    const char *value, char *role, size_t rolelen)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k, v;
+	int		rc;
+
+	role_key(&sk, tenant, kind, value);
+	k = skey_val(&sk);
+	if ((rc = s_get(tx, tx->tx_store->st_roles, &k, &v)))
+		return store_err(rc, "role get");
+	if (v.mv_size >= rolelen)
+		return SCIM_ESTORE;
+	memcpy(role, v.mv_data, v.mv_size);
+	role[v.mv_size] = '\0';
+	return SCIM_OK;
+}
+
+struct role_arg {
+	store_role_cb	 ra_cb;
+	void		*ra_arg;
+};
+
+static int
+role_each_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct role_arg	*ra = arg;
+	char		 value[STORE_ROLE_MAX + 1], role[STORE_ROLE_MAX + 1];
+	size_t		 n;
+
+	if (k->mv_size < 5 || k->mv_size - 5 > STORE_ROLE_MAX)
+		return WALK_NEXT;
+	memcpy(value, (const char *)k->mv_data + 5, k->mv_size - 5);
+	value[k->mv_size - 5] = '\0';
+	n = v->mv_size > STORE_ROLE_MAX ? STORE_ROLE_MAX : v->mv_size;
+	memcpy(role, v->mv_data, n);
+	role[n] = '\0';
+	return ra->ra_cb(((const char *)k->mv_data)[4], value, role,
+	    ra->ra_arg) ? WALK_STOP : WALK_NEXT;
+}
+
+enum scim_err
+store_role_each(struct store_txn *tx, uint32_t tenant, store_role_cb cb,
+    void *arg)
+{
+	struct skey	prefix = { 0 };
+	struct role_arg	ra = { cb, arg };
+
+	skey_pack(&prefix, "t", tenant);
+	return store_walk(tx, tx->tx_store->st_roles, prefix.sk_buf,
+	    prefix.sk_len, NULL, 0, 0, role_each_cb, &ra, "role list");
+}
+
+/* Audit log. */
+
+enum scim_err
+store_audit_last(struct store_txn *tx, uint32_t tenant, uint64_t *seq,
+    const char **json, size_t *len)
+{
+	struct skey	prefix = { 0 };
+	MDB_val		k, v;
+	enum scim_err	e;
+
+	*seq = 0;
+	*json = NULL;
+	*len = 0;
+	skey_pack(&prefix, "t", tenant);
+	e = store_last(tx, tx->tx_store->st_audit, prefix.sk_buf,
+	    prefix.sk_len, &k, &v, "audit last");
+	if (e == SCIM_ENOTFOUND)
+		return SCIM_OK;
+	if (e != SCIM_OK)
+		return e;
+	if (k.mv_size != 12)
+		return SCIM_ESTORE;
+	store_fault_json(tx, &v);
+	*seq = skey_uint((const uint8_t *)k.mv_data + 4, 8);
+	*json = v.mv_data;
+	*len = v.mv_size;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_audit_put(struct store_txn *tx, uint32_t tenant, uint64_t seq,
+    const char *json)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k, v;
+
+	skey_pack(&sk, "tq", tenant, seq);
+	k = skey_val(&sk);
+	v.mv_data = (void *)json;
+	v.mv_size = strlen(json);
+	return store_err(s_put(tx, tx->tx_store->st_audit, &k, &v, 0),
+	    "audit put");
+}
+
+enum scim_err
+store_audit_get(struct store_txn *tx, uint32_t tenant, uint64_t seq,
+    const char **json, size_t *len)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k, v;
+	int		rc;
+
+	skey_pack(&sk, "tq", tenant, seq);
+	k = skey_val(&sk);
+	if ((rc = s_get_json(tx, tx->tx_store->st_audit, &k, &v)))
+		return store_err(rc, "audit get");
+	*json = v.mv_data;
+	*len = v.mv_size;
+	return SCIM_OK;
+}
+
+struct seq_arg {
+	store_audit_cb	 sa_cb;
+	void		*sa_arg;
+	size_t		 sa_at;		/* where the sequence is in a key */
+	uint64_t	 sa_before;	/* pruning: stop at this sequence */
+	uint64_t	 sa_n;		/* pruning: how many went */
+};
+
+static int
+seq_each_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct seq_arg	*sa = arg;
+
+	if (k->mv_size != sa->sa_at + 8)
+		return WALK_NEXT;
+	return sa->sa_cb(skey_uint((const uint8_t *)k->mv_data + sa->sa_at,
+	    8), v->mv_data, v->mv_size, sa->sa_arg) ? WALK_STOP : WALK_NEXT;
+}
+
+static int
+seq_prune_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct seq_arg	*sa = arg;
+
+	(void)v;
+	if (k->mv_size != sa->sa_at + 8 || skey_uint((const uint8_t *)
+	    k->mv_data + sa->sa_at, 8) >= sa->sa_before)
+		return WALK_STOP;
+	sa->sa_n++;
+	return WALK_DEL;
+}
+
+enum scim_err
+store_audit_each(struct store_txn *tx, uint32_t tenant, uint64_t from,
+    store_audit_cb cb, void *arg)
+{
+	struct skey	prefix = { 0 }, start = { 0 };
+	struct seq_arg	sa = { cb, arg, 4, 0, 0 };
+
+	skey_pack(&prefix, "t", tenant);
+	skey_pack(&start, "tq", tenant, from);
+	return store_walk(tx, tx->tx_store->st_audit, prefix.sk_buf,
+	    prefix.sk_len, start.sk_buf, start.sk_len, WALK_JSON, seq_each_cb,
+	    &sa, "audit list");
+}
+
+static void
+anchor_key(struct skey *sk, uint32_t tenant)
+{
+	skey_pack(sk, "st", "anchor:", (size_t)7, tenant);
+}
+
+enum scim_err
+store_audit_anchor(struct store_txn *tx, uint32_t tenant, char *anchor,
+    size_t len)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k, v;
+	int		rc;
+
+	anchor[0] = '\0';
+	anchor_key(&sk, tenant);
+	k = skey_val(&sk);
+	rc = s_get(tx, tx->tx_store->st_meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return SCIM_OK;
+	if (rc != 0)
+		return store_err(rc, "audit anchor");
+	if (v.mv_size >= len)
+		return SCIM_ESTORE;
+	memcpy(anchor, v.mv_data, v.mv_size);
+	anchor[v.mv_size] = '\0';
+	return SCIM_OK;
+}
+
+enum scim_err
+store_audit_prune(struct store_txn *tx, uint32_t tenant, uint64_t before,
+    const char *anchor, uint64_t *n)
+{
+	struct skey	prefix = { 0 }, ak = { 0 };
+	struct seq_arg	sa = { NULL, NULL, 4, before, 0 };
+	MDB_val		k, v;
+	enum scim_err	e;
+
+	*n = 0;
+	skey_pack(&prefix, "t", tenant);
+	e = store_walk(tx, tx->tx_store->st_audit, prefix.sk_buf,
+	    prefix.sk_len, NULL, 0, 0, seq_prune_cb, &sa, "audit prune");
+	*n = sa.sa_n;
+	if (e != SCIM_OK || *n == 0)
+		return e;
+	anchor_key(&ak, tenant);
+	k = skey_val(&ak);
+	v.mv_data = (void *)anchor;
+	v.mv_size = strlen(anchor);
+	return store_err(s_put(tx, tx->tx_store->st_meta, &k, &v, 0),
+	    "audit anchor");
+}
+
+/* Change feed. */
+
+enum scim_err
+store_change_add(struct store_txn *tx, char *(*make)(uint64_t, void *),
+    void *arg)
+{
+	struct skey	 sk = { 0 };
+	MDB_val		 k, v;
+	uint64_t	 seq = 1;
+	char		*json;
+	enum scim_err	 e;
+	int		 rc;
+
+	e = store_last(tx, tx->tx_store->st_changes, NULL, 0, &k, &v,
+	    "change add");
+	if (e == SCIM_OK && k.mv_size == 8)
+		seq = skey_uint(k.mv_data, 8) + 1;
+	else if (e != SCIM_OK && e != SCIM_ENOTFOUND)
+		return e;
+	/* A pruned feed keeps counting: the last sequence is in meta. */
+	k.mv_data = "last_change";
+	k.mv_size = 11;
+	if ((rc = s_get(tx, tx->tx_store->st_meta, &k, &v)) == 0 &&
+	    v.mv_size == 8 && skey_uint(v.mv_data, 8) >= seq)
+		seq = skey_uint(v.mv_data, 8) + 1;
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_err(rc, "change add");
+	if ((json = make(seq, arg)) == NULL)
+		return SCIM_ENOMEM;
+	skey_pack(&sk, "q", seq);
+	k = skey_val(&sk);
+	v.mv_data = json;
+	v.mv_size = strlen(json);
+	rc = s_put(tx, tx->tx_store->st_changes, &k, &v, MDB_APPEND);
+	free(json);
+	if (rc == 0) {
+		k.mv_data = "last_change";
+		k.mv_size = 11;
+		v = skey_val(&sk);
+		rc = s_put(tx, tx->tx_store->st_meta, &k, &v, 0);
+	}
+	return store_err(rc, "change add");
+}
+
+enum scim_err
+store_change_each(struct store_txn *tx, uint64_t from, store_audit_cb cb,
+    void *arg)
+{
+	struct skey	start = { 0 };
+	struct seq_arg	sa = { cb, arg, 0, 0, 0 };
+
+	skey_pack(&start, "q", from);
+	return store_walk(tx, tx->tx_store->st_changes, NULL, 0, start.sk_buf,
+	    start.sk_len, WALK_JSON, seq_each_cb, &sa, "change list");
+}
+
+enum scim_err
+store_change_prune(struct store_txn *tx, uint64_t before, uint64_t *n)
+{
+	struct seq_arg	sa = { NULL, NULL, 0, before, 0 };
+	enum scim_err	e;
+
+	e = store_walk(tx, tx->tx_store->st_changes, NULL, 0, NULL, 0, 0,
+	    seq_prune_cb, &sa, "change prune");
+	*n = sa.sa_n;
+	return e;
+}
