@@ -153,6 +153,7 @@ serve(struct worker *wk, const struct http_io *io)
 	enum scim_err		e;
 	uint8_t			rid[8];
 	char			path[128], detail[SCIM_MAX_DETAIL], reqid[20];
+	int			leaked, lost;
 
 	memset(&resp, 0, sizeof(resp));
 	memset(&cx, 0, sizeof(cx));
@@ -171,6 +172,18 @@ serve(struct worker *wk, const struct http_io *io)
 		e = router_dispatch(&req, &resp);
 	}
 	ctx_close(&cx);
+	/*
+	 * No transaction outlives its request (a handler that left one
+	 * open would hold the writer lock).  A write left uncommitted is
+	 * undone: the request did not do what a success would claim.
+	 */
+	if (wk->wk_store != NULL &&
+	    (leaked = store_reclaim(wk->wk_store, &lost)) > 0) {
+		log_warnx("request %s: %d transaction(s) left open", reqid,
+		    leaked);
+		if (lost && e == SCIM_OK)
+			e = SCIM_ESTORE;
+	}
 	if (e != SCIM_OK) {
 		/* Every failure, with its request id (the client has it). */
 		if (scim_err_status(e) >= 400)

@@ -272,11 +272,44 @@ store_open(const char *dir, int flags, struct store **out, char *err,
 	return SCIM_OK;
 }
 
+/* End tx (committed or aborted by LMDB already): unlink and free it. */
+static void
+txn_free(struct store_txn *tx)
+{
+	if ((*tx->tx_prevp = tx->tx_next) != NULL)
+		tx->tx_next->tx_prevp = tx->tx_prevp;
+	free(tx);
+}
+
+int
+store_reclaim(struct store *st, int *lost)
+{
+	struct store_txn	*tx;
+	int			 n = 0;
+
+	if (lost != NULL)
+		*lost = 0;
+	while ((tx = st->st_open) != NULL) {
+		log_warnx("a %s transaction was left open: aborted",
+		    tx->tx_write ? "write" : "read");
+		if (tx->tx_write && lost != NULL)
+			*lost = 1;
+		store_abort(&tx);
+		n++;
+	}
+	return n;
+}
+
 void
 store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	/*
+	 * Closing unmaps the lock region: a writer lock still held then
+	 * could never be recovered, not even when this process dies.
+	 */
+	store_reclaim(st, NULL);
 	if (st->st_env != NULL)
 		mdb_env_close(st->st_env);
 	free(st);
@@ -316,6 +349,10 @@ store_begin(struct store *st, int write, struct store_txn **out)
 		free(tx);
 		return store_err(rc, "begin transaction");
 	}
+	if ((tx->tx_next = st->st_open) != NULL)
+		st->st_open->tx_prevp = &tx->tx_next;
+	tx->tx_prevp = &st->st_open;
+	st->st_open = tx;
 	*out = tx;
 	return SCIM_OK;
 }
@@ -331,8 +368,12 @@ txn_commit(struct store_txn *tx)
 		mdb_txn_abort(tx->tx_txn);	/* as a failed commit does */
 		return rc;
 	}
-#endif
+	if ((rc = mdb_txn_commit(tx->tx_txn)) == 0 && tx->tx_write)
+		tx->tx_store->st_fault_committed = 1;
+	return rc;
+#else
 	return mdb_txn_commit(tx->tx_txn);
+#endif
 }
 
 enum scim_err
@@ -344,7 +385,7 @@ store_commit(struct store_txn **txp)
 	*txp = NULL;
 
 	rc = txn_commit(tx);
-	free(tx);
+	txn_free(tx);
 	return store_err(rc, "commit");
 }
 
@@ -357,7 +398,7 @@ store_abort(struct store_txn **txp)
 		return;
 	*txp = NULL;
 	mdb_txn_abort(tx->tx_txn);
-	free(tx);
+	txn_free(tx);
 }
 
 #ifdef SCIMLET_FAULTS
@@ -373,7 +414,8 @@ store_fault_arm(struct store *st, unsigned n, int kind)
 	st->st_fault_n = n;
 	st->st_fault_kind = kind;
 	st->st_fault_calls = 0;
-	st->st_fault_fired = NULL;
+	st->st_fault_committed = 0;
+	st->st_fault_fired[0] = '\0';
 }
 
 unsigned
@@ -382,23 +424,29 @@ store_fault_disarm(struct store *st, const char **fired)
 	unsigned	n = st->st_fault_calls;
 
 	if (fired != NULL)
-		*fired = st->st_fault_fired;
+		*fired = st->st_fault_kind != 0 &&
+		    st->st_fault_fired[0] != '\0' ? st->st_fault_fired : NULL;
 	st->st_fault_n = 0;
 	st->st_fault_kind = 0;
 	st->st_fault_calls = 0;
-	st->st_fault_fired = NULL;
+	st->st_fault_committed = 0;
 	return n;
 }
 
-/* Is this call the armed one? */
+/* Is this call the armed one?  Then note what it was. */
 static int
 fault_due(struct store *st, const char *name)
 {
+	int	n;
+
 	if (st->st_fault_kind == 0)
 		return 0;
 	if (++st->st_fault_calls != st->st_fault_n)
 		return 0;
-	st->st_fault_fired = name;
+	n = snprintf(st->st_fault_fired, sizeof(st->st_fault_fired), "%s%s",
+	    name, st->st_fault_committed ? "+after-commit" : "");
+	if (n < 0 || (size_t)n >= sizeof(st->st_fault_fired))
+		st->st_fault_fired[0] = '?';
 	return 1;
 }
 

@@ -60,6 +60,17 @@ enum scim_err	 store_begin(struct store *, int write, struct store_txn **);
 enum scim_err	 store_commit(struct store_txn **);
 void		 store_abort(struct store_txn **);
 
+/*
+ * Abort (and log) every transaction of st not yet ended: a request must
+ * end all it began, and one left open would keep the writer lock or an
+ * old snapshot.  Returns how many there were; *lost (may be NULL) is 1
+ * when one was a write transaction, whose changes are now undone.
+ * store_close() does it first: closing with the writer lock held would
+ * leave the lock held for every process until all of them close the
+ * database.
+ */
+int		 store_reclaim(struct store *, int *lost);
+
 /* Tenants: name -> record.  store_tenant_add gives SCIM_EUNIQUE if taken. */
 enum scim_err	 store_tenant_add(struct store_txn *, const char *name,
 		    const char *created, struct tenant *out);
@@ -261,7 +272,9 @@ enum scim_err	 store_change_prune(struct store_txn *, uint64_t before,
  * An injected error also spoils its transaction as LMDB does: the later
  * calls in it and its commit fail with MDB_BAD_TXN.  store_fault_disarm()
  * returns how many calls counted and sets *fired (may be NULL) to what
- * failed, or NULL when the nth call never came.
+ * failed ("put", "commit", "record"...; "+after-commit" added when a write
+ * transaction had been committed before it), or NULL when the nth call
+ * never came.  The string lasts until the next store_fault_arm().
  */
 #define STORE_FAULT_MAPFULL	1
 #define STORE_FAULT_EIO		2

@@ -27,11 +27,13 @@ struct store {
 	MDB_dbi		 st_audit;
 	MDB_dbi		 st_changes;
 	MDB_dbi		 st_meta;
+	struct store_txn *st_open;	/* transactions not yet ended */
 #ifdef SCIMLET_FAULTS
 	unsigned	 st_fault_n;	/* fail the nth eligible call; 0: off */
 	int		 st_fault_kind;	/* STORE_FAULT_* */
 	unsigned	 st_fault_calls; /* eligible calls counted so far */
-	const char	*st_fault_fired; /* what failed, or NULL */
+	int		 st_fault_committed; /* a write was committed */
+	char		 st_fault_fired[48]; /* what failed, or "" */
 #endif
 };
 
@@ -39,6 +41,8 @@ struct store_txn {
 	struct store	*tx_store;
 	MDB_txn		*tx_txn;
 	int		 tx_write;
+	struct store_txn *tx_next;	/* in st_open */
+	struct store_txn **tx_prevp;
 #ifdef SCIMLET_FAULTS
 	int		 tx_broken;	/* a fault hit it: LMDB's MDB_TXN_ERROR */
 #endif

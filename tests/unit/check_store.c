@@ -82,6 +82,48 @@ collect_of(const uint8_t id[16], void *arg)
 	return x->n == 8;
 }
 
+/* Can another process take the writer lock within secs seconds? */
+static int
+writer_within(int secs)
+{
+	struct store		*cs;
+	struct store_txn	*tx;
+	char			 err[256];
+	pid_t			 pid;
+	int			 status;
+
+	if ((pid = fork()) == 0) {
+		alarm(secs);
+		if (store_open(dir, 0, &cs, err, sizeof(err)) != SCIM_OK ||
+		    store_begin(cs, 1, &tx) != SCIM_OK ||
+		    store_commit(&tx) != SCIM_OK)
+			_exit(2);
+		store_close(cs);
+		_exit(0);
+	}
+	if (pid == -1 || waitpid(pid, &status, 0) == -1)
+		return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A process with the database open until killed. */
+static pid_t
+hold_open(void)
+{
+	struct store	*hs;
+	char		 err[256];
+	pid_t		 pid;
+
+	if ((pid = fork()) == 0) {
+		if (store_open(dir, 0, &hs, err, sizeof(err)) != SCIM_OK)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	usleep(100000);
+	return pid;
+}
+
 int
 main(void)
 {
@@ -92,8 +134,8 @@ main(void)
 	const char		*json;
 	char			 err[256], longv[3000];
 	size_t			 len, n;
-	int			 cnt, i, added, removed, status;
-	pid_t			 pid;
+	int			 cnt, i, added, removed, status, lost;
+	pid_t			 pid, holder;
 	enum scim_err		 e;
 	struct ids		 got;
 
@@ -287,6 +329,32 @@ main(void)
 	store_begin(st, 1, &tx);
 	ok(store_res_put(tx, t1.tn_id, RES_USER, c, "{}", 2, 1) == SCIM_OK &&
 	    store_commit(&tx) == SCIM_OK, "and writes go on");
+	store_close(st);
+
+	/*
+	 * A write transaction a caller forgot to end: closing the store
+	 * must not leave the writer lock held (its memory unmapped, the
+	 * lock could never be recovered, not even once the process dies).
+	 */
+	holder = hold_open();	/* as other workers keep it open */
+	ok(store_open(dir, 0, &st, err, sizeof(err)) == SCIM_OK, "reopened");
+	store_begin(st, 1, &tx);
+	store_res_put(tx, t1.tn_id, RES_USER, c, "{\"n\":5}", 7, 0);
+	store_close(st);
+	ok(writer_within(3), "a transaction left open: after store_close "
+	    "another process writes");
+	kill(holder, SIGKILL);
+	waitpid(holder, &status, 0);
+	ok(store_open(dir, 0, &st, err, sizeof(err)) == SCIM_OK &&
+	    store_begin(st, 0, &tx) == SCIM_OK &&
+	    store_res_get(tx, t1.tn_id, RES_USER, c, &json, &len) == SCIM_OK &&
+	    len == 2, "and what it wrote is not there");
+	ok(store_reclaim(st, &lost) == 1 && lost == 0,
+	    "store_reclaim ends a read transaction left open");
+	store_begin(st, 1, &tx);
+	ok(store_reclaim(st, &lost) == 1 && lost == 1,
+	    "and a write transaction, saying its changes are lost");
+	ok(store_reclaim(st, &lost) == 0, "nothing left open");
 	store_close(st);
 
 	/* Map full: a clear error, and the database stays usable. */
