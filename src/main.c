@@ -140,6 +140,58 @@ open_ctx(struct worker *wk, const struct http_io *io, struct scim_req *req,
 	return e;
 }
 
+#ifdef SCIMLET_FAULTS
+/*
+ * Test build only: "X-Scimlet-Fault: N KIND" makes the Nth LMDB call of
+ * the request fail (store.h); N 0 only counts.  The response says how
+ * many calls counted, what failed and how many transactions the request
+ * left open, in a header of its own.
+ */
+static void
+fault_arm(struct worker *wk, const struct http_io *io)
+{
+	const char	*v, *sp;
+	char		 num[16];
+	long long	 n;
+	int		 kind = 0;
+
+	if (wk->wk_store == NULL ||
+	    (v = io->io_param(io->io_ctx, "HTTP_X_SCIMLET_FAULT")) == NULL ||
+	    (sp = strchr(v, ' ')) == NULL || (size_t)(sp - v) >= sizeof(num))
+		return;
+	memcpy(num, v, (size_t)(sp - v));
+	num[sp - v] = '\0';
+	if (util_strtonum(num, 0, UINT_MAX, &n) == -1)
+		return;
+	if (strcmp(sp + 1, "MAP_FULL") == 0)
+		kind = STORE_FAULT_MAPFULL;
+	else if (strcmp(sp + 1, "EIO") == 0)
+		kind = STORE_FAULT_EIO;
+	else if (strcmp(sp + 1, "CORRUPT") == 0)
+		kind = STORE_FAULT_CORRUPT;
+	if (kind != 0)
+		store_fault_arm(wk->wk_store, (unsigned)n, kind);
+}
+
+static void
+fault_report(struct worker *wk, const struct http_io *io, int leaked)
+{
+	const char	*fired = NULL;
+	char		 line[128];
+	unsigned	 calls;
+	int		 n;
+
+	if (wk->wk_store == NULL)
+		return;
+	calls = store_fault_disarm(wk->wk_store, &fired);
+	n = snprintf(line, sizeof(line), "X-Scimlet-Fault: calls=%u "
+	    "fired=%s leaked=%d\r\n", calls, fired != NULL ? fired : "-",
+	    leaked);
+	if (n > 0 && (size_t)n < sizeof(line))
+		io->io_write(io->io_ctx, line, (size_t)n);
+}
+#endif
+
 /*
  * Serve one request.  Returns 0, or -1 when the worker must exit after
  * it (out of memory: let the web server start a clean process).
@@ -153,7 +205,7 @@ serve(struct worker *wk, const struct http_io *io)
 	enum scim_err		e;
 	uint8_t			rid[8];
 	char			path[128], detail[SCIM_MAX_DETAIL], reqid[20];
-	int			leaked, lost;
+	int			leaked = 0, lost;
 
 	memset(&resp, 0, sizeof(resp));
 	memset(&cx, 0, sizeof(cx));
@@ -163,6 +215,9 @@ serve(struct worker *wk, const struct http_io *io)
 	else
 		util_strlcpy(reqid, "-", sizeof(reqid));
 	e = http_request_read(io, wk->wk_maxbody, &req, &resp);
+#ifdef SCIMLET_FAULTS
+	fault_arm(wk, io);
+#endif
 	if (e == SCIM_OK && wk->wk_cfgerr != NULL)
 		e = scim_fail(&resp, SCIM_ECONFIG, "%s", wk->wk_cfgerr);
 	if (e == SCIM_OK)
@@ -196,6 +251,9 @@ serve(struct worker *wk, const struct http_io *io)
 	}
 	resp.rp_head = req.rq_method == HTTP_HEAD;
 	util_strlcpy(resp.rp_reqid, reqid, sizeof(resp.rp_reqid));
+#ifdef SCIMLET_FAULTS
+	fault_report(wk, io, leaked);
+#endif
 	if (http_response_write(io, &resp) == -1)
 		log_warnx("cannot write the response");
 	http_request_free(&req);

@@ -3,7 +3,8 @@ on a fresh LMDB, the CLI to make tenants and tokens, an HTTP client, the
 worker run as plain CGI, and a TAP emitter.  Python standard library only.
 
 Environment (set by `make check`; defaults work from the source tree):
-SCIMLET_FCGI, SCIMLET_CLI, SCIMLET_SRCDIR.
+SCIMLET_FCGI, SCIMLET_CLI, SCIMLET_SRCDIR, and SCIMLET_FAULT_FCGI (the
+test build of the worker with the store's fault hook, for e2e_faults.py).
 """
 import atexit
 import http.client
@@ -21,6 +22,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.environ.get("SCIMLET_SRCDIR", os.path.dirname(os.path.dirname(HERE)))
 FCGI = os.environ.get("SCIMLET_FCGI", os.path.join(SRCDIR, "src", "scimlet.fcgi"))
 CLI = os.environ.get("SCIMLET_CLI", os.path.join(SRCDIR, "src", "scimlet"))
+FAULT_FCGI = os.environ.get("SCIMLET_FAULT_FCGI", os.path.join(
+    SRCDIR, "tests", "fault", "scimlet-fault.fcgi"))
+WORKER_NAMES = (b"scimlet.fcgi", b"scimlet-fault.fcgi")
 
 URN_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 URN_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -144,8 +148,10 @@ for _sig in (signal.SIGTERM, signal.SIGHUP):
 class Server:
     """lighttpd + scimlet.fcgi on 127.0.0.1, on a fresh database."""
 
-    def __init__(self, procs=1, max_requests=10000, env=None, db=None):
+    def __init__(self, procs=1, max_requests=10000, env=None, db=None,
+                 fcgi=None):
         self.extra_conf = ""    # appended to lighttpd.conf at start()
+        self.fcgi = fcgi or FCGI
         self.dir = tempfile.mkdtemp(prefix="scimlet-e2e.")
         self.db = db or os.path.join(self.dir, "db")
         self.procs = procs
@@ -164,7 +170,7 @@ class Server:
         os.makedirs(os.path.join(rundir, "www"), exist_ok=True)
         with open(os.path.join(SRCDIR, "www", "lighttpd.conf.in")) as f:
             conf = f.read()
-        for k, v in {"@PORT@": str(self.port), "@DB@": self.db, "@FCGI@": FCGI,
+        for k, v in {"@PORT@": str(self.port), "@DB@": self.db, "@FCGI@": self.fcgi,
                      "@RUNDIR@": rundir, "@DOCROOT@": os.path.join(rundir, "www"),
                      "@PROCS@": str(self.procs), "@MAX_REQUEST_KB@": "16384",
                      "@MAX_REQUESTS@": str(self.max_requests)}.items():
@@ -248,9 +254,11 @@ class Server:
         return run_cli(self.db, *args, check=check)
 
     def req(self, method, path, body=None, token=None, auth=None,
-            ctype="application/scim+json", headers=None, raw=None):
+            ctype="application/scim+json", headers=None, raw=None,
+            timeout=30):
         """One request on a new connection.  body: JSON value; raw: bytes."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                          timeout=timeout)
         h = {}
         if auth is not None:
             h["Authorization"] = auth
@@ -278,7 +286,7 @@ def worker_pids(db=None):
         try:
             with open("/proc/%s/cmdline" % d, "rb") as f:
                 cmd = f.read().split(b"\0")
-            if not cmd or not cmd[0].endswith(b"scimlet.fcgi"):
+            if not cmd or not cmd[0].endswith(WORKER_NAMES):
                 continue
             if db is not None:
                 with open("/proc/%s/environ" % d, "rb") as f:
