@@ -344,7 +344,17 @@ store_begin(struct store *st, int write, struct store_txn **out)
 		return SCIM_ENOMEM;
 	tx->tx_store = st;
 	tx->tx_write = write != 0;
-	rc = txn_begin(tx);
+	/*
+	 * Another process grew the database past our map (a larger
+	 * SCIMLET_MAP_SIZE): adopt the size it set, then try again.  No
+	 * transaction of ours may be open meanwhile (LMDB's rule).
+	 */
+	if ((rc = txn_begin(tx)) == MDB_MAP_RESIZED && st->st_open == NULL &&
+	    (rc = mdb_env_set_mapsize(st->st_env, 0)) == 0) {
+		log_warnx("the database grew past this process's map: "
+		    "adopted its new size");
+		rc = txn_begin(tx);
+	}
 	if (rc != 0) {
 		free(tx);
 		return store_err(rc, "begin transaction");

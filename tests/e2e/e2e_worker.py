@@ -78,6 +78,34 @@ codes = [s.req("POST", "/Users", {"userName": "after%d@example.com" % i},
 t.eq(codes, [201] * 20, "writes go on after a reader is killed -9")
 s.stop()
 
+# Another process with a larger map grows the database past the worker's
+# (SCIMLET_MAP_SIZE is the worker's own): the worker adopts the new size
+# rather than answer 500 until it is restarted.
+s = Server(procs=1, env={"SCIMLET_MAP_SIZE": str(1 << 20)})
+tok = s.tenant("acme")
+t.eq(s.req("POST", "/Users", {"userName": "small@example.com"}, token=tok).status,
+     201, "a worker with a 1 MiB map writes")
+grow = subprocess.run(["/usr/bin/python3", "-c",
+                       "import lmdb, sys\n"
+                       "env = lmdb.open(sys.argv[1], max_dbs=16, map_size=64 << 20)\n"
+                       "with env.begin(write=True) as txn:\n"
+                       "    db = env.open_db(b'junk', txn=txn)\n"
+                       "    for i in range(1000):\n"
+                       "        txn.put(b'%06d' % i, b'j' * 4000, db=db)\n"
+                       "with env.begin(write=True) as txn:\n"
+                       "    txn.drop(env.open_db(b'junk', txn=txn), delete=True)\n"
+                       "print(env.info()['last_pgno'] * 4096)\n", s.db],
+                      capture_output=True, text=True)
+t.ok(grow.returncode == 0 and int(grow.stdout) > 2 << 20,
+     "another process grew the database past 2 MiB", grow.stderr + grow.stdout)
+r = s.req("GET", "/Users?count=0", token=tok)
+t.eq((r.status, (r.json or {}).get("totalResults")), (200, 1),
+     "the worker reads on, past its old map", r.text[:300])
+t.eq(s.req("POST", "/Users", {"userName": "grown@example.com"}, token=tok).status,
+     201, "and writes on")
+t.ok("adopted its new size" in s.logs(), "and says so in the log", s.logs()[-1000:])
+s.stop()
+
 
 # SIGTERM and SIGUSR1, as web servers send them: the request in hand is
 # finished, then the worker exits.  A FastCGI client of our own talks to

@@ -393,6 +393,50 @@ main(void)
 	    "a nonsense SCIMLET_MAP_SIZE is refused");
 	unsetenv("SCIMLET_MAP_SIZE");
 
+	/*
+	 * Another process, with a larger map, grows the database past ours:
+	 * we adopt its size and go on, rather than fail every transaction
+	 * (MDB_MAP_RESIZED) until restarted.
+	 */
+	setenv("SCIMLET_MAP_SIZE", "1048576", 1);
+	st = open_new();
+	store_begin(st, 1, &tx);
+	store_tenant_add(tx, "grown", "x", &t);
+	store_commit(&tx);
+	if ((pid = fork()) == 0) {
+		struct store *gs;
+		char big[4000];
+		setenv("SCIMLET_MAP_SIZE", "67108864", 1);
+		if (store_open(dir, 0, &gs, err, sizeof(err)) != SCIM_OK)
+			_exit(2);
+		memset(big, 'g', sizeof(big));
+		for (i = 0; i < 1000; i++) {
+			uint8_t id[16];
+			util_uuid_new(id);
+			if (store_begin(gs, 1, &tx) != SCIM_OK ||
+			    store_res_put(tx, t.tn_id,
+			    RES_USER, id, big, sizeof(big), 1) != SCIM_OK ||
+			    store_commit(&tx) != SCIM_OK)
+				_exit(3);
+		}
+		store_close(gs);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "another process wrote 4 MB past our 1 MiB map");
+	ok(store_begin(st, 0, &tx) == SCIM_OK,
+	    "a transaction begins: the new size is adopted");
+	cnt = 0;
+	store_res_each(tx, t.tn_id, RES_USER, count_res, &cnt);
+	is_int(cnt, 1000, "and sees all it wrote");
+	store_abort(&tx);
+	ok(store_begin(st, 1, &tx) == SCIM_OK &&
+	    store_res_put(tx, t.tn_id, RES_USER, a, "{}", 2, 1) == SCIM_OK &&
+	    store_commit(&tx) == SCIM_OK, "and writes go on");
+	store_close(st);
+	unsetenv("SCIMLET_MAP_SIZE");
+
 	fresh();
 	rmdir(dir);
 	return tap_done();
