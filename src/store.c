@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,19 @@ say(char *err, size_t errlen, const char *fmt, ...)
 		err[0] = '\0';
 	else if ((size_t)n >= errlen && errlen > 4)
 		memcpy(err + errlen - 4, "...", 4);
+}
+
+/* Who we run as, for messages about permissions. */
+static const char *
+whoami(char *buf, size_t len)
+{
+	struct passwd	*pw;
+	int		 n;
+
+	if ((pw = getpwuid(geteuid())) != NULL && pw->pw_name != NULL)
+		return pw->pw_name;
+	n = snprintf(buf, len, "uid %lu", (unsigned long)geteuid());
+	return n > 0 && (size_t)n < len ? buf : "?";
 }
 
 static int
@@ -202,8 +216,8 @@ static int
 store_exists(const char *dir, char *err, size_t errlen)
 {
 	struct stat	 sb;
-	char		 path[PATH_MAX];
-	int		 n;
+	char		 path[PATH_MAX], ub[32];
+	int		 n, saved;
 
 	n = snprintf(path, sizeof(path), "%s/data.mdb", dir);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
@@ -212,8 +226,13 @@ store_exists(const char *dir, char *err, size_t errlen)
 	}
 	if (stat(path, &sb) == 0)
 		return 0;
-	say(err, errlen, "no database in %s: run `scimlet --db %s init`",
-	    dir, dir);
+	if ((saved = errno) == ENOENT) {
+		say(err, errlen, "no database in %s: run `scimlet --db %s init`",
+		    dir, dir);
+		return -1;
+	}
+	say(err, errlen, "cannot use the database in %s: %s (running as "
+	    "user %s)", dir, strerror(saved), whoami(ub, sizeof(ub)));
 	return -1;
 }
 
@@ -223,6 +242,7 @@ store_open(const char *dir, int flags, struct store **out, char *err,
 {
 	struct store		*st;
 	const char		*ms;
+	char			 ub[32];
 	unsigned long long	 mapsize = STORE_MAPSIZE_DEFAULT;
 	long long		 v;
 	int			 rc, dead;
@@ -256,8 +276,13 @@ store_open(const char *dir, int flags, struct store **out, char *err,
 	    (rc = mdb_env_set_maxreaders(st->st_env, STORE_MAXREADERS)) ||
 	    (rc = mdb_env_set_mapsize(st->st_env, (size_t)mapsize)) ||
 	    (rc = mdb_env_open(st->st_env, dir, 0, 0600))) {
-		say(err, errlen, "cannot open database %s: %s", dir,
-		    mdb_strerror(rc));
+		if (rc == EACCES || rc == EPERM || rc == EROFS)
+			say(err, errlen, "cannot open database %s: %s "
+			    "(running as user %s)", dir, mdb_strerror(rc),
+			    whoami(ub, sizeof(ub)));
+		else
+			say(err, errlen, "cannot open database %s: %s", dir,
+			    mdb_strerror(rc));
 		store_close(st);
 		return SCIM_ECONFIG;
 	}

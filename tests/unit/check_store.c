@@ -4,8 +4,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +108,53 @@ writer_within(int secs)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * store_open's message for a process that may not use the database: a
+ * child that drops root's rights (or, not root, a directory made
+ * unreadable).  *who is the user it ran as.
+ */
+static void
+open_as_other(char *msg, size_t len, char *who, size_t wholen)
+{
+	struct store	*os;
+	struct passwd	*pw;
+	char		 err[256];
+	int		 fd[2];
+	size_t		 got;
+	ssize_t		 n;
+	pid_t		 pid;
+
+	msg[0] = who[0] = '\0';
+	if (pipe(fd) == -1)
+		return;
+	if ((pid = fork()) == 0) {
+		close(fd[0]);
+		if (geteuid() == 0 && (setgid(65534) == -1 ||
+		    setuid(65534) == -1))
+			_exit(2);
+		pw = getpwuid(geteuid());
+		dprintf(fd[1], "%s\n", pw != NULL ? pw->pw_name : "?");
+		if (store_open(dir, 0, &os, err, sizeof(err)) == SCIM_OK)
+			dprintf(fd[1], "opened");
+		else
+			dprintf(fd[1], "%s", err);
+		_exit(0);
+	}
+	close(fd[1]);
+	for (got = 0; got < len - 1 && (n = read(fd[0], msg + got,
+	    len - 1 - got)) > 0; got += (size_t)n)
+		;
+	msg[got] = '\0';
+	close(fd[0]);
+	waitpid(pid, NULL, 0);
+	if (strchr(msg, '\n') != NULL) {
+		*strchr(msg, '\n') = '\0';
+		util_strlcpy(who, msg, wholen);
+		memmove(msg, msg + strlen(msg) + 1, strlen(msg + strlen(msg) +
+		    1) + 1);
+	}
+}
+
 /* A process with the database open until killed. */
 static pid_t
 hold_open(void)
@@ -132,7 +181,7 @@ main(void)
 	struct tenant		 t1, t2, t;
 	uint8_t			 a[16], b[16], c[16], ids[4][16];
 	const char		*json;
-	char			 err[256], longv[3000];
+	char			 err[256], longv[3000], msg[512], who[64];
 	size_t			 len, n;
 	int			 cnt, i, added, removed, status, lost;
 	pid_t			 pid, holder;
@@ -152,6 +201,28 @@ main(void)
 	store_close(st);
 	ok(store_open(dir, 0, &st, err, sizeof(err)) == SCIM_OK,
 	    "then it opens without STORE_CREATE");
+
+	/*
+	 * A database the process may not reach is not "no database": the
+	 * operator is told the permission problem and who we run as.
+	 */
+	store_close(st);
+	if (geteuid() != 0)
+		chmod(dir, 0);
+	open_as_other(msg, sizeof(msg), who, sizeof(who));
+	ok(strstr(msg, "Permission denied") != NULL && strstr(msg, who) !=
+	    NULL && strstr(msg, "init") == NULL, "a directory we may not "
+	    "enter: %s (as %s)", msg, who);
+	chmod(dir, 0755);
+	if (geteuid() == 0) {
+		/* The files, not the directory: mdb_env_open says it. */
+		open_as_other(msg, sizeof(msg), who, sizeof(who));
+		ok(strstr(msg, "Permission denied") != NULL &&
+		    strstr(msg, who) != NULL, "files we may not open: %s (as "
+		    "%s)", msg, who);
+	}
+	chmod(dir, 0700);
+	ok(store_open(dir, 0, &st, err, sizeof(err)) == SCIM_OK, "reopened");
 
 	/* Tenants. */
 	store_begin(st, 1, &tx);
