@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/prctl.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -329,6 +331,24 @@ recycle(struct worker *wk, char **argv, long long served)
 	log_warnx("cannot re-execute (%s): exiting", strerror(errno));
 }
 
+/*
+ * ps and pgrep -x know a process by the name exec gives it, the last part
+ * of the file it ran: after recycle() that is "exe", from /proc/self/exe.
+ * Keep the name we were started as.
+ */
+static void
+keep_name(int argc, char **argv)
+{
+	const char	*base;
+
+	if (argc < 1 || argv[0] == NULL)
+		return;
+	base = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 :
+	    argv[0];
+	if (*base != '\0')
+		prctl(PR_SET_NAME, base, 0, 0, 0);
+}
+
 /* stdin, stdout and stderr must exist before anything is opened. */
 static void
 sane_fds(void)
@@ -352,8 +372,8 @@ main(int argc, char **argv)
 	long long		 served;
 	int			 fresh = 0, rc;
 
-	(void)argc;
 	sane_fds();
+	keep_name(argc, argv);
 	log_init("scimlet.fcgi");
 	memset(&wk, 0, sizeof(wk));
 	signal(SIGPIPE, SIG_IGN);

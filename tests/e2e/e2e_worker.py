@@ -4,6 +4,7 @@ without a refused request, data surviving restarts, no worker outliving
 its server."""
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -39,6 +40,14 @@ log = s.logs()
 t.eq(log.count("recycling after 3 requests"), 3,
      "the worker started afresh after every third request", log[-2000:])
 t.eq(worker_pids(s.db), first, "on the same listening socket, in place")
+# ps and pgrep -x go by the process name, which exec sets from the file
+# it runs: a recycled worker must not become "exe" (/proc/self/exe).
+name = os.path.basename(FCGI)[:15]
+with open("/proc/%d/comm" % first[0]) as f:
+    t.eq(f.read().strip(), name, "a recycled worker keeps its name")
+if shutil.which("pgrep"):
+    p = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True)
+    t.ok(str(first[0]) in p.stdout.split(), "pgrep -x %s finds it" % name, p.stdout)
 r = s.req("GET", "/Users?count=0", token=tok)
 t.eq(r.json.get("totalResults"), 10, "every acknowledged write is there")
 
