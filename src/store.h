@@ -16,6 +16,15 @@
  *
  * Errors: functions return SCIM_OK or SCIM_ENOTFOUND, SCIM_EUNIQUE,
  * SCIM_EFULL (map full), SCIM_ENOMEM, SCIM_ESTORE (anything else, logged).
+ *
+ * Corrupt records: a getter that hands out JSON text (resources, tokens,
+ * audit entries, changes) cannot know that its caller will fail to parse
+ * it.  The rule for callers: stored JSON that does not parse is
+ * SCIM_ESTORE (a 500 "internal storage error"), never SCIM_ENOMEM (which
+ * also makes a worker restart), and never skipped: a listing that leaves
+ * the record out hides the damage, and a write that goes on without it
+ * stores a guess.  The tenant getters parse their records themselves and
+ * follow the rule.
  */
 #ifndef STORE_H
 #define STORE_H

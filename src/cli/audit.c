@@ -48,6 +48,7 @@ struct walk {
 	long long	 limit;
 	long long	 n;
 	int		 json;
+	enum scim_err	 err;
 };
 
 static int
@@ -76,8 +77,12 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 	cJSON		*e;
 	const char	*a, *id;
 
-	if ((e = cJSON_ParseWithLength(json, len)) == NULL)
-		return 0;
+	if ((e = cJSON_ParseWithLength(json, len)) == NULL) {
+		fprintf(stderr, "scimlet: audit entry %llu is not JSON\n",
+		    (unsigned long long)seq);
+		w->err = SCIM_ESTORE;
+		return 1;
+	}
 	a = cJSON_GetStringValue(cJSON_GetObjectItem(e, "action"));
 	id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
 	if (since_ok(&w->since, seq, e) && (w->action == NULL ||
@@ -100,6 +105,7 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 struct pick {
 	struct since	 since;
 	cJSON		*list;
+	enum scim_err	 err;
 };
 
 static int
@@ -109,8 +115,12 @@ pick_entry(uint64_t seq, const char *json, size_t len, void *arg)
 	cJSON		*e;
 	const char	*a;
 
-	if ((e = cJSON_ParseWithLength(json, len)) == NULL)
-		return 0;
+	if ((e = cJSON_ParseWithLength(json, len)) == NULL) {
+		fprintf(stderr, "scimlet: audit entry %llu is not JSON\n",
+		    (unsigned long long)seq);
+		p->err = SCIM_ESTORE;
+		return 1;
+	}
 	a = cJSON_GetStringValue(cJSON_GetObjectItem(e, "action"));
 	if (a != NULL && restore_undoable(a) && since_ok(&p->since, seq, e))
 		cJSON_InsertItemInArray(p->list, 0, e);	/* newest first */
@@ -152,11 +162,15 @@ restore(struct cli *cl, struct tenant *t, int argc, char **argv)
 			goto out;
 		}
 		err = store_audit_each(tx, t->tn_id, 1, pick_entry, &p);
+		if (err == SCIM_OK)
+			err = p.err;
 	} else if (util_strtonum(argv[0], 1, 0x7fffffffffffffffLL, &seq) ==
 	    0) {
 		err = store_audit_get(tx, t->tn_id, (uint64_t)seq, &json, &len);
 		if (err == SCIM_OK && (e = cJSON_ParseWithLength(json, len)))
 			cJSON_AddItemToArray(p.list, e);
+		else if (err == SCIM_OK)
+			err = SCIM_ESTORE;	/* stored, but not JSON */
 	} else {
 		store_abort(&tx);
 		free(report);
@@ -308,6 +322,8 @@ cli_audit(struct cli *cl, int argc, char **argv)
 			goto usage;
 	}
 	e = store_audit_each(tx, t.tn_id, 1, print_entry, &w);
+	if (e == SCIM_OK)
+		e = w.err;
 	store_abort(&tx);
 	return e == SCIM_OK ? CLI_OK : cli_storefail("audit", e);
 usage:
@@ -318,6 +334,7 @@ usage:
 struct feed {
 	const char	*tenant;
 	uint64_t	 last;
+	enum scim_err	 err;
 };
 
 static int
@@ -328,8 +345,12 @@ print_change(uint64_t seq, const char *json, size_t len, void *arg)
 
 	f->last = seq;
 	if (f->tenant != NULL) {
-		if ((c = cJSON_ParseWithLength(json, len)) == NULL)
-			return 0;
+		if ((c = cJSON_ParseWithLength(json, len)) == NULL) {
+			fprintf(stderr, "scimlet: change %llu is not JSON\n",
+			    (unsigned long long)seq);
+			f->err = SCIM_ESTORE;
+			return 1;
+		}
 		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(c,
 		    "tenant")) != NULL ? cJSON_GetStringValue(
 		    cJSON_GetObjectItem(c, "tenant")) : "", f->tenant) != 0) {
@@ -388,6 +409,8 @@ cli_changes(struct cli *cl, int argc, char **argv)
 			return cli_storefail("changes", e);
 		e = store_change_each(tx, f.last + 1 > from ? f.last + 1 : from,
 		    print_change, &f);
+		if (e == SCIM_OK)
+			e = f.err;
 		store_abort(&tx);
 		if (e != SCIM_OK)
 			return cli_storefail("changes", e);

@@ -27,6 +27,7 @@ app_roles(const cJSON *doc)
 struct listarg {
 	const char	*role;
 	int		 n;
+	enum scim_err	 err;
 };
 
 static int
@@ -38,8 +39,10 @@ list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
 	char		 ids[UUID_STRLEN + 1];
 	int		 has = la->role == NULL, first = 1;
 
-	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
-		return 0;
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		la->err = SCIM_ESTORE;	/* a record we cannot read */
+		return 1;
+	}
 	r = app_roles(doc);
 	cJSON_ArrayForEach(el, r)
 		if (la->role != NULL && cJSON_IsString(el) &&
@@ -97,6 +100,8 @@ cli_user(struct cli *cl, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "list") == 0) {
 		e = store_res_each(tx, t.tn_id, RES_USER, list_one, &la);
+		if (e == SCIM_OK)
+			e = la.err;
 		store_abort(&tx);
 		return e == SCIM_OK ? CLI_OK : cli_storefail("user list", e);
 	}
@@ -125,7 +130,9 @@ cli_user(struct cli *cl, int argc, char **argv)
 	}
 	doc = cJSON_ParseWithLength(json, len);
 	store_abort(&tx);
-	if (doc == NULL || (out = cJSON_Print(doc)) == NULL) {
+	if (doc == NULL)	/* stored, but not JSON (store.h) */
+		return cli_storefail("user show", SCIM_ESTORE);
+	if ((out = cJSON_Print(doc)) == NULL) {
 		cJSON_Delete(doc);
 		return cli_storefail("user show", SCIM_ENOMEM);
 	}

@@ -12,10 +12,13 @@ writer lock behind (another process writes within a second).
 
 Known faults of the request handlers are reported as TODO with their
 reason; see KNOWN below."""
+import json
 import os
+import struct
 import subprocess
 import sys
 import time
+import uuid
 
 try:
     import lmdb
@@ -335,4 +338,36 @@ for name, reset, make in ENDPOINTS:
                      "\n".join("N=%d: %s" % (p[0], p[2]) for p in problems
                                if p[1] == cls), todo=KNOWN[cls][1])
 t.ok(time.time() < DEADLINE, "within the time limit")
+
+# Records corrupt at rest (store.h: stored JSON that does not parse is a
+# storage error, never skipped): the CLI's listings fail and say so
+# rather than leave the record out.
+env.close()
+env = lmdb.open(s.db, max_dbs=16, map_size=1 << 30)
+with env.begin(write=True) as txn:
+    tid = json.loads(txn.get(b"acme", db=env.open_db(b"tenants", txn=txn,
+                                                    create=False)))["id"]
+    res = env.open_db(b"resources", txn=txn, create=False)
+    key = struct.pack(">IB", tid, ord("U")) + uuid.UUID(ids["alice"]).bytes
+    txn.put(key, txn.get(key, db=res)[:20], db=res)
+    audit = env.open_db(b"audit", txn=txn, create=False)
+    akey = struct.pack(">IQ", tid, 2)
+    txn.put(akey, txn.get(akey, db=audit)[:20], db=audit)
+env.close()
+r = req("GET", "/Users/" + ids["alice"])
+t.ok(error_ok(r, "CORRUPT"), "a corrupt user: GET answers 500", r.text[:300])
+p = s.cli("user", "list", "acme", check=False)
+t.ok(p.returncode != 0 and "storage error" in p.stderr,
+     "scimlet user list fails on it, not leaves it out", p.stdout + p.stderr)
+p = s.cli("user", "show", "acme", ids["alice"], check=False)
+t.ok(p.returncode != 0 and "storage error" in p.stderr, "and user show", p.stderr)
+p = s.cli("audit", "export", "acme", check=False)
+t.ok(p.returncode != 0 and "audit entry 2 is not JSON" in p.stderr,
+     "scimlet audit export fails on a corrupt entry and names it", p.stderr)
+p = s.cli("audit", "list", "acme", check=False)
+t.ok(p.returncode != 0 and "audit entry 2 is not JSON" in p.stderr,
+     "and audit list", p.stderr)
+p = s.cli("audit", "prune", "acme", "--before", "2100-01-01T00:00:00Z", check=False)
+t.ok(p.returncode != 0 and "storage error" in p.stderr,
+     "audit prune stops with an error, not prunes up to it", p.stdout + p.stderr)
 t.done()
