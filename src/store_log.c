@@ -21,7 +21,8 @@ static enum scim_err
 tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
     char *created, size_t createdlen)
 {
-	cJSON	*doc, *id, *cr, *pr;
+	cJSON		*doc, *id, *cr, *pr;
+	long long	 n;
 
 	if ((doc = cJSON_ParseWithLength(v->mv_data, v->mv_size)) == NULL)
 		return SCIM_ESTORE;
@@ -36,8 +37,12 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 	pr = cJSON_GetObjectItemCaseSensitive(doc, "role-unknown");
 	t->tn_rolereject = cJSON_IsString(pr) &&
 	    strcmp(pr->valuestring, "reject") == 0;
+	/* What `tenant set` accepts (cli/tenant.c), else no cap of its own. */
 	pr = cJSON_GetObjectItemCaseSensitive(doc, "max-results");
-	t->tn_maxresults = cJSON_IsString(pr) ? atoll(pr->valuestring) : 0;
+	t->tn_maxresults = 0;
+	if (cJSON_IsString(pr) &&
+	    util_strtonum(pr->valuestring, 1, 10000, &n) == 0)
+		t->tn_maxresults = n;
 	pr = cJSON_GetObjectItemCaseSensitive(doc, "patch-response");
 	t->tn_flags = 0;
 	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "no-content") == 0)

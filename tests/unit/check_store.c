@@ -244,6 +244,38 @@ main(void)
 	    "unknown tenant: SCIM_ENOTFOUND");
 	store_abort(&tx);
 
+	/* A record that would not fit its buffer is refused, not cut. */
+	memset(longv, '9', 300);
+	longv[300] = '\0';
+	store_begin(st, 1, &tx);
+	ok(store_tenant_add(tx, "toolong", longv, &t) != SCIM_OK &&
+	    store_tenant_get(tx, "toolong", &t) == SCIM_ENOTFOUND,
+	    "a tenant record longer than its buffer is refused");
+	store_abort(&tx);
+
+	/* max-results: a number `tenant set` accepts, or no cap of its own. */
+	{
+		static const struct {
+			const char	*v;
+			long long	 want;
+		} mr[] = {
+			{ "500", 500 }, { "10000", 10000 }, { "50x", 0 },
+			{ " 7", 0 }, { "-5", 0 }, { "0", 0 }, { "10001", 0 },
+			{ "99999999999999999999999", 0 }, { "", 0 },
+		};
+		size_t	j;
+
+		for (j = 0; j < sizeof(mr) / sizeof(mr[0]); j++) {
+			store_begin(st, 1, &tx);
+			store_tenant_set(tx, "globex", "max-results", mr[j].v);
+			t.tn_maxresults = -1;
+			store_tenant_get(tx, "globex", &t);
+			store_abort(&tx);
+			ok(t.tn_maxresults == mr[j].want, "max-results \"%s\": "
+			    "%lld", mr[j].v, t.tn_maxresults);
+		}
+	}
+
 	/* Resources, isolated per tenant. */
 	util_uuid_new(a);
 	util_uuid_new(b);
