@@ -183,7 +183,8 @@ store_last(struct store_txn *tx, MDB_dbi dbi, const void *prefix,
 	 * key of the range is the one before it.  A prefix of all 0xff
 	 * (or none) has no such bound: its range runs to the end.
 	 */
-	memcpy(past, prefix, plen);
+	if (plen > 0)
+		memcpy(past, prefix, plen);
 	for (n = plen; n > 0 && past[n - 1] == 0xff; n--)
 		;
 	if (n > 0)

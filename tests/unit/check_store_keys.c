@@ -142,6 +142,7 @@ main(void)
 	size_t			 len;
 	int			 i, n;
 	MDB_dbi			 dbi;
+	MDB_val			 mk, mv;
 
 	/* The packer. */
 	for (i = 0; i < 16; i++)
@@ -284,6 +285,11 @@ main(void)
 	p.sk_len = 0;
 	is_str(last(tx, dbi, &p, buf, sizeof(buf)), "ffffffff68",
 	    "last: no prefix, the last key");
+	ok(store_last(tx, dbi, NULL, 0, &mk, &mv, "test last") == SCIM_OK &&
+	    mk.mv_size == 5, "and with a NULL prefix");
+	memset(&w, 0, sizeof(w));
+	ok(store_walk(tx, dbi, NULL, 0, NULL, 0, 0, see, &w, "test walk") ==
+	    SCIM_OK && w.n == 9, "a walk with a NULL prefix sees all (nine left)");
 	store_abort(&tx);
 
 	/* The public API on the same edges. */
