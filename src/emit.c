@@ -166,16 +166,29 @@ user_group(const uint8_t gid[16], void *arg)
 		ga->ga_err = SCIM_ENOMEM;
 		return 1;
 	}
-	if (store_res_get(ga->ga_tx, ga->ga_req->rq_cx->cx_tenant.tn_id, RES_GROUP,
-	    gid, &json, &len) == SCIM_OK &&
-	    (g = cJSON_ParseWithLength(json, len)) != NULL) {
-		dn = cJSON_GetObjectItem(g, "displayName");
-		if (cJSON_IsString(dn))
-			json_add_string(el, "display", dn->valuestring);
-		cJSON_Delete(g);
+	/* Its name; a record that does not parse is an error (store.h). */
+	if ((ga->ga_err = store_res_get(ga->ga_tx,
+	    ga->ga_req->rq_cx->cx_tenant.tn_id, RES_GROUP, gid, &json,
+	    &len)) == SCIM_ENOTFOUND) {
+		/* A membership key outliving its group: never written so
+		 * (a group's deletion takes its keys), shown without name. */
+		ga->ga_err = json_add_string(el, "type", "direct") == -1 ?
+		    SCIM_ENOMEM : SCIM_OK;
+		return ga->ga_err != SCIM_OK;
 	}
-	json_add_string(el, "type", "direct");
-	return 0;
+	if (ga->ga_err != SCIM_OK)
+		return 1;
+	if ((g = cJSON_ParseWithLength(json, len)) == NULL) {
+		ga->ga_err = SCIM_ESTORE;
+		return 1;
+	}
+	dn = cJSON_GetObjectItem(g, "displayName");
+	if ((cJSON_IsString(dn) && json_add_string(el, "display",
+	    dn->valuestring) == -1) || json_add_string(el, "type",
+	    "direct") == -1)
+		ga->ga_err = SCIM_ENOMEM;
+	cJSON_Delete(g);
+	return ga->ga_err != SCIM_OK;
 }
 
 enum scim_err
@@ -252,8 +265,8 @@ resource_emit(struct scim_req *req, struct store_txn *tx,
 }
 
 enum scim_err
-resource_respond(struct scim_req *req, struct scim_resp *resp,
-    const struct schema *sc, cJSON *doc, int status)
+resource_respond(struct scim_req *req, struct store_txn *wtx,
+    struct scim_resp *resp, const struct schema *sc, cJSON *doc, int status)
 {
 	struct store_txn	*tx = NULL;
 	struct proj		 pj;
@@ -273,9 +286,16 @@ resource_respond(struct scim_req *req, struct scim_resp *resp,
 		goto out;
 	}
 	resource_etag(resp, doc);
-	if ((e = store_begin(req->rq_cx->cx_store, 0, &tx)) != SCIM_OK)
+	/*
+	 * Inside the write's own transaction when given: the response is
+	 * made before the commit, so a write is answered 2xx exactly when
+	 * it was stored (a failed read after a commit would answer 500 for
+	 * a stored write).
+	 */
+	if (wtx == NULL &&
+	    (e = store_begin(req->rq_cx->cx_store, 0, &tx)) != SCIM_OK)
 		goto out;
-	e = resource_emit(req, tx, sc, &pj, doc, &out);
+	e = resource_emit(req, wtx != NULL ? wtx : tx, sc, &pj, doc, &out);
 	doc = NULL;			/* consumed */
 	store_abort(&tx);
 	if (e == SCIM_OK) {

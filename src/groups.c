@@ -383,8 +383,12 @@ write_tx(struct scim_req *req, struct store_txn *tx, void *arg,
 	doc = go->go_doc;
 	go->go_doc = NULL;
 	if ((e = resource_write(req->rq_cx, tx, sc, mb->mb_group, doc, old,
-	    mb->mb_changed, &go->go_stored, resp)) == SCIM_OK)
-		e = members_roles(mb, old, go->go_stored);
+	    mb->mb_changed, &go->go_stored, resp)) == SCIM_OK &&
+	    (e = members_roles(mb, old, go->go_stored)) == SCIM_OK) {
+		e = resource_respond(req, tx, resp, sc, go->go_stored,
+		    go->go_ids == NULL ? 201 : 200);
+		go->go_stored = NULL;
+	}
 out:
 	cJSON_Delete(old);
 	return e;
@@ -404,11 +408,7 @@ groups_create(struct scim_req *req, struct scim_resp *resp)
 		e = SCIM_ESTORE;
 		goto out;
 	}
-	if ((e = resource_txn(req, resp, write_tx, &go)) != SCIM_OK)
-		goto out;
-	e = resource_respond(req, resp, ctx_schema(req->rq_cx, RES_GROUP),
-	    go.go_stored, 201);
-	go.go_stored = NULL;
+	e = resource_txn(req, resp, write_tx, &go);
 out:
 	group_op_free(&go);
 	return e;
@@ -423,12 +423,9 @@ groups_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	group_op_init(&go, req, ids);
 	if ((e = resource_id(ids, go.go_mb.mb_group, resp)) != SCIM_OK ||
 	    (e = group_body(req, resp, &go.go_in, &go.go_doc,
-	    &go.go_members)) != SCIM_OK ||
-	    (e = resource_txn(req, resp, write_tx, &go)) != SCIM_OK)
+	    &go.go_members)) != SCIM_OK)
 		goto out;
-	e = resource_respond(req, resp, ctx_schema(req->rq_cx, RES_GROUP),
-	    go.go_stored, 200);
-	go.go_stored = NULL;
+	e = resource_txn(req, resp, write_tx, &go);
 out:
 	group_op_free(&go);
 	return e;
@@ -455,8 +452,12 @@ patch_tx(struct scim_req *req, struct store_txn *tx, void *arg,
 	    (e = resource_patch(sc, go->go_in, old, &pm, &doc, resp)) ==
 	    SCIM_OK &&
 	    (e = resource_write(req->rq_cx, tx, sc, mb->mb_group, doc, old,
-	    mb->mb_changed, &go->go_stored, resp)) == SCIM_OK)
-		e = members_roles(mb, old, go->go_stored);
+	    mb->mb_changed, &go->go_stored, resp)) == SCIM_OK &&
+	    (e = members_roles(mb, old, go->go_stored)) == SCIM_OK) {
+		/* Groups answer 204 (Entra's and Microsoft's suite's shape). */
+		e = resource_patched(req, tx, resp, sc, go->go_stored, 1);
+		go->go_stored = NULL;
+	}
 	cJSON_Delete(old);
 	return e;
 }
@@ -470,13 +471,9 @@ groups_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	group_op_init(&go, req, ids);
 	if ((e = resource_id(ids, go.go_mb.mb_group, resp)) != SCIM_OK ||
 	    (e = json_parse_body(req->rq_body, req->rq_bodylen, &go.go_in,
-	    resp)) != SCIM_OK ||
-	    (e = resource_txn(req, resp, patch_tx, &go)) != SCIM_OK)
+	    resp)) != SCIM_OK)
 		goto out;
-	/* Groups answer 204 (Entra's and Microsoft's suite's shape). */
-	e = resource_patched(req, resp, ctx_schema(req->rq_cx, RES_GROUP),
-	    go.go_stored, 1);
-	go.go_stored = NULL;
+	e = resource_txn(req, resp, patch_tx, &go);
 out:
 	group_op_free(&go);
 	return e;

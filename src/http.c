@@ -418,6 +418,18 @@ http_response_write(const struct http_io *io, const struct scim_resp *resp)
 }
 
 void
+http_response_drop(struct scim_resp *resp)
+{
+	free(resp->rp_body);
+	resp->rp_body = NULL;
+	resp->rp_len = 0;
+	free(resp->rp_location);
+	resp->rp_location = NULL;
+	resp->rp_etag[0] = '\0';
+	resp->rp_status = 0;
+}
+
+void
 http_response_free(struct scim_resp *resp)
 {
 	free(resp->rp_body);

@@ -88,6 +88,9 @@ int		 http_query_get(const char *query, const char *name,
 int		 http_response_write(const struct http_io *,
 		    const struct scim_resp *);
 void		 http_response_free(struct scim_resp *);
+/* Forget a response made for a write that was then undone: body,
+ * Location, ETag and status (the error's own detail is kept). */
+void		 http_response_drop(struct scim_resp *);
 
 /*
  * RFC 9110 §13.1.1 weak comparison: does the If-Match / If-None-Match

@@ -40,6 +40,8 @@ resource_txn(struct scim_req *req, struct scim_resp *resp, resource_op fn,
 	if (e == SCIM_OK)
 		e = store_commit(&tx);
 	store_abort(&tx);		/* on every way out but a commit */
+	if (e != SCIM_OK)
+		http_response_drop(resp);	/* made for a write now undone */
 	return e;
 }
 
@@ -281,8 +283,9 @@ resource_write(struct ctx *cx, struct store_txn *tx, const struct schema *sc,
 }
 
 enum scim_err
-resource_patched(struct scim_req *req, struct scim_resp *resp,
-    const struct schema *sc, cJSON *stored, int no_content)
+resource_patched(struct scim_req *req, struct store_txn *tx,
+    struct scim_resp *resp, const struct schema *sc, cJSON *stored,
+    int no_content)
 {
 	char	v[8];
 
@@ -298,7 +301,7 @@ resource_patched(struct scim_req *req, struct scim_resp *resp,
 		resp->rp_status = 204;
 		return SCIM_OK;
 	}
-	return resource_respond(req, resp, sc, stored, 200);
+	return resource_respond(req, tx, resp, sc, stored, 200);
 }
 
 struct image {

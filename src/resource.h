@@ -104,16 +104,23 @@ enum scim_err	 resource_write(struct ctx *, struct store_txn *,
  * Answer a PATCH with stored (consumed): 204 with its ETag when
  * no_content is set (the tenant's patch-response=no-content, or a Group)
  * and the request asks for no projection, else 200 with the resource.
+ * tx: the write's transaction (see resource_respond()).
  */
-enum scim_err	 resource_patched(struct scim_req *, struct scim_resp *,
-		    const struct schema *, cJSON *stored, int no_content);
+enum scim_err	 resource_patched(struct scim_req *, struct store_txn *tx,
+		    struct scim_resp *, const struct schema *, cJSON *stored,
+		    int no_content);
 
 /*
  * Answer with a stored resource: add meta.resourceType and meta.location,
  * print it, set status, and for 201 the Location header.  Consumes doc.
+ * A write passes its own transaction (tx), before committing it, so that
+ * it answers 2xx exactly when it is stored (resource_txn() drops the
+ * response when the commit fails); tx NULL reads in a transaction of its
+ * own.
  */
-enum scim_err	 resource_respond(struct scim_req *, struct scim_resp *,
-		    const struct schema *, cJSON *doc, int status);
+enum scim_err	 resource_respond(struct scim_req *, struct store_txn *tx,
+		    struct scim_resp *, const struct schema *, cJSON *doc,
+		    int status);
 
 /*
  * Write the response form of stored resource doc (consumed) into out:

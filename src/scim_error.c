@@ -132,11 +132,7 @@ scim_error_respond(struct scim_resp *resp, enum scim_err err)
 	    errtab[err].detail : scim_detail(resp, err);
 	snprintf(status, sizeof(status), "%d", errtab[err].status);
 
-	free(resp->rp_body);
-	resp->rp_body = NULL;
-	resp->rp_len = 0;
-	free(resp->rp_location);
-	resp->rp_location = NULL;
+	http_response_drop(resp);	/* nothing of a success goes out */
 	resp->rp_status = errtab[err].status;
 	resp->rp_auth = err == SCIM_EAUTH;
 

@@ -124,9 +124,15 @@ create_tx(struct scim_req *req, struct store_txn *tx, void *arg,
 {
 	struct user_op	*uo = arg;
 	cJSON		*doc = uo->uo_doc;
+	enum scim_err	 e;
 
 	uo->uo_doc = NULL;
-	return user_write(req, tx, uo, doc, NULL, resp);
+	if ((e = user_write(req, tx, uo, doc, NULL, resp)) == SCIM_OK) {
+		e = resource_respond(req, tx, resp, ctx_schema(req->rq_cx,
+		    RES_USER), uo->uo_stored, 201);
+		uo->uo_stored = NULL;
+	}
+	return e;
 }
 
 enum scim_err
@@ -148,11 +154,7 @@ users_create(struct scim_req *req, struct scim_resp *resp)
 		e = SCIM_ESTORE;
 		goto out;
 	}
-	if ((e = resource_txn(req, resp, create_tx, &uo)) != SCIM_OK)
-		goto out;
-	e = resource_respond(req, resp, ctx_schema(req->rq_cx, RES_USER),
-	    uo.uo_stored, 201);
-	uo.uo_stored = NULL;
+	e = resource_txn(req, resp, create_tx, &uo);
 out:
 	user_op_free(&uo);
 	return e;
@@ -182,7 +184,11 @@ replace_tx(struct scim_req *req, struct store_txn *tx, void *arg,
 		goto out;
 	}
 	uo->uo_doc = NULL;
-	e = user_write(req, tx, uo, doc, old, resp);
+	if ((e = user_write(req, tx, uo, doc, old, resp)) == SCIM_OK) {
+		e = resource_respond(req, tx, resp, ctx_schema(req->rq_cx,
+		    RES_USER), uo->uo_stored, 200);
+		uo->uo_stored = NULL;
+	}
 out:
 	cJSON_Delete(old);
 	return e;
@@ -197,12 +203,9 @@ users_replace(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	memset(&uo, 0, sizeof(uo));
 	uo.uo_ids = ids;
 	if ((e = resource_id(ids, uo.uo_id, resp)) != SCIM_OK ||
-	    (e = user_body(req, resp, &uo.uo_doc)) != SCIM_OK ||
-	    (e = resource_txn(req, resp, replace_tx, &uo)) != SCIM_OK)
+	    (e = user_body(req, resp, &uo.uo_doc)) != SCIM_OK)
 		goto out;
-	e = resource_respond(req, resp, ctx_schema(req->rq_cx, RES_USER),
-	    uo.uo_stored, 200);
-	uo.uo_stored = NULL;
+	e = resource_txn(req, resp, replace_tx, &uo);
 out:
 	user_op_free(&uo);
 	return e;
@@ -220,8 +223,12 @@ patch_tx(struct scim_req *req, struct store_txn *tx, void *arg,
 	if ((e = resource_load(req, tx, sc, uo->uo_id, uo->uo_ids, &old,
 	    resp)) == SCIM_OK &&
 	    (e = resource_patch(sc, uo->uo_body, old, NULL, &doc, resp)) ==
-	    SCIM_OK)
-		e = user_write(req, tx, uo, doc, old, resp);
+	    SCIM_OK &&
+	    (e = user_write(req, tx, uo, doc, old, resp)) == SCIM_OK) {
+		e = resource_patched(req, tx, resp, sc, uo->uo_stored,
+		    (req->rq_cx->cx_tenant.tn_flags & TENANT_PATCH_204) != 0);
+		uo->uo_stored = NULL;
+	}
 	cJSON_Delete(old);
 	return e;
 }
@@ -236,13 +243,9 @@ users_patch(struct scim_req *req, struct scim_resp *resp, const char *ids)
 	uo.uo_ids = ids;
 	if ((e = resource_id(ids, uo.uo_id, resp)) != SCIM_OK ||
 	    (e = json_parse_body(req->rq_body, req->rq_bodylen, &uo.uo_body,
-	    resp)) != SCIM_OK ||
-	    (e = resource_txn(req, resp, patch_tx, &uo)) != SCIM_OK)
+	    resp)) != SCIM_OK)
 		goto out;
-	e = resource_patched(req, resp, ctx_schema(req->rq_cx, RES_USER),
-	    uo.uo_stored, (req->rq_cx->cx_tenant.tn_flags &
-	    TENANT_PATCH_204) != 0);
-	uo.uo_stored = NULL;
+	e = resource_txn(req, resp, patch_tx, &uo);
 out:
 	user_op_free(&uo);
 	return e;

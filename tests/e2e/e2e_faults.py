@@ -232,12 +232,9 @@ def error_ok(r, kind):
 
 # Known faults of the request handlers, which this test reports as TODO
 # and does not fix: class -> (what, why).  Anything else fails.
-KNOWN = {
-    "post-commit": ("a 500 after the write was committed",
-                    "emit.c resource_respond() reads the new resource in a "
-                    "second transaction after the commit; when that fails "
-                    "the client gets 500 for a write that is stored"),
-}
+KNOWN = {}
+# (The last one, "a 500 after the write was committed", went when the
+# handlers made their response inside the write transaction.)
 
 
 def classify(kind, r, info, diff, up, free):
@@ -257,8 +254,8 @@ def classify(kind, r, info, diff, up, free):
         out.append((None, "status %d body %s (fault: %s)" % (
             r.status, r.text[:160], fired)))
     if r.status >= 300 and diff is not None:
-        out.append(("post-commit" if after else None,
-                    "changed the database (fault: %s): %s" % (fired, diff)))
+        out.append((None, "changed the database (fault: %s%s): %s" % (
+            fired, ", after the commit" if after else "", diff)))
     if not up:
         out.append((None, "worker did not answer after the fault (%s)" % fired))
     if not free:
