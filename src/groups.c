@@ -157,26 +157,33 @@ member_add(void *arg, const char *ids, const char *display,
 	return e;
 }
 
-/* Removing a member that is not one succeeds (idempotent). */
+/* Take member id out of the group; one that is not in it is no error. */
 static enum scim_err
-member_remove(void *arg, const char *ids, struct scim_resp *resp)
+member_remove_id(struct members *mb, const uint8_t id[16])
 {
-	struct members	*mb = arg;
-	uint8_t		 id[16];
-	enum scim_err	 e;
-	int		 removed = 0;
+	enum scim_err	e;
+	int		removed = 0;
 
-	if (util_uuid_parse(ids, id) == -1)
-		return SCIM_OK;
 	if (mb->mb_track)
 		roles_set_add(&mb->mb_touched, id);
-	(void)resp;
 	if ((e = note_removed(mb, id)) != SCIM_OK)
 		return e;
 	if ((e = store_member_del(mb->mb_tx, mb->mb_tenant, mb->mb_group, id,
 	    &removed)) == SCIM_OK && removed)
 		mb->mb_changed = 1;
 	return e;
+}
+
+/* Removing a member that is not one succeeds (idempotent). */
+static enum scim_err
+member_remove(void *arg, const char *ids, struct scim_resp *resp)
+{
+	uint8_t	id[16];
+
+	(void)resp;
+	if (util_uuid_parse(ids, id) == -1)
+		return SCIM_OK;
+	return member_remove_id(arg, id);
 }
 
 static enum scim_err
@@ -221,32 +228,87 @@ group_body(struct scim_req *req, struct scim_resp *resp, cJSON **in,
 	return resource_named(ctx_schema(req->rq_cx, RES_GROUP), *out, resp);
 }
 
-/* Set the group's members to list (an array of {"value": id} or ids). */
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/* Members of the group that the new list leaves out. */
+struct leftover {
+	const uint8_t		(*lo_keep)[16];	/* sorted */
+	size_t			 lo_n;
+	struct roles_set	 lo_gone;	/* (a list of ids) */
+};
+
+static int
+leftover_each(const uint8_t id[16], enum res_type type, const char *display,
+    size_t dlen, void *arg)
+{
+	struct leftover	*lo = arg;
+
+	(void)type;
+	(void)display;
+	(void)dlen;
+	if (bsearch(id, lo->lo_keep, lo->lo_n, 16, id_cmp) == NULL)
+		roles_set_add(&lo->lo_gone, id);
+	return lo->lo_gone.rs_oom;
+}
+
+/*
+ * Set the group's members to list (an array of {"value": id} or ids):
+ * the listed ones are put (a member already there is no change), then
+ * those left out are removed.  So a client that sends the whole list
+ * every cycle (Okta) changes nothing, and touches only the keys that
+ * change, however large the group.
+ */
 static enum scim_err
 members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
 {
+	struct leftover	 lo;
 	const cJSON	*el, *v, *d;
-	enum scim_err	 e;
+	uint8_t		(*keep)[16] = NULL;
+	size_t		 n = 0, i;
+	enum scim_err	 e = SCIM_OK;
 
-	if ((e = member_clear(mb, resp)) != SCIM_OK)
-		return e;
 	if (cJSON_IsNull(list))
-		return SCIM_OK;
+		return member_clear(mb, resp);
 	if (!cJSON_IsArray(list))
 		return scim_fail(resp, SCIM_EINVALVALUE,
 		    "members must be an array");
+	memset(&lo, 0, sizeof(lo));
+	if (list->child != NULL && (keep = calloc((size_t)cJSON_GetArraySize(
+	    list), sizeof(*keep))) == NULL)
+		return SCIM_ENOMEM;
 	cJSON_ArrayForEach(el, list) {
 		v = cJSON_IsObject(el) ? cJSON_GetObjectItem(el, "value") : el;
-		if (!cJSON_IsString(v))
-			return scim_fail(resp, SCIM_EINVALVALUE,
+		if (!cJSON_IsString(v)) {
+			e = scim_fail(resp, SCIM_EINVALVALUE,
 			    "a member needs a value (its id)");
+			goto out;
+		}
 		d = cJSON_IsObject(el) ? cJSON_GetObjectItem(el, "display") :
 		    NULL;
 		if ((e = member_add(mb, v->valuestring, cJSON_IsString(d) &&
 		    d->valuestring[0] != '\0' ? d->valuestring : NULL, resp)))
-			return e;
+			goto out;
+		if (util_uuid_parse(v->valuestring, keep[n]) == 0)
+			n++;
 	}
-	return SCIM_OK;
+	if (n > 1)
+		qsort(keep, n, sizeof(*keep), id_cmp);
+	lo.lo_keep = (const uint8_t (*)[16])keep;
+	lo.lo_n = n;
+	/* The walk first: keys are removed after it, not under its cursor. */
+	if ((e = store_member_each(mb->mb_tx, mb->mb_tenant, mb->mb_group,
+	    leftover_each, &lo)) == SCIM_OK && lo.lo_gone.rs_oom)
+		e = SCIM_ENOMEM;
+	for (i = 0; e == SCIM_OK && i < lo.lo_gone.rs_n; i++)
+		e = member_remove_id(mb, lo.lo_gone.rs_ids[i]);
+out:
+	roles_set_free(&lo.lo_gone);
+	free(keep);
+	return e;
 }
 
 /*

@@ -93,6 +93,25 @@ s.req("PATCH", "/Groups/" + g["id"], patchop({"op": "add", "path": "members",
 t.ok(get(b, "/Groups/" + g["id"]).header("ETag") != gv,
      "adding a new member changes the group's version")
 
+# Okta pushes a group's whole member list with PUT, every cycle.
+g = s.req("POST", "/Groups", {"displayName": "GP", "members": [{"value": u["id"]},
+                                                              {"value": u2["id"]}]},
+          token=b).json
+gv = get(b, "/Groups/" + g["id"]).header("ETag")
+r = s.req("PUT", "/Groups/" + g["id"], {"displayName": "GP", "members": [
+    {"value": u2["id"]}, {"value": u["id"]}]}, token=b)
+t.ok(r.status == 200 and r.header("ETag") == gv,
+     "a group PUT with the same members (any order) keeps the version",
+     "%s %s -> %s" % (r.status, gv, r.header("ETag")))
+r = s.req("PUT", "/Groups/" + g["id"], {"displayName": "GP", "members": [
+    {"value": u2["id"]}]}, token=b)
+t.ok(r.status == 200 and r.header("ETag") != gv and
+     [m["value"] for m in r.json.get("members", [])] == [u2["id"]],
+     "a group PUT without a member removes it, and only it", r.text[:300])
+gone = [x for x in audit("pb") if x.get("action") == "member.removed"]
+t.eq([(x.get("id"), x["before"]["member"]["value"]) for x in gone], [(g["id"], u["id"])],
+     "one member.removed entry, for the member left out")
+
 # --- Deprovisioning is never refused by the role policy
 c = s.tenant("pc")
 s.cli("role", "map", "pc", "Admin", "admin")
