@@ -256,7 +256,8 @@ leftover_each(const uint8_t id[16], enum res_type type, const char *display,
 }
 
 /*
- * Set the group's members to list (an array of {"value": id} or ids):
+ * Set the group's members to list (an array of {"value": id} or ids, one
+ * of them, or null for none):
  * the listed ones are put (a member already there is no change), then
  * those left out are removed.  So a client that sends the whole list
  * every cycle (Okta) changes nothing, and touches only the keys that
@@ -271,16 +272,15 @@ members_set(struct members *mb, const cJSON *list, struct scim_resp *resp)
 	size_t		 n = 0, i;
 	enum scim_err	 e = SCIM_OK;
 
-	if (cJSON_IsNull(list))
+	if (list == NULL || cJSON_IsNull(list))
 		return member_clear(mb, resp);
-	if (!cJSON_IsArray(list))
-		return scim_fail(resp, SCIM_EINVALVALUE,
-		    "members must be an array");
 	memset(&lo, 0, sizeof(lo));
-	if (list->child != NULL && (keep = calloc((size_t)cJSON_GetArraySize(
-	    list), sizeof(*keep))) == NULL)
+	if ((keep = calloc(cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(
+	    list) + 1 : 1, sizeof(*keep))) == NULL)
 		return SCIM_ENOMEM;
-	cJSON_ArrayForEach(el, list) {
+	/* One value for a PATCH replace: a list of one. */
+	for (el = cJSON_IsArray(list) ? list->child : list; el != NULL;
+	    el = cJSON_IsArray(list) ? el->next : NULL) {
 		v = cJSON_IsObject(el) ? cJSON_GetObjectItem(el, "value") : el;
 		if (!cJSON_IsString(v)) {
 			e = scim_fail(resp, SCIM_EINVALVALUE,
@@ -309,6 +309,12 @@ out:
 	roles_set_free(&lo.lo_gone);
 	free(keep);
 	return e;
+}
+
+static enum scim_err
+member_set(void *arg, const cJSON *list, struct scim_resp *resp)
+{
+	return members_set(arg, list, resp);
 }
 
 /*
@@ -501,7 +507,7 @@ patch_tx(struct scim_req *req, struct store_txn *tx, void *arg,
 	struct members		*mb = &go->go_mb;
 	const struct schema	*sc = ctx_schema(req->rq_cx, RES_GROUP);
 	struct patch_members	 pm = { member_add, member_remove,
-				    member_clear, NULL };
+				    member_clear, member_set, NULL };
 	cJSON			*old = NULL, *doc = NULL;
 	enum scim_err		 e;
 

@@ -501,8 +501,8 @@ members_op(struct patch *pt, enum op op, const struct fpath *fp,
 		    "members.%s cannot be set", fp->fp_sub);
 	if (op == OP_REMOVE && (value == NULL || cJSON_IsNull(value)))
 		return pm->pm_clear(pm->pm_arg, pt->pt_resp);
-	if (op == OP_REPLACE && (e = pm->pm_clear(pm->pm_arg, pt->pt_resp)))
-		return e;
+	if (op == OP_REPLACE)		/* exactly these, or none */
+		return pm->pm_set(pm->pm_arg, value, pt->pt_resp);
 	if (value == NULL || cJSON_IsNull(value))
 		return SCIM_OK;
 	if (!cJSON_IsArray(value)) {

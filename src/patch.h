@@ -28,6 +28,10 @@ struct patch_members {
 	enum scim_err	(*pm_remove)(void *arg, const char *id,
 			    struct scim_resp *);
 	enum scim_err	(*pm_clear)(void *arg, struct scim_resp *);
+	/* Exactly the members of list (an array, one value, or NULL/null:
+	 * none), as the request gave it: ids not checked yet. */
+	enum scim_err	(*pm_set)(void *arg, const cJSON *list,
+			    struct scim_resp *);
 	void		 *pm_arg;
 };
 

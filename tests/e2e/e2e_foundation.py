@@ -108,6 +108,12 @@ r = s.req("PUT", "/Groups/" + g["id"], {"displayName": "GP", "members": [
 t.ok(r.status == 200 and r.header("ETag") != gv and
      [m["value"] for m in r.json.get("members", [])] == [u2["id"]],
      "a group PUT without a member removes it, and only it", r.text[:300])
+gv = r.header("ETag")
+r = s.req("PATCH", "/Groups/" + g["id"], patchop({"op": "replace", "path": "members",
+                                                  "value": [{"value": u2["id"]}]}), token=b)
+t.ok(r.status == 204 and r.header("ETag") == gv,
+     "a PATCH replacing members with the same list keeps the version",
+     "%s %s -> %s" % (r.status, gv, r.header("ETag")))
 gone = [x for x in audit("pb") if x.get("action") == "member.removed"]
 t.eq([(x.get("id"), x["before"]["member"]["value"]) for x in gone], [(g["id"], u["id"])],
      "one member.removed entry, for the member left out")

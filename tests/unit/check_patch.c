@@ -324,6 +324,27 @@ m_clear(void *arg, struct scim_resp *resp)
 	return SCIM_OK;
 }
 
+/* "=" then "+id" for each member of the new list. */
+static enum scim_err
+m_set(void *arg, const cJSON *list, struct scim_resp *resp)
+{
+	const cJSON	*el, *v;
+
+	(void)arg;
+	snprintf(log_ + strlen(log_), sizeof(log_) - strlen(log_), "=");
+	for (el = cJSON_IsArray(list) ? list->child : cJSON_IsNull(list) ?
+	    NULL : list; el != NULL; el = cJSON_IsArray(list) ? el->next :
+	    NULL) {
+		v = cJSON_IsObject(el) ? cJSON_GetObjectItem(el, "value") : el;
+		if (!cJSON_IsString(v))
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "a member needs a value (its id)");
+		snprintf(log_ + strlen(log_), sizeof(log_) - strlen(log_),
+		    "+%s", v->valuestring);
+	}
+	return SCIM_OK;
+}
+
 static const struct {
 	int		 line;
 	const char	*ops;
@@ -335,13 +356,13 @@ static const struct {
 	{ __LINE__, "[{\"op\":\"Remove\",\"path\":\"members\",\"value\":[{\"value\":\"a\"}]}]", "-a", 0 },
 	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"a\\\"]\"}]", "-a", 0 },
 	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"members\"}]", "0", 0 },
-	{ __LINE__, "[{\"op\":\"replace\",\"path\":\"members\",\"value\":[]}]", "0", 0 },
-	{ __LINE__, "[{\"op\":\"replace\",\"path\":\"members\",\"value\":[{\"value\":\"x\"},{\"value\":\"y\"}]}]", "0+x+y", 0 },
+	{ __LINE__, "[{\"op\":\"replace\",\"path\":\"members\",\"value\":[]}]", "=", 0 },
+	{ __LINE__, "[{\"op\":\"replace\",\"path\":\"members\",\"value\":[{\"value\":\"x\"},{\"value\":\"y\"}]}]", "=+x+y", 0 },
 	{ __LINE__, "[{\"op\":\"add\",\"path\":\"members\",\"value\":\"string id 1\"}]", "+string id 1", 0 },
 	/* RFC 7644 §3.10: the fully qualified name is members too. */
 	{ __LINE__, "[{\"op\":\"add\",\"path\":\"urn:ietf:params:scim:schemas:core:2.0:Group:members\",\"value\":[{\"value\":\"q\"}]}]", "+q", 0 },
 	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:GROUP:members[value eq \\\"q\\\"]\"}]", "-q", 0 },
-	{ __LINE__, "[{\"op\":\"replace\",\"value\":{\"members\":[{\"value\":\"z\"}],\"displayName\":\"D\"}}]", "0+z", 0 },
+	{ __LINE__, "[{\"op\":\"replace\",\"value\":{\"members\":[{\"value\":\"z\"}],\"displayName\":\"D\"}}]", "=+z", 0 },
 	{ __LINE__, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"a\"},{\"value\":\"bad\"}]}]", NULL, SCIM_EINVALVALUE },
 	{ __LINE__, "[{\"op\":\"remove\",\"path\":\"members[display eq \\\"a\\\"]\"}]", NULL, SCIM_EPATH },
 	{ __LINE__, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"display\":\"no id\"}]}]", NULL, SCIM_EINVALVALUE },
@@ -355,7 +376,7 @@ int
 main(void)
 {
 	struct scim_resp	 resp;
-	struct patch_members	 pm = { m_add, m_remove, m_clear, NULL };
+	struct patch_members	 pm = { m_add, m_remove, m_clear, m_set, NULL };
 	struct schema_overlay	 ov;
 	cJSON			*doc, *body, *want, *before, *found;
 	char			 buf[4096], *got;
