@@ -17,6 +17,7 @@
 #include <openssl/sha.h>
 
 #include "auth.h"
+#include "json.h"
 #include "http.h"
 #include "scim_error.h"
 #include "store.h"
@@ -49,14 +50,16 @@ auth_token_issue(struct store_txn *tx, const struct tenant *t, char *token,
 	util_hex(hash, sizeof(hash), hex);
 	util_time_now(now);
 
-	if ((doc = cJSON_CreateObject()) == NULL)
-		return SCIM_ENOMEM;
-	cJSON_AddStringToObject(doc, "sha256", hex);
-	cJSON_AddStringToObject(doc, "tenant", t->tn_name);
-	cJSON_AddStringToObject(doc, "id", id);
-	cJSON_AddStringToObject(doc, "created", now);
-	cJSON_AddNullToObject(doc, "revoked");
-	rec = cJSON_PrintUnformatted(doc);
+	/* A record with a field missing is never stored. */
+	if ((doc = cJSON_CreateObject()) == NULL ||
+	    json_add_string(doc, "sha256", hex) == -1 ||
+	    json_add_string(doc, "tenant", t->tn_name) == -1 ||
+	    json_add_string(doc, "id", id) == -1 ||
+	    json_add_string(doc, "created", now) == -1 ||
+	    json_add(doc, "revoked", cJSON_CreateNull()) == -1)
+		rec = NULL;
+	else
+		rec = cJSON_PrintUnformatted(doc);
 	cJSON_Delete(doc);
 	if (rec == NULL)
 		return SCIM_ENOMEM;
@@ -69,6 +72,7 @@ struct revoke_arg {
 	const char	*id;
 	uint8_t		 hash[STORE_HASHLEN];
 	cJSON		*doc;
+	enum scim_err	 err;
 };
 
 static int
@@ -78,8 +82,11 @@ revoke_find(const uint8_t hash[STORE_HASHLEN], const char *json, size_t len,
 	struct revoke_arg	*ra = arg;
 	cJSON			*doc, *id;
 
-	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
-		return 0;
+	/* A record that does not parse is an error, never skipped. */
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		ra->err = SCIM_ESTORE;
+		return 1;
+	}
 	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	if (cJSON_IsString(id) && strcmp(id->valuestring, ra->id) == 0) {
 		memcpy(ra->hash, hash, STORE_HASHLEN);
@@ -102,6 +109,8 @@ auth_token_revoke(struct store_txn *tx, const char *id, char *tenant)
 	ra.id = id;
 	if ((e = store_token_each(tx, revoke_find, &ra)) != SCIM_OK)
 		return e;
+	if (ra.err != SCIM_OK)
+		return ra.err;
 	if (ra.doc == NULL)
 		return SCIM_ENOTFOUND;
 	util_strlcpy(tenant, cJSON_GetStringValue(
@@ -109,12 +118,14 @@ auth_token_revoke(struct store_txn *tx, const char *id, char *tenant)
 	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ra.doc,
 	    "tenant")) : "", SCIM_TENANT_MAX + 1);
 	rv = cJSON_GetObjectItemCaseSensitive(ra.doc, "revoked");
+	rec = NULL;
 	if (!cJSON_IsString(rv)) {
 		util_time_now(now);
 		cJSON_DeleteItemFromObjectCaseSensitive(ra.doc, "revoked");
-		cJSON_AddStringToObject(ra.doc, "revoked", now);
-	}
-	rec = cJSON_PrintUnformatted(ra.doc);
+		if (json_add_string(ra.doc, "revoked", now) == 0)
+			rec = cJSON_PrintUnformatted(ra.doc);
+	} else
+		rec = cJSON_PrintUnformatted(ra.doc);
 	cJSON_Delete(ra.doc);
 	if (rec == NULL)
 		return SCIM_ENOMEM;
@@ -127,6 +138,7 @@ struct each_arg {
 	const char	*tenant;
 	auth_token_cb	 cb;
 	void		*arg;
+	enum scim_err	 err;
 };
 
 static int
@@ -137,8 +149,10 @@ each_token(const uint8_t hash[STORE_HASHLEN], const char *json, size_t len,
 	cJSON		*doc, *tn, *id, *cr, *rv;
 
 	(void)hash;
-	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
-		return 0;
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		ea->err = SCIM_ESTORE;	/* never skipped (store.h) */
+		return 1;
+	}
 	tn = cJSON_GetObjectItemCaseSensitive(doc, "tenant");
 	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	cr = cJSON_GetObjectItemCaseSensitive(doc, "created");
@@ -155,9 +169,12 @@ enum scim_err
 auth_token_each(struct store_txn *tx, const char *tenant, auth_token_cb cb,
     void *arg)
 {
-	struct each_arg	ea = { tenant, cb, arg };
+	struct each_arg	ea = { tenant, cb, arg, SCIM_OK };
+	enum scim_err	e;
 
-	return store_token_each(tx, each_token, &ea);
+	if ((e = store_token_each(tx, each_token, &ea)) != SCIM_OK)
+		return e;
+	return ea.err;
 }
 
 /*

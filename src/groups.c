@@ -125,7 +125,8 @@ member_add(void *arg, const char *ids, const char *display,
 	const char	*json;
 	size_t		 len;
 	cJSON		*doc;
-	enum res_type	 type = RES_USER;
+	enum res_type	 type = RES_USER, htype;
+	char		 had[STORE_DISPLAY_MAX + 1];
 	enum scim_err	 e;
 	int		 added = 0;
 
@@ -146,15 +147,32 @@ member_add(void *arg, const char *ids, const char *display,
 		return scim_fail(resp, e, NULL);
 	if ((doc = cJSON_ParseWithLength(json, len)) == NULL)
 		return SCIM_ESTORE;
-	e = store_member_put(mb->mb_tx, mb->mb_tenant, mb->mb_group, id, type,
-	    display != NULL ? display : groups_member_display(type, doc),
-	    &added);
+	if (display == NULL)
+		display = groups_member_display(type, doc);
+	/*
+	 * A member already there with the same display is no change: its
+	 * key is left alone.  A new member, or a new display (part of the
+	 * group's representation), is.
+	 */
+	if (display != NULL && strlen(display) < sizeof(had))
+		e = store_member_get(mb->mb_tx, mb->mb_tenant, mb->mb_group,
+		    id, &htype, had, sizeof(had));
+	else
+		e = SCIM_ENOTFOUND;
+	if (e == SCIM_OK && htype == type && strcmp(had, display) == 0) {
+		cJSON_Delete(doc);
+		return SCIM_OK;
+	}
+	if (e == SCIM_OK || e == SCIM_ENOTFOUND)
+		e = store_member_put(mb->mb_tx, mb->mb_tenant, mb->mb_group, id,
+		    type, display, &added);
 	cJSON_Delete(doc);
-	if (added)
-		mb->mb_changed = 1;
-	if (mb->mb_track && type == RES_USER)
+	if (e != SCIM_OK)
+		return e;
+	mb->mb_changed = 1;
+	if (mb->mb_track && type == RES_USER && added)
 		roles_set_add(&mb->mb_touched, id);
-	return e;
+	return SCIM_OK;
 }
 
 /* Take member id out of the group; one that is not in it is no error. */

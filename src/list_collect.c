@@ -28,18 +28,22 @@ idset_add(const uint8_t id[16], void *arg)
 {
 	struct idset	*s = arg;
 	void		*p;
+	size_t		 cap;
 
+	if (s->is_over)
+		return 1;
 	if (s->is_n == LIST_MAX_CANDIDATES) {
 		s->is_over = 1;
 		return 1;
 	}
 	if (s->is_n == s->is_cap) {
-		s->is_cap = s->is_cap ? s->is_cap * 2 : 64;
-		if ((p = realloc(s->is_ids, s->is_cap * 16)) == NULL) {
-			s->is_over = 1;
+		cap = s->is_cap ? s->is_cap * 2 : 64;
+		if ((p = realloc(s->is_ids, cap * 16)) == NULL) {
+			s->is_over = 1;	/* too many to hold: scan instead */
 			return 1;
 		}
 		s->is_ids = p;
+		s->is_cap = cap;
 	}
 	memcpy(s->is_ids[s->is_n++], id, 16);
 	return 0;
@@ -97,7 +101,8 @@ collect(struct store_txn *tx, uint32_t tn, enum res_type type,
 		s->is_type = type;
 		return store_member_each(tx, tn, pl->pl_id, idset_member, s);
 	case PLAN_UNION:
-		if ((e = collect(tx, tn, type, pl->pl_sub[0], s)) != SCIM_OK)
+		if ((e = collect(tx, tn, type, pl->pl_sub[0], s)) != SCIM_OK ||
+		    s->is_over)
 			return e;
 		return collect(tx, tn, type, pl->pl_sub[1], s);
 	case PLAN_SCAN:

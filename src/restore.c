@@ -103,11 +103,15 @@ undelete(struct store_txn *tx, const struct ctx *cx, enum res_type type,
 	if (!cJSON_IsObject(doc) || ids == NULL ||
 	    util_uuid_parse(ids, id) == -1)
 		return SCIM_ESTORE;
-	if (store_res_get(tx, cx->cx_tenant.tn_id, type, id, &json, &l) == SCIM_OK) {
+	/* Only a record that is not there counts as gone (store.h). */
+	if ((e = store_res_get(tx, cx->cx_tenant.tn_id, type, id, &json,
+	    &l)) == SCIM_OK) {
 		say(report, len, "%s %s exists: nothing to restore",
 		    sc->sc_name, ids);
 		return SCIM_ENOTFOUND;
 	}
+	if (e != SCIM_ENOTFOUND)
+		return e;
 	if ((e = name_free(tx, cx, type, doc, id, report, len)) != SCIM_OK)
 		return e;
 	/* The record exactly as it was stored: same id, meta, version. */
@@ -124,12 +128,15 @@ undelete(struct store_txn *tx, const struct ctx *cx, enum res_type type,
 		if (util_uuid_parse(str(g, "value") != NULL ? str(g, "value") :
 		    "", other) == -1)
 			continue;
-		if (store_res_get(tx, cx->cx_tenant.tn_id, RES_GROUP, other, &json, &l) !=
-		    SCIM_OK) {
+		if ((e = store_res_get(tx, cx->cx_tenant.tn_id, RES_GROUP,
+		    other, &json, &l)) == SCIM_ENOTFOUND) {
+			e = SCIM_OK;
 			say(report, len, "group %s no longer exists: "
 			    "membership not restored", str(g, "value"));
 			continue;
 		}
+		if (e != SCIM_OK)
+			break;
 		/*
 		 * The display the member had in the group: "memberDisplay"
 		 * (entries from this version on, where "display" is the
@@ -150,12 +157,15 @@ undelete(struct store_txn *tx, const struct ctx *cx, enum res_type type,
 		if (util_uuid_parse(str(m, "value") != NULL ? str(m, "value") :
 		    "", other) == -1)
 			continue;
-		if (store_res_get(tx, cx->cx_tenant.tn_id, mt, other, &json, &l) !=
-		    SCIM_OK) {
+		if ((e = store_res_get(tx, cx->cx_tenant.tn_id, mt, other,
+		    &json, &l)) == SCIM_ENOTFOUND) {
+			e = SCIM_OK;
 			say(report, len, "member %s no longer exists: not "
 			    "restored", str(m, "value"));
 			continue;
 		}
+		if (e != SCIM_OK)
+			break;
 		e = store_member_put(tx, cx->cx_tenant.tn_id, id, other, mt,
 		    str(m, "display"), NULL);
 		if (e == SCIM_OK && mt == RES_USER)
@@ -189,11 +199,14 @@ reactivate(struct store_txn *tx, const struct ctx *cx, const cJSON *entry,
 
 	if (ids == NULL || util_uuid_parse(ids, id) == -1)
 		return SCIM_ESTORE;
-	if (store_res_get(tx, cx->cx_tenant.tn_id, RES_USER, id, &json, &l) != SCIM_OK) {
+	if ((e = store_res_get(tx, cx->cx_tenant.tn_id, RES_USER, id, &json,
+	    &l)) == SCIM_ENOTFOUND) {
 		say(report, len, "user %s no longer exists: not reactivated",
 		    ids);
 		return SCIM_ENOTFOUND;
 	}
+	if (e != SCIM_OK)
+		return e;
 	if ((doc = cJSON_ParseWithLength(json, l)) == NULL)
 		return SCIM_ESTORE;
 	if (!cJSON_IsFalse(cJSON_GetObjectItem(doc, "active"))) {
@@ -243,18 +256,24 @@ readd(struct store_txn *tx, const struct ctx *cx, const cJSON *entry,
 		return SCIM_ESTORE;
 	mt = util_strcaseeq(str(m, "type") != NULL ? str(m, "type") : "",
 	    "Group") ? RES_GROUP : RES_USER;
-	if (store_res_get(tx, cx->cx_tenant.tn_id, RES_GROUP, gid, &json, &l) != SCIM_OK ||
-	    store_res_get(tx, cx->cx_tenant.tn_id, mt, mid, &json, &l) != SCIM_OK) {
+	if ((e = store_res_get(tx, cx->cx_tenant.tn_id, RES_GROUP, gid, &json,
+	    &l)) == SCIM_OK)
+		e = store_res_get(tx, cx->cx_tenant.tn_id, mt, mid, &json, &l);
+	if (e == SCIM_ENOTFOUND) {
 		say(report, len, "group %s or member %s no longer exists",
 		    gs, ms);
 		return SCIM_ENOTFOUND;
 	}
-	if (store_member_get(tx, cx->cx_tenant.tn_id, gid, mid, &cur, d, sizeof(d)) ==
-	    SCIM_OK) {
+	if (e != SCIM_OK)
+		return e;
+	if ((e = store_member_get(tx, cx->cx_tenant.tn_id, gid, mid, &cur, d,
+	    sizeof(d))) == SCIM_OK) {
 		say(report, len, "%s is in group %s: nothing to restore", ms,
 		    gs);
 		return SCIM_ENOTFOUND;
 	}
+	if (e != SCIM_ENOTFOUND)
+		return e;
 	e = store_member_put(tx, cx->cx_tenant.tn_id, gid, mid, mt, str(m, "display"),
 	    NULL);
 	if (e == SCIM_OK && mt == RES_USER)

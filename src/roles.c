@@ -290,14 +290,18 @@ void
 roles_set_add(struct roles_set *rs, const uint8_t id[16])
 {
 	void	*p;
+	size_t	 cap;
 
+	if (rs->rs_oom)
+		return;			/* the set is already short */
 	if (rs->rs_n == rs->rs_cap) {
-		rs->rs_cap = rs->rs_cap ? rs->rs_cap * 2 : 16;
-		if ((p = realloc(rs->rs_ids, rs->rs_cap * 16)) == NULL) {
+		cap = rs->rs_cap ? rs->rs_cap * 2 : 16;
+		if ((p = realloc(rs->rs_ids, cap * 16)) == NULL) {
 			rs->rs_oom = 1;
 			return;
 		}
 		rs->rs_ids = p;
+		rs->rs_cap = cap;
 	}
 	memcpy(rs->rs_ids[rs->rs_n++], id, 16);
 }
@@ -310,7 +314,7 @@ add_member(const uint8_t id[16], enum res_type type, const char *display,
 	(void)dlen;
 	if (type == RES_USER)
 		roles_set_add(arg, id);
-	return 0;
+	return ((struct roles_set *)arg)->rs_oom;
 }
 
 enum scim_err

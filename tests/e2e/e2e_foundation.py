@@ -262,4 +262,16 @@ except subprocess.TimeoutExpired:
 r = s.req("POST", "/Users", {"userName": "alive@x"}, token=ph)
 t.status(r, 201, "and the worker goes on serving writes")
 
+# A token record that does not parse is a storage error, never skipped.
+s.tenant("pk")
+bad = s.token("pk")
+subprocess.run(["/usr/bin/python3", os.path.join(HERE, "lmdb_edit.py"), s.db, "token",
+                bad, "{broken"], check=True, timeout=30)
+for args in (("token", "list", "pk"), ("token", "revoke", "0123456789abcdef")):
+    p = subprocess.run([CLI, "--db", s.db] + list(args), capture_output=True, text=True,
+                       timeout=30)
+    t.ok(p.returncode == 1 and "storage error" in p.stderr,
+         "scimlet %s with a corrupt token record: a storage error" % " ".join(args[:2]),
+         p.stdout + p.stderr)
+
 t.done()

@@ -8,6 +8,8 @@ lmdb_edit.py DB TENANT-ID SEQ delete
 lmdb_edit.py DB TENANT-ID SEQ swap OTHER-SEQ
 lmdb_edit.py DB resource TENANT-NAME U|G UUID NEW-BYTES
     (a resource record replaced by other bytes: a corrupt record)
+lmdb_edit.py DB token TOKEN NEW-BYTES
+    (the record of a token replaced)
 lmdb_edit.py DB role TENANT-NAME FOLDED-VALUE NEW-BYTES
     (a role mapping of an incoming value replaced, e.g. by one too long)
 """
@@ -29,6 +31,19 @@ if sys.argv[2] == "resource":
         if txn.get(key, db=resources) is None:
             sys.exit("no such resource")
         txn.put(key, value.encode(), db=resources)
+    env.close()
+    sys.exit(0)
+
+if sys.argv[2] == "token":
+    import hashlib
+    db, token, value = sys.argv[1], sys.argv[3], sys.argv[4]
+    env = lmdb.open(db, max_dbs=16, subdir=True)
+    tokens = env.open_db(b"tokens", create=False)
+    with env.begin(write=True, db=tokens) as txn:
+        key = hashlib.sha256(token.encode()).digest()
+        if txn.get(key) is None:
+            sys.exit("no such token")
+        txn.put(key, value.encode())
     env.close()
     sys.exit(0)
 

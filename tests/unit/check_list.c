@@ -339,6 +339,7 @@ walk(struct lt *t, const char *extra, int count, char *out, size_t len)
 {
 	cJSON		*doc;
 	const cJSON	*nc;
+	int		 more;
 	char		 q[1024], cursor[CURSOR_STRMAX + 1] = "", p[1024];
 	size_t		 n = 0;
 	int		 pages = 0;
@@ -355,11 +356,12 @@ walk(struct lt *t, const char *extra, int count, char *out, size_t len)
 			n += (size_t)snprintf(out + n, len - n, "%s%s",
 			    n ? " " : "", p);
 		nc = cJSON_GetObjectItem(doc, "nextCursor");
-		if (cJSON_IsString(nc))
+		more = cJSON_IsString(nc);
+		if (more)
 			util_strlcpy(cursor, nc->valuestring, sizeof(cursor));
-		cJSON_Delete(doc);
+		cJSON_Delete(doc);	/* nc is gone with it */
 		pages++;
-	} while (cJSON_IsString(nc) && pages < 50);
+	} while (more && pages < 50);
 	return pages;
 }
 
