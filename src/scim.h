@@ -30,8 +30,12 @@
 #define SCIM_MAX_ROLE		200	/* role values and application role
 					   names, bytes (longer are cut) */
 #define SCIM_MAX_ROLESOURCE	255	/* role-source attribute path, bytes */
-#define SCIM_MAX_AUDIT_ENTRY	(16 * 1024 * 1024) /* one audit entry, bytes
-					   (a group's before-image) */
+#define SCIM_MAX_AUDIT_ENTRY	(256u * 1024 * 1024) /* one audit entry,
+					   bytes: a deleted group's image
+					   with every member (about 350 bytes
+					   each), so that no group is too
+					   big to delete (deprovisioning is
+					   never refused) */
 #define SCIM_MAX_PATCH_OPS	1000	/* Operations per PATCH -> 400 */
 #define SCIM_MAX_ATTRLIST	2048	/* attributes= / excludedAttributes=
 					   (or a search's, joined), bytes
