@@ -591,7 +591,7 @@ deleting(const uint8_t ann[16], const uint8_t grp[16])
 	struct scim_req		 rq;
 	struct scim_resp	 resp;
 	struct store_txn	*tx;
-	uint8_t			 dan[16], ops[16], top[16];
+	uint8_t			 dan[16], ops[16], top[16], eve[16], gone[16];
 	char			 ids[UUID_STRLEN + 1], gids[UUID_STRLEN + 1];
 	char			 want[1024], *text;
 	cJSON			*s, *a;
@@ -599,6 +599,8 @@ deleting(const uint8_t ann[16], const uint8_t grp[16])
 	util_uuid_new(dan);
 	util_uuid_new(ops);
 	util_uuid_new(top);
+	util_uuid_new(eve);
+	util_uuid_new(gone);
 	util_uuid_format(grp, gids);
 	req_init(&rq, NULL);
 
@@ -625,6 +627,26 @@ deleting(const uint8_t ann[16], const uint8_t grp[16])
 	    "a change record op delete");
 	is_int(linked(grp, ann), 0, "its membership is gone both ways");
 	http_response_free(&resp);
+
+	/*
+	 * A membership key outliving its group (which emit.c shows without
+	 * a name): the user is still deleted, the key with it.
+	 */
+	is_int(wr(RES_USER, eve, "{\"userName\":\"eve\"}", NULL, 0, &resp),
+	    SCIM_OK, "a user");
+	member_put(gone, eve, RES_USER, "eve");
+	util_uuid_format(eve, ids);
+	util_uuid_format(gone, gids);
+	is_int(resource_delete(&rq, &resp, ctx_schema(&cx, RES_USER), ids),
+	    SCIM_OK, "deleting a user in a group that is gone");
+	http_response_free(&resp);
+	a = audit_at(0);
+	snprintf(want, sizeof(want), "[{\"value\":\"%s\",\"memberDisplay\":"
+	    "\"eve\"}]", gids);
+	is_json(cJSON_GetObjectItem(a, "before"), "groups", want,
+	    "before.groups: the group without its name");
+	cJSON_Delete(a);
+	is_int(linked(gone, eve), 0, "the key is gone");
 
 	/* A group: its keys both ways, and its members' group roles. */
 	store_begin(st, 1, &tx);
