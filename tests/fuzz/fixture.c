@@ -140,6 +140,12 @@ fx_error(struct scim_resp *resp, enum scim_err err,
 	http_response_free(resp);
 }
 
+int
+fx_fixpoint(void)
+{
+	return getenv("FUZZ_NO_FIXPOINT") == NULL;
+}
+
 void
 fx_differ(const char *an, const cJSON *a, const char *bn, const cJSON *b,
     const char *detail)

@@ -42,6 +42,13 @@ struct http_io;
 void	 fx_error(struct scim_resp *, enum scim_err,
 	    const struct http_io *);
 
+/*
+ * 0 when FUZZ_NO_FIXPOINT is set: the normal-form checks of fuzz_body and
+ * fuzz_patch are off, so that a known violation (open/) does not stop a
+ * run from finding crashes further on.
+ */
+int	 fx_fixpoint(void);
+
 /* Print two trees that should be equal (b may be NULL), then abort(). */
 void	 fx_differ(const char *, const cJSON *a, const char *,
 	    const cJSON *b, const char *detail) __attribute__((noreturn));

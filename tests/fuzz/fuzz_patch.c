@@ -94,7 +94,7 @@ apply(const struct schema *sc, const cJSON *body, cJSON *doc,
 	memset(&resp, 0, sizeof(resp));
 	if ((e = patch_apply(sc, body, doc, pm, &resp)) != SCIM_OK)
 		fx_error(&resp, e, NULL);
-	else if (pm == NULL)
+	else if (pm == NULL && fx_fixpoint())
 		normal(sc, doc);
 	cJSON_Delete(doc);
 }
