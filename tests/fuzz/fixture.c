@@ -55,6 +55,11 @@ static const char user[] = "{"
     "\"lastModified\":\"2011-05-13T04:42:34Z\",\"version\":\"W/\\\"3\\\"\"}"
     "}";
 
+/* What a member of the stored Group reads in its "groups". */
+static const char groups[] = "["
+    "{\"value\":\"e9e30dba-f08f-4109-8486-d5c6a331660a\","
+    "\"display\":\"Tour Guides\",\"type\":\"direct\"}]";
+
 static const char group[] = "{"
     "\"schemas\":[\"" URN_GROUP "\"],"
     "\"id\":\"e9e30dba-f08f-4109-8486-d5c6a331660a\","
@@ -83,7 +88,7 @@ fx_string(const uint8_t *data, size_t size)
 
 static struct schema_overlay	 fx_ov;
 static const struct schema	*fx_sc;
-static cJSON			*fx_u, *fx_g;
+static cJSON			*fx_u, *fx_uv, *fx_g;
 
 const struct schema *
 fx_user_schema(void)
@@ -111,6 +116,20 @@ fx_user(void)
 	if (fx_u == NULL && (fx_u = cJSON_Parse(user)) == NULL)
 		abort();
 	return fx_u;
+}
+
+const cJSON *
+fx_user_view(void)
+{
+	cJSON	*g;
+
+	if (fx_uv == NULL) {
+		if ((fx_uv = cJSON_Duplicate(fx_user(), 1)) == NULL ||
+		    (g = cJSON_Parse(groups)) == NULL)
+			abort();
+		cJSON_AddItemToObject(fx_uv, "groups", g);
+	}
+	return fx_uv;
 }
 
 const cJSON *

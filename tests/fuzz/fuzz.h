@@ -30,6 +30,8 @@ char	*fx_string(const uint8_t *data, size_t size);
 const struct schema	*fx_user_schema(void);
 void			 fx_found_clear(void);
 const cJSON		*fx_user(void);
+/* The User as a filter without a store sees it: with its "groups". */
+const cJSON		*fx_user_view(void);
 const cJSON		*fx_group(void);
 
 /*

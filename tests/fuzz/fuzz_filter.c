@@ -8,7 +8,7 @@
  * Beyond "no crash, no leak" two properties are checked (abort() when
  * broken): `not (F)` matches exactly when F does not, and a plan never
  * misses the resource the filter matches (filter.h: it may only
- * over-approximate), with the index modelled as resource_index() fills it.
+ * over-approximate), the index holding what indexes.h says it holds.
  */
 #include "config.h"
 
@@ -18,41 +18,63 @@
 
 #include "filter.h"
 #include "fuzz.h"
+#include "indexes.h"
 #include "util.h"
 
-/* Does the index entry set of doc (resource_index()) hold v? */
-static int
-idx_holds(const cJSON *v, const char *want, int fold, int prefix)
-{
-	char	buf[SCIM_MAX_KEYSTR + 1];
-	size_t	n;
+/* Does one of the index keys of doc (indexes.h) hold, or start with, want? */
+struct hold {
+	const struct index_def	*h_def;
+	const char		*h_want;
+	int			 h_prefix;
+};
 
-	if (!cJSON_IsString(v) || (n = strlen(v->valuestring)) >
-	    SCIM_MAX_KEYSTR)
-		return 0;
-	if (fold)
-		schema_fold(v->valuestring, buf);
-	else
-		memcpy(buf, v->valuestring, n + 1);
-	return prefix ? strncmp(buf, want, strlen(want)) == 0 :
-	    strcmp(buf, want) == 0;
+static int
+holds(const char *value, void *arg)
+{
+	const struct hold	*h = arg;
+	char			 key[SCIM_MAX_KEYSTR + 1];
+
+	if (indexes_key(h->h_def, value, key) == -1)
+		return 0;		/* too long to have an entry */
+	return h->h_prefix ? strncmp(key, h->h_want, strlen(h->h_want)) == 0 :
+	    strcmp(key, h->h_want) == 0;
 }
 
-/* Would the plan list doc among its candidates? */
+/* Does list (members, groups: values are ids) name id? */
+static int
+names_id(const cJSON *list, const uint8_t want[16])
+{
+	const cJSON	*el;
+	uint8_t		 id[16];
+
+	cJSON_ArrayForEach(el, list)
+		if (util_uuid_parse(cJSON_GetStringValue(
+		    cJSON_GetObjectItem(el, "value")), id) == 0 &&
+		    memcmp(id, want, sizeof(id)) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Would the plan list doc among its candidates?  The index holds what
+ * indexes_update() writes; the membership keys are modelled by the
+ * members and groups of doc itself (filter_match() reads them there when
+ * it has no store).
+ */
 static int
 admits(const struct filter_plan *pl, const struct schema *sc,
     const cJSON *doc)
 {
-	const cJSON	*el;
-	uint8_t		 id[16];
-	int		 prefix;
+	const struct index_def	*def;
+	struct hold		 h;
+	uint8_t			 id[16];
+	size_t			 i;
 
 	if (strnlen(pl->pl_value, sizeof(pl->pl_value)) ==
 	    sizeof(pl->pl_value))
 		abort();	/* an unterminated index value */
 	if (pl->pl_empty)
 		return 0;
-	prefix = pl->pl_kind == PLAN_PREFIX;
 	switch (pl->pl_kind) {
 	case PLAN_SCAN:
 		return 1;
@@ -63,32 +85,25 @@ admits(const struct filter_plan *pl, const struct schema *sc,
 		return util_uuid_parse(cJSON_GetStringValue(
 		    cJSON_GetObjectItem(doc, "id")), id) == 0 &&
 		    memcmp(id, pl->pl_id, sizeof(id)) == 0;
+	case PLAN_MEMBEROF:
+		return sc->sc_type == RES_GROUP &&
+		    names_id(cJSON_GetObjectItem(doc, "members"), pl->pl_id);
+	case PLAN_MEMBERS:
+		return sc->sc_type == RES_USER &&
+		    names_id(cJSON_GetObjectItem(doc, "groups"), pl->pl_id);
 	case PLAN_INDEX:
 	case PLAN_PREFIX:
 		break;
 	}
-	switch (pl->pl_idx) {
-	case IDX_EXTERNALID:
-		return idx_holds(cJSON_GetObjectItem(doc, "externalId"),
-		    pl->pl_value, 0, prefix);
-	case IDX_DISPLAYNAME:
-		return sc->sc_type == RES_GROUP &&
-		    idx_holds(cJSON_GetObjectItem(doc, "displayName"),
-		    pl->pl_value, 1, prefix);
-	case IDX_USERNAME:
-		return sc->sc_type == RES_USER &&
-		    idx_holds(cJSON_GetObjectItem(doc, "userName"),
-		    pl->pl_value, 1, prefix);
-	case IDX_EMAIL:
-		if (sc->sc_type != RES_USER)
-			return 0;
-		cJSON_ArrayForEach(el, cJSON_GetObjectItem(doc, "emails"))
-			if (idx_holds(cJSON_GetObjectItem(el, "value"),
-			    pl->pl_value, 1, prefix))
-				return 1;
-		return 0;
+	h.h_want = pl->pl_value;
+	h.h_prefix = pl->pl_kind == PLAN_PREFIX;
+	for (i = 0; (def = indexes_get(sc->sc_type, i)) != NULL; i++) {
+		h.h_def = def;
+		if (def->ix_idx == pl->pl_idx &&
+		    indexes_values(def, doc, holds, &h) != 0)
+			return 1;
 	}
-	return 1;
+	return 0;
 }
 
 /* Errors come with a message: fill err, then look for one. */
@@ -113,10 +128,10 @@ against(const struct fnode *f, const struct fnode *notf,
 	char			 err[256];
 	int			 m;
 
-	m = filter_match(f, sc, doc);
+	m = filter_match(f, sc, doc, NULL);
 	if (m != 0 && m != 1)
 		abort();
-	if (notf != NULL && filter_match(notf, sc, doc) == m)
+	if (notf != NULL && filter_match(notf, sc, doc, NULL) == m)
 		abort();	/* not (F) agrees with F */
 	err_clear(err, sizeof(err));
 	switch (filter_plan(f, sc, &pl, err, sizeof(err))) {
@@ -160,7 +175,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct schema	*us = fx_user_schema();
 	const struct schema	*gs = schema_static(RES_GROUP);
-	const cJSON		*user = fx_user(), *group = fx_group();
+	const cJSON		*user = fx_user_view(), *group = fx_group();
 	struct fnode		*f, *notf = NULL;
 	struct fpath		 fp;
 	char			*text, *wrapped, err[256];
