@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +187,24 @@ json_keys_unique(const cJSON *v, struct scim_resp *resp)
 	return SCIM_OK;
 }
 
+/*
+ * RFC 8259 §6: a number beyond what a double holds (1e999) parses as an
+ * infinity, which cJSON would print, and so store, as null.  Depth is
+ * bounded by json_scan().
+ */
+static int
+json_finite(const cJSON *v)
+{
+	const cJSON	*c;
+
+	if (cJSON_IsNumber(v))
+		return isfinite(v->valuedouble);
+	for (c = v->child; c != NULL; c = c->next)
+		if (!json_finite(c))
+			return 0;
+	return 1;
+}
+
 enum scim_err
 json_parse_body(const char *body, size_t len, cJSON **out,
     struct scim_resp *resp)
@@ -227,6 +246,11 @@ json_parse_body(const char *body, size_t len, cJSON **out,
 	if ((e = json_keys_unique(doc, resp)) != SCIM_OK) {
 		cJSON_Delete(doc);
 		return e;
+	}
+	if (!json_finite(doc)) {
+		cJSON_Delete(doc);
+		return scim_fail(resp, SCIM_EINVALSYNTAX,
+		    "a number in the request body is out of range");
 	}
 	*out = doc;
 	return SCIM_OK;

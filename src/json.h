@@ -19,8 +19,8 @@ struct scim_resp;
  * the tree (the caller frees it with cJSON_Delete).  Errors: SCIM_EINVALSYNTAX
  * (not JSON, not an object, too deep, string too long, invalid UTF-8,
  * \u0000, a control character in a string or between tokens, an object
- * with two members of one name in any case), SCIM_ENOMEM; resp carries
- * the detail.
+ * with two members of one name in any case, a number a double cannot
+ * hold), SCIM_ENOMEM; resp carries the detail.
  */
 enum scim_err	 json_parse_body(const char *body, size_t len, cJSON **out,
 		    struct scim_resp *);

@@ -2,17 +2,32 @@
  * fuzz_body.c: a request body as POST and PUT receive it: parsed by
  * json_parse_body(), then normalised (RFC 7643 §2, §4) as a User of a
  * tenant with declared attributes and as a Group.  A normalised resource
- * must be a fixed point: normalising it again gives the same tree
- * (abort() otherwise).
+ * must be a fixed point: normalising it again gives the same tree, and a
+ * parsed body holds finite numbers only (abort() otherwise).
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "http.h"
 #include "json.h"
+
+/* RFC 8259 §6: json_parse_body() keeps no number a double cannot hold. */
+static int
+all_finite(const cJSON *v)
+{
+	const cJSON	*c;
+
+	if (cJSON_IsNumber(v))
+		return isfinite(v->valuedouble);
+	for (c = v->child; c != NULL; c = c->next)
+		if (!all_finite(c))
+			return 0;
+	return 1;
+}
 
 static void
 normalize(const struct schema *sc, const cJSON *in)
@@ -57,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(text);
 		return 0;
 	}
-	if (!cJSON_IsObject(body))
+	if (!cJSON_IsObject(body) || !all_finite(body))
 		abort();
 	normalize(fx_user_schema(), body);
 	fx_found_clear();
