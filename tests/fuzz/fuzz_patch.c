@@ -64,6 +64,25 @@ m_clear(void *arg, struct scim_resp *resp)
 	return SCIM_OK;
 }
 
+/* The group's members become exactly list (an array, one value, null). */
+static enum scim_err
+m_set(void *arg, const cJSON *list, struct scim_resp *resp)
+{
+	const cJSON	*el, *v;
+
+	note(arg, '=', "");
+	for (el = cJSON_IsArray(list) ? list->child : cJSON_IsNull(list) ?
+	    NULL : list; el != NULL; el = cJSON_IsArray(list) ? el->next :
+	    NULL) {
+		v = cJSON_IsObject(el) ? cJSON_GetObjectItem(el, "value") : el;
+		if (!cJSON_IsString(v) || strcmp(v->valuestring, "bad") == 0)
+			return scim_fail(resp, SCIM_EINVALVALUE,
+			    "a member needs a value (its id)");
+		note(arg, '+', v->valuestring);
+	}
+	return SCIM_OK;
+}
+
 /* The patched User, without what normalisation drops, is normal. */
 static void
 normal(const struct schema *sc, const cJSON *doc)
@@ -104,7 +123,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct scim_resp	 resp;
 	struct calls		 calls;
-	struct patch_members	 pm = { m_add, m_remove, m_clear, &calls };
+	struct patch_members	 pm = { m_add, m_remove, m_clear, m_set,
+				    &calls };
 	cJSON			*body, *user, *group;
 	char			*text;
 	enum scim_err		 e;
