@@ -330,7 +330,9 @@ ext_put(const struct schema *sc, cJSON *eo, const char *urn,
  * v under a "urn:" key of no known schema: an extension nobody declared
  * (Entra's custom ones).  {"URN": {...}} and "URN:attr" keys, in any
  * order, go into one object in doc, kept as sent; for a User each
- * attribute is declared.  A key of neither shape is ignored.
+ * attribute is declared.  A key of neither shape, or whose URN is not
+ * one (schema_urn_valid(): "urn:x" would file everything under "urn"),
+ * is ignored.
  */
 static enum scim_err
 unknown_ext(const struct schema *sc, cJSON *doc, const cJSON *v,
@@ -344,6 +346,8 @@ unknown_ext(const struct schema *sc, cJSON *doc, const cJSON *v,
 	enum scim_err	 e;
 
 	if (cJSON_IsObject(v)) {
+		if (!schema_urn_valid(v->string))
+			return SCIM_OK;		/* no extension: ignored */
 		if ((eo = ext_object(doc, v->string)) == NULL)
 			return scim_fail(resp, SCIM_EINVALSYNTAX,
 			    "%.64s is given twice", v->string);
@@ -358,6 +362,8 @@ unknown_ext(const struct schema *sc, cJSON *doc, const cJSON *v,
 		return SCIM_OK;
 	memcpy(urn, v->string, n);
 	urn[n] = '\0';
+	if (!schema_urn_valid(urn))
+		return SCIM_OK;		/* "urn:x" names no extension */
 	if ((eo = ext_object(doc, urn)) == NULL)
 		return scim_fail(resp, SCIM_EINVALSYNTAX,
 		    "%.64s is given twice", urn);

@@ -572,6 +572,12 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 			    "invalid path %.128s", name);
 		memcpy(urn, name, (size_t)(colon - name));
 		urn[colon - name] = '\0';
+		if (!schema_urn_valid(urn))
+			return scim_fail(pt->pt_resp, SCIM_EPATH,
+			    "%.128s names no extension", fp->fp_attr);
+		/* A schema scimlet defines: what it lacks is ignored. */
+		if (schema_is_static_ext(urn))
+			return SCIM_OK;
 		name = colon + 1;
 		if ((container = child_object(pt->pt_doc, urn,
 		    op != OP_REMOVE && !is_empty(value))) == NULL)

@@ -252,6 +252,30 @@ static const struct schema group_schema = {
 	NULL
 };
 
+int
+schema_urn_valid(const char *urn)
+{
+	const char	*p;
+	size_t		 nid;
+
+	if (strncasecmp(urn, "urn:", 4) != 0)
+		return 0;
+	/*
+	 * RFC 8141 §2: a namespace id of alphanumerics and '-' (2 to 32;
+	 * one is taken too, as clients' test URNs use "urn:x:…"), ':',
+	 * and a specific string.
+	 */
+	for (p = urn + 4, nid = 0; isalnum((unsigned char)*p) || *p == '-';
+	    p++)
+		nid++;
+	if (nid < 1 || nid > 32 || *p != ':' || p[1] == '\0')
+		return 0;
+	for (p++; *p != '\0'; p++)	/* NSS: printable, no blank */
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 const struct schema *
 schema_static(enum res_type type)
 {

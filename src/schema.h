@@ -100,6 +100,12 @@ void				 schema_overlay_free(struct schema_overlay *);
 cJSON				*schema_overlay_found_take(
 				    struct schema_overlay *);
 int				 schema_type_valid(const char *type);
+/*
+ * 1 when urn is a URN an extension can be named by: "urn:", a namespace
+ * id of 1 to 32 letters, digits or '-', ':', and a non-empty specific
+ * string without blanks (RFC 8141 §2).  "urn:x" is not one.
+ */
+int				 schema_urn_valid(const char *urn);
 int				 schema_is_static_ext(const char *urn);
 
 /*

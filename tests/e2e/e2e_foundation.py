@@ -262,6 +262,26 @@ except subprocess.TimeoutExpired:
 r = s.req("POST", "/Users", {"userName": "alive@x"}, token=ph)
 t.status(r, 201, "and the worker goes on serving writes")
 
+# Extension URNs: "urn:x" names none; the enterprise extension has only
+# its own attributes.
+s.tenant("pl")
+pl = s.token("pl")
+u = s.req("POST", "/Users", {"userName": "urn@x", "urn:x": {"a": 1}, "urn:y": "v"},
+          token=pl).json
+t.ok("urn" not in u and "urn:x" not in u and "urn:y" not in u,
+     "POST: keys 'urn:x' and 'urn:y' name no extension: ignored", json.dumps(u))
+r = s.req("PATCH", "/Users/" + u["id"], patchop({"op": "add", "path": "urn:x",
+                                                 "value": "v"}), token=pl)
+t.error(r, 400, "invalidPath", "PATCH path 'urn:x': 400 invalidPath")
+r = s.req("PATCH", "/Users/" + u["id"], patchop({"op": "add", "path": URN_ENT + ":nosuch",
+                                                 "value": "v"}), token=pl)
+t.ok(r.status == 200 and "nosuch" not in json.dumps(r.json),
+     "PATCH of an attribute the enterprise extension lacks: ignored, as on create",
+     r.text[:300])
+decl = s.cli("schema", "list", "pl").stdout
+t.ok("urn:x" not in decl and "nosuch" not in decl and "urn:y" not in decl,
+     "and nothing of it is declared for the tenant", decl)
+
 # A token record that does not parse is a storage error, never skipped.
 s.tenant("pk")
 bad = s.token("pk")
