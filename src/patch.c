@@ -538,7 +538,8 @@ static enum scim_err
 unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
     const cJSON *value)
 {
-	const char	*colon, *core, *dot, *name = fp->fp_attr;
+	const struct schema_ext	*ext;
+	const char	*colon, *core, *dot, *rest, *name = fp->fp_attr;
 	char		 urn[256] = "";
 	cJSON		*container = pt->pt_doc, *nv;
 
@@ -566,12 +567,23 @@ unknown_op(struct patch *pt, enum op op, const struct fpath *fp,
 	if (core != NULL || strncasecmp(name, "urn:", 4) != 0)
 		return SCIM_OK;
 	if (strncasecmp(name, "urn:", 4) == 0) {
-		if ((colon = strrchr(name, ':')) == NULL || colon[1] == '\0' ||
-		    (size_t)(colon - name) >= sizeof(urn))
+		/*
+		 * Under a URN the schema has, the rest is one name of it, as
+		 * create reads it ("…:User:a:b" is "a:b" of that extension);
+		 * otherwise the URN ends at the last colon.
+		 */
+		if ((ext = schema_ext_prefix(pt->pt_sc, name, &rest)) != NULL &&
+		    *rest != '\0') {
+			colon = rest - 1;
+			util_strlcpy(urn, ext->se_urn, sizeof(urn));
+		} else if ((colon = strrchr(name, ':')) == NULL ||
+		    colon[1] == '\0' || (size_t)(colon - name) >= sizeof(urn))
 			return scim_fail(pt->pt_resp, SCIM_EPATH,
 			    "invalid path %.128s", name);
-		memcpy(urn, name, (size_t)(colon - name));
-		urn[colon - name] = '\0';
+		else {
+			memcpy(urn, name, (size_t)(colon - name));
+			urn[colon - name] = '\0';
+		}
 		if (!schema_urn_valid(urn))
 			return scim_fail(pt->pt_resp, SCIM_EPATH,
 			    "%.128s names no extension", fp->fp_attr);
