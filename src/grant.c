@@ -128,7 +128,7 @@ grant_refresh(struct store_txn *tx, const struct ctx *cx,
 		return e;
 	}
 	if (app_roles(old) == NULL ? set->child == NULL :
-	    cJSON_Compare(set, app_roles(old), 1)) {
+	    json_equal(set, app_roles(old)) == 1) {
 		cJSON_Delete(set);
 		cJSON_Delete(old);
 		return SCIM_OK;		/* unchanged */

@@ -256,6 +256,87 @@ json_parse_body(const char *body, size_t len, cJSON **out,
 	return SCIM_OK;
 }
 
+static int
+by_name(const void *x, const void *y)
+{
+	return strcmp((*(const cJSON *const *)x)->string,
+	    (*(const cJSON *const *)y)->string);
+}
+
+/* The members of o into a new array, sorted by name; NULL when none. */
+static const cJSON **
+sorted_members(const cJSON *o, size_t n, int *oom)
+{
+	const cJSON	**v, *m;
+	size_t		  i = 0;
+
+	if (n == 0)
+		return NULL;
+	if ((v = calloc(n, sizeof(*v))) == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	cJSON_ArrayForEach(m, o)
+		v[i++] = m;
+	qsort(v, n, sizeof(*v), by_name);
+	return v;
+}
+
+int
+json_equal(const cJSON *a, const cJSON *b)
+{
+	const cJSON	**va, **vb, *x, *y;
+	size_t		  na = 0, nb = 0, i;
+	int		  r = 1, oom = 0;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if ((a->type & 0xff) != (b->type & 0xff))
+		return 0;
+	switch (a->type & 0xff) {
+	case cJSON_False:
+	case cJSON_True:
+	case cJSON_NULL:
+		return 1;
+	case cJSON_Number:
+		return a->valuedouble == b->valuedouble;
+	case cJSON_String:
+	case cJSON_Raw:
+		if (a->valuestring == NULL || b->valuestring == NULL)
+			return a->valuestring == b->valuestring;
+		return strcmp(a->valuestring, b->valuestring) == 0;
+	case cJSON_Array:
+		for (x = a->child, y = b->child; x != NULL && y != NULL;
+		    x = x->next, y = y->next)
+			if ((r = json_equal(x, y)) != 1)
+				return r;
+		return x == NULL && y == NULL;
+	case cJSON_Object:
+		cJSON_ArrayForEach(x, a)
+			na++;
+		cJSON_ArrayForEach(y, b)
+			nb++;
+		if (na != nb)
+			return 0;
+		va = sorted_members(a, na, &oom);
+		vb = sorted_members(b, nb, &oom);
+		for (i = 0; !oom && r == 1 && i < na; i++) {
+			if (va[i]->string == NULL || vb[i]->string == NULL ||
+			    strcmp(va[i]->string, vb[i]->string) != 0 ||
+			    (i > 0 && strcmp(va[i]->string,
+			    va[i - 1]->string) == 0))
+				r = 0;	/* a name differs, or is there twice */
+			else
+				r = json_equal(va[i], vb[i]);
+		}
+		free(va);
+		free(vb);
+		return oom ? -1 : r;
+	default:
+		return 0;
+	}
+}
+
 int
 json_add(cJSON *obj, const char *key, cJSON *item)
 {

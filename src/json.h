@@ -29,6 +29,16 @@ enum scim_err	 json_parse_body(const char *body, size_t len, cJSON **out,
  * surrogates), else 0. */
 int		 json_utf8_valid(const char *s, size_t len);
 
+/*
+ * 1 when a and b hold the same JSON value: object members in any order,
+ * names compared exactly, numbers by value.  Unlike cJSON_Compare(),
+ * whose objects are walked twice at every level (2^depth on nested
+ * objects: a client could make one comparison take minutes), each
+ * value is visited once and each object's members are matched by sorted
+ * name.  -1 when out of memory.
+ */
+int		 json_equal(const cJSON *a, const cJSON *b);
+
 /* Add item to obj under key; frees item and returns -1 on failure. */
 int		 json_add(cJSON *obj, const char *key, cJSON *item);
 

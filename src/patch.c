@@ -118,7 +118,7 @@ add_element(cJSON *arr, cJSON *el)
 	const cJSON	*v = cJSON_GetObjectItem(el, "value");
 
 	cJSON_ArrayForEach(cur, arr) {
-		if (cJSON_Compare(cur, el, 1)) {
+		if (json_equal(cur, el) == 1) {
 			cJSON_Delete(el);
 			return 0;
 		}
@@ -151,15 +151,15 @@ listed(const cJSON *el, const cJSON *values)
 		cJSON_ArrayForEach(v, values) {
 			want = cJSON_IsObject(v) ?
 			    cJSON_GetObjectItem(v, "value") : v;
-			if (cJSON_Compare(el, v, 1) || (want != NULL &&
-			    cJSON_Compare(have, want, 1)))
+			if (json_equal(el, v) == 1 || (want != NULL &&
+			    json_equal(have, want) == 1))
 				return 1;
 		}
 	if (!cJSON_IsArray(values)) {
 		want = cJSON_IsObject(values) ?
 		    cJSON_GetObjectItem(values, "value") : values;
-		return cJSON_Compare(el, values, 1) ||
-		    (want != NULL && cJSON_Compare(have, want, 1));
+		return json_equal(el, values) == 1 ||
+		    (want != NULL && json_equal(have, want) == 1);
 	}
 	return 0;
 }

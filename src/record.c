@@ -101,7 +101,7 @@ record_same(const cJSON *a, const cJSON *b)
 			continue;
 		na++;
 		y = cJSON_GetObjectItemCaseSensitive(b, x->string);
-		if (y == NULL || !cJSON_Compare(x, y, 1))
+		if (y == NULL || json_equal(x, y) != 1)
 			return 0;
 	}
 	cJSON_ArrayForEach(y, b)

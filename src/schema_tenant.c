@@ -200,6 +200,18 @@ schema_found_add(const struct schema *sc, const char *urn, const char *attr,
 
 	if (found == NULL)
 		return;
+	/*
+	 * Only simple values can be declared (a declaration has no
+	 * sub-attributes): an object, or an array holding one, is kept as
+	 * sent and left undeclared, so the next write of the same shape is
+	 * taken as this one was, not refused as the wrong type.
+	 */
+	if (cJSON_IsObject(v))
+		return;
+	if (cJSON_IsArray(v))
+		for (f = v->child; f != NULL; f = f->next)
+			if (cJSON_IsObject(f) || cJSON_IsArray(f))
+				return;
 	n = snprintf(full, sizeof(full), "%s:%s", urn, attr);
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return;

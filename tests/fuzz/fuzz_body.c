@@ -46,7 +46,7 @@ normalize(const struct schema *sc, const cJSON *in)
 	}
 	memset(&resp, 0, sizeof(resp));
 	if ((schema_normalize(sc, out, &again, &resp) != SCIM_OK ||
-	    !cJSON_Compare(out, again, 1)) && fx_fixpoint())
+	    json_equal(out, again) != 1) && fx_fixpoint())
 		fx_differ("normalised", out, "again", again, resp.rp_detail);
 	urns = schema_urns(sc, out);
 	text = cJSON_PrintUnformatted(out);

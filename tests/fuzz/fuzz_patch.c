@@ -97,7 +97,7 @@ normal(const struct schema *sc, const cJSON *doc)
 	cJSON_DeleteItemFromObject(copy, "meta");
 	memset(&resp, 0, sizeof(resp));
 	if (schema_normalize(sc, copy, &again, &resp) != SCIM_OK ||
-	    !cJSON_Compare(copy, again, 1))
+	    json_equal(copy, again) != 1)
 		fx_differ("patched", copy, "normalised", again, resp.rp_detail);
 	cJSON_Delete(again);
 	cJSON_Delete(copy);

@@ -265,5 +265,47 @@ main(void)
 	    "string just under the limit accepted");
 	cJSON_Delete(doc);
 	free(s);
+	/* json_equal: object members in any order, arrays in order. */
+	{
+		static const struct {
+			const char	*a, *b;
+			int		 eq;
+		} eqs[] = {
+			{ "{\"a\":1,\"b\":[1,2]}", "{\"b\":[1,2],\"a\":1}", 1 },
+			{ "{\"a\":1,\"b\":[1,2]}", "{\"b\":[2,1],\"a\":1}", 0 },
+			{ "{\"a\":1}", "{\"a\":1,\"b\":null}", 0 },
+			{ "{\"a\":1,\"b\":null}", "{\"a\":1}", 0 },
+			{ "{\"a\":\"x\"}", "{\"A\":\"x\"}", 0 },
+			{ "[true,false,null,\"s\",2.5]", "[true,false,null,\"s\",2.5]", 1 },
+			{ "[1]", "[1,1]", 0 },
+			{ "{\"a\":{\"b\":{\"c\":1}}}", "{\"a\":{\"b\":{\"c\":2}}}", 0 },
+			{ "1", "\"1\"", 0 },
+		};
+		size_t	k;
+		char	deep[256], deep2[256];
+		cJSON	*x, *y;
+
+		for (k = 0; k < sizeof(eqs) / sizeof(eqs[0]); k++) {
+			x = cJSON_Parse(eqs[k].a);
+			y = cJSON_Parse(eqs[k].b);
+			ok(json_equal(x, y) == eqs[k].eq, "json_equal(%s, %s) is %d",
+			    eqs[k].a, eqs[k].b, eqs[k].eq);
+			cJSON_Delete(x);
+			cJSON_Delete(y);
+		}
+		/* 30 nested objects of two members each: visited once each. */
+		deep[0] = '\0';
+		for (k = 0; k < 30; k++)
+			strcat(deep, "{\"z\":0,\"a\":");
+		strcat(deep, "1");
+		for (k = 0; k < 30; k++)
+			strcat(deep, "}");
+		memcpy(deep2, deep, sizeof(deep));
+		x = cJSON_Parse(deep);
+		y = cJSON_Parse(deep2);
+		ok(json_equal(x, y) == 1, "30 nested objects compare equal");
+		cJSON_Delete(x);
+		cJSON_Delete(y);
+	}
 	return tap_done();
 }
