@@ -200,6 +200,9 @@ restore(struct cli *cl, struct tenant *t, int argc, char **argv)
 			err = p.err;
 	} else {
 		err = store_audit_get(tx, t->tn_id, (uint64_t)seq, &json, &len);
+		if (err == SCIM_ENOTFOUND)
+			fprintf(stderr, "scimlet: restore: %s has no audit "
+			    "entry %lld\n", t->tn_name, seq);
 		if (err == SCIM_OK && (e = cJSON_ParseWithLength(json, len)))
 			cJSON_AddItemToArray(p.list, e);
 		else if (err == SCIM_OK)
@@ -269,15 +272,18 @@ cli_audit(struct cli *cl, int argc, char **argv)
 	/* The arguments, before anything is read. */
 	memset(&w, 0, sizeof(w));
 	w.json = strcmp(argv[0], "export") == 0;
-	if (!restoring && strcmp(argv[0], "prune") == 0 && (argc != 4 ||
-	    strcmp(argv[2], "--before") != 0 ||
-	    util_time_parse(argv[3], &before) == -1))
-		return argc > 4 ? cli_bad("audit", "unexpected argument '%s'",
-		    argv[4]) : argc == 4 && strcmp(argv[2], "--before") == 0 ?
-		    cli_bad("audit", "--before: '%s' is not a time (RFC 3339)",
-		    argv[3]) : argc >= 3 && strcmp(argv[2], "--before") != 0 ?
-		    cli_bad("audit", "unexpected argument '%s'", argv[2]) :
-		    cli_bad("audit", "prune: missing --before TIME");
+	if (!restoring && strcmp(argv[0], "prune") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "--before") != 0)
+			return cli_bad("audit", "unexpected argument '%s'",
+			    argv[2]);
+		if (argc < 4)
+			return cli_bad("audit", "prune: missing --before TIME");
+		if (cli_nargs("audit", argc, argv, 4) != CLI_OK)
+			return CLI_USAGE;
+		if (util_time_parse(argv[3], &before) == -1)
+			return cli_bad("audit", "--before: '%s' is not a time "
+			    "(RFC 3339)", argv[3]);
+	}
 	if (!restoring && strcmp(argv[0], "verify") == 0 &&
 	    cli_nargs("audit", argc, argv, 2) != CLI_OK)
 		return CLI_USAGE;

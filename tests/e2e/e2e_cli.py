@@ -71,6 +71,12 @@ t.eq(run("audit", "list", "acme", "--limit", "0").stderr.splitlines()[0],
      "a bad option value is named")
 t.eq(run("restore", "acme", "abc").stderr.splitlines()[0],
      "scimlet: restore: 'abc' is not a sequence number", "restore: a bad SEQ is named")
+t.eq(res(run("restore", "acme", "999")), (1, "", "scimlet: restore: acme has no audit entry "
+     "999\nscimlet: nothing restored\n"), "restore of an entry that is not there: named, exit 1")
+t.eq(run("audit", "prune", "acme", "--before", "soon").stderr.splitlines()[0],
+     "scimlet: audit: --before: 'soon' is not a time (RFC 3339)", "audit prune: a bad TIME")
+t.eq(run("audit", "prune", "acme").stderr.splitlines()[0],
+     "scimlet: audit: prune: missing --before TIME", "audit prune: --before missing")
 t.eq(res(run("nosuch", db=False))[:2], (2, ""), "an unknown command: exit 2")
 t.eq(run("nosuch", db=False).stderr.splitlines()[0], "scimlet: unknown command 'nosuch'",
      "and it is named")
