@@ -321,7 +321,8 @@ cli_audit(struct cli *cl, int argc, char **argv)
 	if (e != SCIM_OK) {
 		store_abort(&tx);
 		if (e != SCIM_ENOTFOUND)
-			return cli_storefail(restoring ? "restore" : "audit", e);
+			return cli_storefail(restoring ? "restore" :
+			    "audit", e);
 		fprintf(stderr, "scimlet: no tenant %s\n", restoring ? argv[0] :
 		    argv[1]);
 		return CLI_FAIL;

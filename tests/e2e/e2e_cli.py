@@ -7,9 +7,8 @@ import json
 import os
 import re
 import subprocess
-import time
 
-from harness import CLI, SRCDIR, Server, Tap, patchop
+from harness import CLI, SRCDIR, Server, Tap
 
 t = Tap()
 s = Server()
@@ -23,13 +22,6 @@ def run(*args, db=True):
 
 def res(p):
     return (p.returncode, p.stdout, p.stderr)
-
-
-def usage_lines(cmd):
-    """The lines of the full usage that are cmd's."""
-    full = run("--help", db=False).stdout.splitlines()
-    return [l for l in full if l.split()[1:4][-1:] == [cmd]
-            or (len(l.split()) > 3 and l.split()[3] == cmd)]
 
 
 with open(os.path.join(SRCDIR, "configure.ac")) as f:
