@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,13 +42,40 @@ parse_since(const char *s, struct since *out)
 	return util_time_parse(s, &out->time);
 }
 
+/*
+ * Every action an audit entry can name (src/audit.h; README.md and
+ * scimlet(1) list them too): `audit list --action` takes one of these or
+ * a pattern (fnmatch(3)) that matches one.
+ */
+static const char *const actions[] = {
+	"user.deactivated", "user.reactivated", "user.deleted",
+	"group.deleted", "member.removed", "role.lost",
+	"user.restored", "group.restored", "member.restored",
+	"operator.tenant.added", "operator.tenant.set",
+	"operator.token.issued", "operator.token.revoked",
+	"operator.role", "operator.schema.added", "operator.schema.removed",
+	"operator.audit.pruned",
+};
+
+static int
+action_known(const char *pat)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (fnmatch(pat, actions[i], 0) == 0)
+			return 1;
+	return 0;
+}
+
 struct walk {
 	struct since	 since;
-	const char	*action;
+	const char	*action;	/* a pattern */
 	const char	*id;
-	long long	 limit;
-	long long	 n;
+	long long	 skip;		/* matches not printed (--limit) */
+	long long	 n;		/* matches so far */
 	int		 json;
+	int		 count;		/* count the matches, print none */
 	enum scim_err	 err;
 };
 
@@ -86,8 +114,9 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 	a = cJSON_GetStringValue(cJSON_GetObjectItem(e, "action"));
 	id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
 	if (since_ok(&w->since, seq, e) && (w->action == NULL ||
-	    (a != NULL && strcmp(a, w->action) == 0)) && (w->id == NULL ||
-	    (id != NULL && strcmp(id, w->id) == 0))) {
+	    (a != NULL && fnmatch(w->action, a, 0) == 0)) && (w->id == NULL ||
+	    (id != NULL && strcmp(id, w->id) == 0)) && w->n++ >= w->skip &&
+	    !w->count) {
 		if (w->json)	/* as stored: the hash covers these bytes */
 			printf("%.*s\n", (int)len, json);
 		else {
@@ -95,10 +124,9 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 			cli_row(stdout, 5, str(e, "time"), a, str(e, "type"),
 			    id, str(e, "name"));
 		}
-		w->n++;
 	}
 	cJSON_Delete(e);
-	return w->limit > 0 && w->n >= w->limit;
+	return 0;
 }
 
 /* Entries to restore, newest first. */
@@ -145,37 +173,40 @@ restore(struct cli *cl, struct tenant *t, int argc, char **argv)
 	enum scim_err		 err = SCIM_OK;
 
 	memset(&p, 0, sizeof(p));
-	for (i = 1; i < argc; i++)
+	i = strcmp(argv[0], "--since") == 0 ? 2 : 1;
+	if (i == 2 && argc < 2)
+		return cli_bad("restore", "--since: missing TIME or SEQ");
+	if (i == 2 && parse_since(argv[1], &p.since) == -1)
+		return cli_bad("restore", "--since: '%s' is neither a time "
+		    "(RFC 3339) nor a sequence number", argv[1]);
+	if (i == 1 && util_strtonum(argv[0], 1, 0x7fffffffffffffffLL, &seq) ==
+	    -1)
+		return cli_bad("restore", "'%s' is not a sequence number",
+		    argv[0]);
+	for (; i < argc; i++)
 		if (strcmp(argv[i], "--dry-run") == 0)
 			dry = 1;
+		else
+			return cli_bad("restore", "unexpected argument '%s'",
+			    argv[i]);
 	if ((report = calloc(1, 1 << 20)) == NULL ||
 	    (p.list = cJSON_CreateArray()) == NULL)
 		return cli_storefail("restore", SCIM_ENOMEM);
 	if ((err = store_begin(st, 1, &tx)) != SCIM_OK)
 		goto out;
-	if (strcmp(argv[0], "--since") == 0 && argc >= 2) {
-		if (parse_since(argv[1], &p.since) == -1) {
-			fputs("scimlet: --since takes a time (RFC 3339) or a "
-			    "sequence number\n", stderr);
-			store_abort(&tx);
-			err = SCIM_EINVALVALUE;
-			goto out;
-		}
+	if (strcmp(argv[0], "--since") == 0) {
 		err = store_audit_each(tx, t->tn_id, 1, pick_entry, &p);
 		if (err == SCIM_OK)
 			err = p.err;
-	} else if (util_strtonum(argv[0], 1, 0x7fffffffffffffffLL, &seq) ==
-	    0) {
+	} else {
 		err = store_audit_get(tx, t->tn_id, (uint64_t)seq, &json, &len);
+		if (err == SCIM_ENOTFOUND)
+			fprintf(stderr, "scimlet: restore: %s has no audit "
+			    "entry %lld\n", t->tn_name, seq);
 		if (err == SCIM_OK && (e = cJSON_ParseWithLength(json, len)))
 			cJSON_AddItemToArray(p.list, e);
 		else if (err == SCIM_OK)
 			err = SCIM_ESTORE;	/* stored, but not JSON */
-	} else {
-		store_abort(&tx);
-		free(report);
-		cJSON_Delete(p.list);
-		return CLI_USAGE;
 	}
 	/* All or nothing: one refusal leaves everything as it was. */
 	memset(&cx, 0, sizeof(cx));
@@ -192,7 +223,9 @@ restore(struct cli *cl, struct tenant *t, int argc, char **argv)
 			err = SCIM_OK;	/* skipped, said why */
 	}
 	ctx_close(&cx);
-	fputs(report, stdout);
+	/* What was (or would be) restored is the result; a refusal and
+	 * its reasons are diagnostics. */
+	fputs(report, err == SCIM_OK ? stdout : stderr);
 	if (err != SCIM_OK || dry) {
 		store_abort(&tx);
 		if (dry && err == SCIM_OK)
@@ -222,42 +255,86 @@ cli_audit(struct cli *cl, int argc, char **argv)
 	struct walk		 w;
 	char			 why[256];
 	uint64_t		 bad;
-	long long		 n;
+	long long		 n, limit = 0;
+	double			 before = 0;
 	int			 i, restoring;
-	enum scim_err		 e;
+	enum scim_err		 e = SCIM_OK;
 
 	restoring = argc >= 1 && strcmp(argv[0], "restore") == 0;
 	if (restoring) {
 		argv++;
 		argc--;
+		if (argc < 2)
+			return cli_bad("restore", argc == 0 ? "missing TENANT" :
+			    "missing SEQ or --since");
+	} else if (argc < 2)
+		return cli_bad("audit", "%s: missing TENANT", argv[0]);
+	/* The arguments, before anything is read. */
+	memset(&w, 0, sizeof(w));
+	w.json = strcmp(argv[0], "export") == 0;
+	if (!restoring && strcmp(argv[0], "prune") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "--before") != 0)
+			return cli_bad("audit", "unexpected argument '%s'",
+			    argv[2]);
+		if (argc < 4)
+			return cli_bad("audit", "prune: missing --before TIME");
+		if (cli_nargs("audit", argc, argv, 4) != CLI_OK)
+			return CLI_USAGE;
+		if (util_time_parse(argv[3], &before) == -1)
+			return cli_bad("audit", "--before: '%s' is not a time "
+			    "(RFC 3339)", argv[3]);
 	}
-	if (argc < 2 || (!restoring && strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "export") != 0 && strcmp(argv[0], "verify") != 0 &&
-	    strcmp(argv[0], "prune") != 0))
+	if (!restoring && strcmp(argv[0], "verify") == 0 &&
+	    cli_nargs("audit", argc, argv, 2) != CLI_OK)
 		return CLI_USAGE;
+	for (i = 2; !restoring && (strcmp(argv[0], "list") == 0 ||
+	    w.json) && i < argc; i++) {
+		if ((strcmp(argv[i], "--since") == 0 ||
+		    (!w.json && (strcmp(argv[i], "--action") == 0 ||
+		    strcmp(argv[i], "--id") == 0 ||
+		    strcmp(argv[i], "--limit") == 0))) && i + 1 >= argc)
+			return cli_bad("audit", "%s: missing value", argv[i]);
+		if (strcmp(argv[i], "--since") == 0) {
+			if (parse_since(argv[++i], &w.since) == -1)
+				return cli_bad("audit", "--since: '%s' is "
+				    "neither a time (RFC 3339) nor a sequence "
+				    "number", argv[i]);
+		} else if (strcmp(argv[i], "--action") == 0 && !w.json) {
+			w.action = argv[++i];
+			if (!action_known(w.action))
+				return cli_bad("audit", "--action: unknown "
+				    "action '%s'", w.action);
+		} else if (strcmp(argv[i], "--id") == 0 && !w.json)
+			w.id = argv[++i];
+		else if (strcmp(argv[i], "--limit") == 0 && !w.json) {
+			if (util_strtonum(argv[++i], 1, 1000000000, &n) == -1)
+				return cli_bad("audit", "--limit: '%s' is not "
+				    "a number from 1 to 1000000000", argv[i]);
+			limit = n;
+		} else
+			return cli_bad("audit", "unknown option '%s'",
+			    argv[i]);
+	}
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return cli_storefail("audit", e);
 	e = store_tenant_get(tx, restoring ? argv[0] : argv[1], &t);
 	if (e != SCIM_OK) {
 		store_abort(&tx);
+		if (e != SCIM_ENOTFOUND)
+			return cli_storefail(restoring ? "restore" :
+			    "audit", e);
 		fprintf(stderr, "scimlet: no tenant %s\n", restoring ? argv[0] :
 		    argv[1]);
 		return CLI_FAIL;
 	}
 	if (restoring) {
 		store_abort(&tx);
-		if (argc < 2)
-			return CLI_USAGE;
 		return restore(cl, &t, argc - 1, argv + 1);
 	}
 	if (strcmp(argv[0], "prune") == 0) {
-		double		before;
 		uint64_t	pruned;
 
 		store_abort(&tx);
-		if (argc != 4 || strcmp(argv[2], "--before") != 0 ||
-		    util_time_parse(argv[3], &before) == -1)
-			return CLI_USAGE;
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 			return cli_storefail("audit prune", e);
 		/*
@@ -295,44 +372,40 @@ cli_audit(struct cli *cl, int argc, char **argv)
 		if (e != SCIM_OK)
 			return cli_storefail("audit verify", e);
 		if (bad != 0) {
-			printf("broken at entry %llu: %s\n",
-			    (unsigned long long)bad, why);
+			fprintf(stderr, "scimlet: audit verify: broken at "
+			    "entry %llu: ", (unsigned long long)bad);
+			cli_field(stderr, why);
+			fputc('\n', stderr);
 			return CLI_FAIL;
 		}
 		printf("the chain holds\n");
 		return CLI_OK;
 	}
-	memset(&w, 0, sizeof(w));
-	w.json = strcmp(argv[0], "export") == 0;
-	for (i = 2; i < argc; i++) {
-		if (i + 1 >= argc)
-			goto usage;
-		if (strcmp(argv[i], "--since") == 0) {
-			if (parse_since(argv[++i], &w.since) == -1)
-				goto usage;
-		} else if (strcmp(argv[i], "--action") == 0 && !w.json)
-			w.action = argv[++i];
-		else if (strcmp(argv[i], "--id") == 0 && !w.json)
-			w.id = argv[++i];
-		else if (strcmp(argv[i], "--limit") == 0 && !w.json) {
-			if (util_strtonum(argv[++i], 1, 1000000000, &n) == -1)
-				goto usage;
-			w.limit = n;
-		} else
-			goto usage;
+	/*
+	 * --limit N: the newest N matches.  Entries are walked oldest first,
+	 * so count the matches, then print from the N-th last, all in one
+	 * read transaction.
+	 */
+	if (limit > 0) {
+		w.count = 1;
+		e = store_audit_each(tx, t.tn_id, 1, print_entry, &w);
+		if (e == SCIM_OK)
+			e = w.err;
+		w.skip = w.n > limit ? w.n - limit : 0;
+		w.n = 0;
+		w.count = 0;
 	}
-	e = store_audit_each(tx, t.tn_id, 1, print_entry, &w);
+	if (e == SCIM_OK)
+		e = store_audit_each(tx, t.tn_id, 1, print_entry, &w);
 	if (e == SCIM_OK)
 		e = w.err;
 	store_abort(&tx);
 	return e == SCIM_OK ? CLI_OK : cli_storefail("audit", e);
-usage:
-	store_abort(&tx);
-	return CLI_USAGE;
 }
 
 struct feed {
 	const char	*tenant;
+	struct since	 since;		/* by time: records from then on */
 	uint64_t	 last;
 	enum scim_err	 err;
 };
@@ -341,23 +414,24 @@ static int
 print_change(uint64_t seq, const char *json, size_t len, void *arg)
 {
 	struct feed	*f = arg;
+	const char	*tn;
 	cJSON		*c;
+	int		 keep;
 
 	f->last = seq;
-	if (f->tenant != NULL) {
+	if (f->tenant != NULL || f->since.by_time) {
 		if ((c = cJSON_ParseWithLength(json, len)) == NULL) {
 			fprintf(stderr, "scimlet: change %llu is not JSON\n",
 			    (unsigned long long)seq);
 			f->err = SCIM_ESTORE;
 			return 1;
 		}
-		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(c,
-		    "tenant")) != NULL ? cJSON_GetStringValue(
-		    cJSON_GetObjectItem(c, "tenant")) : "", f->tenant) != 0) {
-			cJSON_Delete(c);
-			return 0;
-		}
+		tn = str(c, "tenant");
+		keep = (f->tenant == NULL || (tn != NULL &&
+		    strcmp(tn, f->tenant) == 0)) && since_ok(&f->since, seq, c);
 		cJSON_Delete(c);
+		if (!keep)
+			return 0;
 	}
 	printf("%.*s\n", (int)len, json);
 	return 0;
@@ -368,6 +442,7 @@ cli_changes(struct cli *cl, int argc, char **argv)
 {
 	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
+	struct tenant		 t;
 	struct feed		 f;
 	long long		 n;
 	uint64_t		 from = 0, pruned;
@@ -375,10 +450,18 @@ cli_changes(struct cli *cl, int argc, char **argv)
 	enum scim_err		 e;
 
 	memset(&f, 0, sizeof(f));
-	if (argc == 3 && strcmp(argv[0], "prune") == 0 &&
-	    strcmp(argv[1], "--before") == 0) {
+	if (argc >= 1 && strcmp(argv[0], "prune") == 0) {
+		if (argc < 3 || strcmp(argv[1], "--before") != 0)
+			return argc >= 2 && strcmp(argv[1], "--before") != 0 ?
+			    cli_bad("changes", "unexpected argument '%s'",
+			    argv[1]) : cli_bad("changes", "prune: missing "
+			    "--before SEQ");
+		if (argc > 3)
+			return cli_bad("changes", "unexpected argument '%s'",
+			    argv[3]);
 		if (util_strtonum(argv[2], 0, 0x7fffffffffffffffLL, &n) == -1)
-			return CLI_USAGE;
+			return cli_bad("changes", "--before: '%s' is not a "
+			    "sequence number", argv[2]);
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK ||
 		    (e = store_change_prune(tx, (uint64_t)n, &pruned))) {
 			store_abort(&tx);
@@ -391,17 +474,34 @@ cli_changes(struct cli *cl, int argc, char **argv)
 		return CLI_OK;
 	}
 	for (i = 0; i < argc; i++) {
+		if ((strcmp(argv[i], "--tenant") == 0 ||
+		    strcmp(argv[i], "--since") == 0) && i + 1 >= argc)
+			return cli_bad("changes", "%s: missing value", argv[i]);
 		if (strcmp(argv[i], "--follow") == 0)
 			follow = 1;
-		else if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "--tenant") == 0)
 			f.tenant = argv[++i];
-		else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
-			if (util_strtonum(argv[++i], 0, 0x7fffffffffffffffLL,
-			    &n) == -1)
-				return CLI_USAGE;
-			from = (uint64_t)n;
+		else if (strcmp(argv[i], "--since") == 0) {
+			if (parse_since(argv[++i], &f.since) == -1)
+				return cli_bad("changes", "--since: '%s' is "
+				    "neither a time (RFC 3339) nor a sequence "
+				    "number", argv[i]);
+			from = f.since.seq;
 		} else
-			return CLI_USAGE;
+			return cli_bad("changes", "unknown option '%s'",
+			    argv[i]);
+	}
+	if (f.tenant != NULL) {
+		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+			return cli_storefail("changes", e);
+		e = store_tenant_get(tx, f.tenant, &t);
+		store_abort(&tx);
+		if (e == SCIM_ENOTFOUND) {
+			fprintf(stderr, "scimlet: no tenant %s\n", f.tenant);
+			return CLI_FAIL;
+		}
+		if (e != SCIM_OK)
+			return cli_storefail("changes", e);
 	}
 	f.last = from > 0 ? from - 1 : 0;
 	for (;;) {

@@ -19,47 +19,140 @@
 #include "store.h"
 #include "util.h"
 
+/*
+ * Every command's usage, one line each: `scimlet --help` prints them all,
+ * `scimlet CMD --help` and a usage error those of CMD.  verbs: the first
+ * word the line takes ("a|b": either), or NULL.
+ */
+static const struct {
+	const char	*cmd;
+	const char	*verbs;
+	const char	*args;
+} usages[] = {
+	{ "init", NULL, "" },
+	{ "tenant", "add", "NAME" },
+	{ "tenant", "list", "" },
+	{ "tenant", "set", "TENANT patch-response=resource|no-content" },
+	{ "tenant", "set", "TENANT max-results=N" },
+	{ "tenant", "set", "TENANT unknown-members=reject|skip" },
+	{ "token", "issue", "TENANT" },
+	{ "token", "list", "TENANT" },
+	{ "token", "revoke", "TOKEN-ID" },
+	{ "role", "source", "TENANT roles|roleName|ATTRIBUTE-URN" },
+	{ "role", "map", "TENANT INCOMING-VALUE APP-ROLE" },
+	{ "role", "map-group", "TENANT GROUP-NAME APP-ROLE" },
+	{ "role", "unmap|unmap-group", "TENANT VALUE" },
+	{ "role", "default", "TENANT APP-ROLE|-" },
+	{ "role", "unknown", "TENANT reject|default" },
+	{ "role", "list", "TENANT" },
+	{ "schema", "add", "TENANT ATTRIBUTE-URN TYPE [--multi] "
+	    "[--case-exact]" },
+	{ "schema", "list", "TENANT" },
+	{ "schema", "remove", "TENANT ATTRIBUTE-URN" },
+	{ "audit", "list", "TENANT [--since TIME|SEQ] [--action A] [--id ID] "
+	    "[--limit N]" },
+	{ "audit", "export", "TENANT [--since TIME|SEQ]" },
+	{ "audit", "verify", "TENANT" },
+	{ "audit", "prune", "TENANT --before TIME" },
+	{ "restore", NULL, "TENANT SEQ [--dry-run]" },
+	{ "restore", NULL, "TENANT --since TIME|SEQ [--dry-run]" },
+	{ "changes", NULL, "[--tenant T] --since TIME|SEQ [--follow]" },
+	{ "changes", NULL, "prune --before SEQ" },
+	{ "user", "show", "TENANT ID|USERNAME" },
+	{ "user", "list", "TENANT [--role APP-ROLE]" },
+};
+#define NUSAGES	(sizeof(usages) / sizeof(usages[0]))
+
+/* The usage lines of cmd, or all of them (cmd NULL). */
+static void
+usage_of(FILE *f, const char *cmd)
+{
+	size_t	i;
+	int	first = 1;
+
+	for (i = 0; i < NUSAGES; i++) {
+		if (cmd != NULL && strcmp(usages[i].cmd, cmd) != 0)
+			continue;
+		fprintf(f, "%s scimlet [--db DIR] %s%s%s%s%s\n",
+		    first ? "usage:" : "      ", usages[i].cmd,
+		    usages[i].verbs != NULL ? " " : "",
+		    usages[i].verbs != NULL ? usages[i].verbs : "",
+		    usages[i].args[0] != '\0' ? " " : "", usages[i].args);
+		first = 0;
+	}
+	if (cmd == NULL)
+		fputs("       scimlet --version\n"
+		    "       scimlet [COMMAND] --help\n"
+		    "DIR defaults to $SCIMLET_DB.\n", f);
+}
+
 static void
 usage(void)
 {
-	fputs("usage: scimlet [--db DIR] init\n"
-	    "       scimlet [--db DIR] tenant add NAME\n"
-	    "       scimlet [--db DIR] tenant list\n"
-	    "       scimlet [--db DIR] tenant set TENANT patch-response="
-	    "resource|no-content\n"
-	    "       scimlet [--db DIR] tenant set TENANT max-results=N\n"
-	    "       scimlet [--db DIR] tenant set TENANT unknown-members="
-	    "reject|skip\n"
-	    "       scimlet [--db DIR] token issue TENANT\n"
-	    "       scimlet [--db DIR] token list TENANT\n"
-	    "       scimlet [--db DIR] token revoke TOKEN-ID\n"
-	    "       scimlet [--db DIR] role source TENANT roles|roleName|"
-	    "ATTRIBUTE-URN\n"
-	    "       scimlet [--db DIR] role map TENANT INCOMING-VALUE APP-ROLE\n"
-	    "       scimlet [--db DIR] role map-group TENANT GROUP-NAME "
-	    "APP-ROLE\n"
-	    "       scimlet [--db DIR] role unmap|unmap-group TENANT VALUE\n"
-	    "       scimlet [--db DIR] role default TENANT APP-ROLE|-\n"
-	    "       scimlet [--db DIR] role unknown TENANT reject|default\n"
-	    "       scimlet [--db DIR] role list TENANT\n"
-	    "       scimlet [--db DIR] schema add TENANT ATTRIBUTE-URN TYPE "
-	    "[--multi] [--case-exact]\n"
-	    "       scimlet [--db DIR] schema list TENANT\n"
-	    "       scimlet [--db DIR] schema remove TENANT ATTRIBUTE-URN\n"
-	    "       scimlet [--db DIR] audit list TENANT [--since TIME|SEQ] "
-	    "[--action A] [--id ID] [--limit N]\n"
-	    "       scimlet [--db DIR] audit export TENANT [--since TIME|SEQ]\n"
-	    "       scimlet [--db DIR] audit verify TENANT\n"
-	    "       scimlet [--db DIR] audit prune TENANT --before TIME\n"
-	    "       scimlet [--db DIR] restore TENANT SEQ [--dry-run]\n"
-	    "       scimlet [--db DIR] restore TENANT --since TIME|SEQ "
-	    "[--dry-run]\n"
-	    "       scimlet [--db DIR] changes [--tenant T] --since SEQ "
-	    "[--follow]\n"
-	    "       scimlet [--db DIR] changes prune --before SEQ\n"
-	    "       scimlet [--db DIR] user show TENANT ID|USERNAME\n"
-	    "       scimlet [--db DIR] user list TENANT [--role APP-ROLE]\n"
-	    "DIR defaults to $SCIMLET_DB.\n", stderr);
+	usage_of(stderr, NULL);
+}
+
+/* Is cmd a command? */
+static int
+is_command(const char *cmd)
+{
+	size_t	i;
+
+	for (i = 0; i < NUSAGES; i++)
+		if (strcmp(usages[i].cmd, cmd) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is word one of cmd's verbs (1), is it not (0), or does cmd take none
+ * (-1)? */
+static int
+is_verb(const char *cmd, const char *word)
+{
+	const char	*v, *bar;
+	size_t		 i, len = strlen(word);
+	int		 any = 0;
+
+	for (i = 0; i < NUSAGES; i++) {
+		if (strcmp(usages[i].cmd, cmd) != 0)
+			continue;
+		if ((v = usages[i].verbs) == NULL)
+			return -1;
+		any = 1;
+		for (;; v = bar + 1) {
+			bar = strchr(v, '|');
+			if ((bar != NULL ? (size_t)(bar - v) : strlen(v)) ==
+			    len && strncmp(v, word, len) == 0)
+				return 1;
+			if (bar == NULL)
+				break;
+		}
+	}
+	return any ? 0 : -1;
+}
+
+int
+cli_nargs(const char *cmd, int argc, char **argv, int want)
+{
+	if (argc > want)
+		return cli_bad(cmd, "unexpected argument '%s'", argv[want]);
+	if (argc < want)
+		return cli_bad(cmd, "%s: missing argument", argv[0]);
+	return CLI_OK;
+}
+
+int
+cli_bad(const char *cmd, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "scimlet: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	usage_of(stderr, cmd);
+	return CLI_USAGE;
 }
 
 enum scim_err
@@ -177,7 +270,7 @@ main(int argc, char **argv)
 	struct cli	 cl;
 	const char	*db = getenv("SCIMLET_DB");
 	char		 err[512];
-	int		 i = 1, rc, init;
+	int		 i = 1, j, rc, init;
 
 	log_init("scimlet");
 	memset(&cl, 0, sizeof(cl));
@@ -188,34 +281,47 @@ main(int argc, char **argv)
 			db = argv[i] + 5;
 		else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
-			usage();
+			usage_of(stdout, NULL);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			puts("scimlet " PACKAGE_VERSION);
 			return CLI_OK;
 		} else {
+			fprintf(stderr, "scimlet: unknown option '%s'\n",
+			    argv[i]);
 			usage();
 			return CLI_USAGE;
 		}
 	}
 	if (i >= argc) {
+		fputs("scimlet: no command\n", stderr);
 		usage();
 		return CLI_USAGE;
 	}
+	if (!is_command(argv[i])) {
+		fprintf(stderr, "scimlet: unknown command '%s'\n", argv[i]);
+		usage();
+		return CLI_USAGE;
+	}
+	/* `scimlet CMD --help`, anywhere after CMD: its usage, and no more. */
+	for (j = i + 1; j < argc; j++)
+		if (strcmp(argv[j], "--help") == 0 ||
+		    (j == i + 1 && strcmp(argv[j], "-h") == 0)) {
+			usage_of(stdout, argv[i]);
+			return CLI_OK;
+		}
+	init = strcmp(argv[i], "init") == 0;
+	if (init && i + 1 != argc)
+		return cli_bad("init", "unexpected argument '%s'",
+		    argv[i + 1]);
+	/* A command that takes a verb: name a missing or unknown one. */
+	if (i + 1 >= argc && is_verb(argv[i], "") == 0)
+		return cli_bad(argv[i], "missing word");
+	if (i + 1 < argc && is_verb(argv[i], argv[i + 1]) == 0)
+		return cli_bad(argv[i], "unknown word '%s'", argv[i + 1]);
 	if (db == NULL || *db == '\0') {
 		fputs("scimlet: no database: give --db DIR or set "
 		    "SCIMLET_DB\n", stderr);
-		return CLI_USAGE;
-	}
-	init = strcmp(argv[i], "init") == 0;
-	if (init && i + 1 != argc) {
-		usage();
-		return CLI_USAGE;
-	}
-	if (!init && strcmp(argv[i], "tenant") != 0 &&
-	    strcmp(argv[i], "token") != 0 && strcmp(argv[i], "role") != 0 &&
-	    strcmp(argv[i], "user") != 0 && strcmp(argv[i], "schema") != 0 &&
-	    strcmp(argv[i], "audit") != 0 && strcmp(argv[i], "restore") != 0 &&
-	    strcmp(argv[i], "changes") != 0) {
-		fprintf(stderr, "scimlet: unknown command: %s\n", argv[i]);
-		usage();
 		return CLI_USAGE;
 	}
 	if (store_open(db, init ? STORE_CREATE : 0, &st, err, sizeof(err)) !=
@@ -243,8 +349,6 @@ main(int argc, char **argv)
 		rc = cli_changes(&cl, argc - i - 1, argv + i + 1);
 	else
 		rc = cli_token(&cl, argc - i - 1, argv + i + 1);
-	if (rc == CLI_USAGE)
-		usage();
 	store_close(st);
 	return rc;
 }

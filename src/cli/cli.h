@@ -70,6 +70,18 @@ void	 cli_row(FILE *, int n, ...);
  */
 void	 cli_json(FILE *, const char *json, size_t len);
 
+/*
+ * A usage error in command cmd ("role"): "scimlet: role: " and the
+ * message on stderr, then the usage lines of cmd alone; CLI_USAGE.
+ */
+int	 cli_bad(const char *cmd, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+/*
+ * CLI_OK when argv (argv[0] the verb) has want words, else cli_bad()
+ * naming the first extra word or the missing argument.
+ */
+int	 cli_nargs(const char *cmd, int argc, char **argv, int want);
+
 /* Report a failed store call for what ("tenant add") and return CLI_FAIL. */
 int	 cli_storefail(const char *what, int err);
 

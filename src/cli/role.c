@@ -77,18 +77,14 @@ cli_role(struct cli *cl, int argc, char **argv)
 	enum scim_err		 e;
 	int			 refresh = 1;
 
-	if (argc == 2 && strcmp(argv[0], "list") == 0)
-		return role_list(st, argv[1]);
-	if (argc < 3)
-		return CLI_USAGE;
+	if (strcmp(argv[0], "list") == 0)
+		return cli_nargs("role", argc, argv, 2) != CLI_OK ? CLI_USAGE :
+		    role_list(st, argv[1]);
 	cmd = argv[0];
+	if (cli_nargs("role", argc, argv, strcmp(cmd, "map") == 0 ||
+	    strcmp(cmd, "map-group") == 0 ? 4 : 3) != CLI_OK)
+		return CLI_USAGE;
 	name = argv[1];
-	if ((strcmp(cmd, "map") == 0 || strcmp(cmd, "map-group") == 0) &&
-	    argc != 4)
-		return CLI_USAGE;
-	if (strcmp(cmd, "map") != 0 && strcmp(cmd, "map-group") != 0 &&
-	    argc != 3)
-		return CLI_USAGE;
 	if ((strcmp(cmd, "unknown") == 0) && strcmp(argv[2], "reject") != 0 &&
 	    strcmp(argv[2], "default") != 0) {
 		fputs("scimlet: role unknown takes reject or default\n",
@@ -127,7 +123,7 @@ cli_role(struct cli *cl, int argc, char **argv)
 		e = store_role_del(tx, t.tn_id, ROLE_GROUP, folded);
 	else {
 		store_abort(&tx);
-		return CLI_USAGE;
+		return cli_bad("role", "unknown word '%s'", cmd);
 	}
 	/*
 	 * Every user's roles follow the new mapping, in this transaction,

@@ -87,27 +87,32 @@ cli_schema(struct cli *cl, int argc, char **argv)
 	int			 multi = 0, exact = 0, i, rc;
 	enum scim_err		 e;
 
-	if (argc == 2 && strcmp(argv[0], "list") == 0) {
+	if (strcmp(argv[0], "list") == 0) {
+		if (cli_nargs("schema", argc, argv, 2) != CLI_OK)
+			return CLI_USAGE;
 		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 			return cli_storefail("schema list", e);
 		rc = list(tx, argv[1]);
 		store_abort(&tx);
 		return rc;
 	}
-	if (argc >= 4 && strcmp(argv[0], "add") == 0) {
+	if (strcmp(argv[0], "add") == 0) {
+		if (argc < 4)
+			return cli_nargs("schema", argc, argv, 4);
 		for (i = 4; i < argc; i++)
 			if (strcmp(argv[i], "--multi") == 0)
 				multi = 1;
 			else if (strcmp(argv[i], "--case-exact") == 0)
 				exact = 1;
 			else
-				return CLI_USAGE;
+				return cli_bad("schema", "unknown option '%s'",
+				    argv[i]);
 		if (!schema_type_valid(argv[3])) {
 			fputs("scimlet: TYPE is string, boolean, integer, "
 			    "decimal, dateTime, reference or binary\n", stderr);
 			return CLI_FAIL;
 		}
-	} else if (!(argc == 3 && strcmp(argv[0], "remove") == 0))
+	} else if (cli_nargs("schema", argc, argv, 3) != CLI_OK)
 		return CLI_USAGE;
 	if (full_urn(argv[2], urn, sizeof(urn)) == -1) {
 		fprintf(stderr, "scimlet: %s: not an attribute name or "

@@ -59,7 +59,7 @@ tenant_set(struct cli *cl, const char *name, const char *kv)
 	enum scim_err		 e;
 
 	if ((eq = strchr(kv, '=')) == NULL || (size_t)(eq - kv) >= sizeof(key))
-		return CLI_USAGE;
+		return cli_bad("tenant", "set: '%s' is not KEY=VALUE", kv);
 	memcpy(key, kv, (size_t)(eq - kv));
 	key[eq - kv] = '\0';
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
@@ -116,16 +116,19 @@ cli_tenant(struct cli *cl, int argc, char **argv)
 	char			 now[TIME_STRLEN + 1];
 	enum scim_err		 e;
 
-	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+	if (strcmp(argv[0], "list") == 0) {
+		if (cli_nargs("tenant", argc, argv, 1) != CLI_OK)
+			return CLI_USAGE;
 		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 			return cli_storefail("tenant list", e);
 		e = store_tenant_each(tx, print_tenant, NULL);
 		store_abort(&tx);
 		return e == SCIM_OK ? CLI_OK : cli_storefail("tenant list", e);
 	}
-	if (argc == 3 && strcmp(argv[0], "set") == 0)
-		return tenant_set(cl, argv[1], argv[2]);
-	if (argc != 2 || strcmp(argv[0], "add") != 0)
+	if (strcmp(argv[0], "set") == 0)
+		return cli_nargs("tenant", argc, argv, 3) != CLI_OK ?
+		    CLI_USAGE : tenant_set(cl, argv[1], argv[2]);
+	if (cli_nargs("tenant", argc, argv, 2) != CLI_OK)
 		return CLI_USAGE;
 	if (!name_ok(argv[1])) {
 		fprintf(stderr, "scimlet: tenant name must be 1 to %d of "

@@ -33,7 +33,7 @@ cli_token(struct cli *cl, int argc, char **argv)
 	char			 tname[SCIM_TENANT_MAX + 1];
 	enum scim_err		 e;
 
-	if (argc != 2)
+	if (cli_nargs("token", argc, argv, 2) != CLI_OK)
 		return CLI_USAGE;
 	if (strcmp(argv[0], "issue") == 0) {
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
@@ -90,5 +90,5 @@ cli_token(struct cli *cl, int argc, char **argv)
 			return cli_storefail("token revoke", e);
 		return CLI_OK;
 	}
-	return CLI_USAGE;
+	return cli_bad("token", "unknown word '%s'", argv[0]);
 }

@@ -84,12 +84,14 @@ cli_user(struct cli *cl, int argc, char **argv)
 	enum scim_err		 e;
 
 	memset(&la, 0, sizeof(la));
-	if (argc == 2 && strcmp(argv[0], "list") == 0)
-		;
-	else if (argc == 4 && strcmp(argv[0], "list") == 0 &&
-	    strcmp(argv[2], "--role") == 0)
+	if (strcmp(argv[0], "list") == 0 && argc >= 3) {
+		if (strcmp(argv[2], "--role") != 0)
+			return cli_bad("user", "unknown option '%s'", argv[2]);
+		if (cli_nargs("user", argc, argv, 4) != CLI_OK)
+			return CLI_USAGE;
 		la.role = argv[3];
-	else if (!(argc == 3 && strcmp(argv[0], "show") == 0))
+	} else if (cli_nargs("user", argc, argv, strcmp(argv[0], "list") ==
+	    0 ? 2 : 3) != CLI_OK)
 		return CLI_USAGE;
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return cli_storefail("user", e);

@@ -130,7 +130,7 @@ s.req("DELETE", "/Users/" + victim, token=tok)
 seq = audit()[-1]["seq"]
 s.req("POST", "/Users", {"userName": "TAKEN@x"}, token=tok)
 r = s.cli("restore", "acme", str(seq), check=False)
-t.ok(r.returncode == 1 and "taken" in r.stdout, "restore refuses a taken userName", r.stdout)
+t.ok(r.returncode == 1 and "taken" in r.stderr, "restore refuses a taken userName", r.stderr)
 t.error(s.req("GET", "/Users/" + victim, token=tok), 404, None, "and restores nothing")
 
 # Verify, then tamper with the database directly.
@@ -159,21 +159,21 @@ victim, gone = str(seqs[len(seqs) // 2]), str(seqs[len(seqs) // 3])
 subprocess.run(EDIT + [victim, "replace", '"tenant":"acme"', '"tenant":"acmf"'],
                check=True)
 r = s.cli("audit", "verify", "acme", check=False)
-t.ok(r.returncode == 1 and ("entry %s " % victim) in r.stdout and "altered" in r.stdout,
-     "an edited entry is found", r.stdout)
+t.ok(r.returncode == 1 and ("entry %s:" % victim) in r.stderr and "altered" in r.stderr,
+     "an edited entry is found", r.stderr)
 subprocess.run(EDIT + [victim, "replace", '"tenant":"acmf"', '"tenant":"acme"'],
                check=True)
 t.eq(s.cli("audit", "verify", "acme", check=False).returncode, 0, "undone: holds again")
 a, b = str(seqs[-2]), str(seqs[-1])
 subprocess.run(EDIT + [a, "swap", b], check=True)
 r = s.cli("audit", "verify", "acme", check=False)
-t.ok(r.returncode == 1 and ("entry %s " % a) in r.stdout, "reordered entries are found",
-     r.stdout)
+t.ok(r.returncode == 1 and ("entry %s:" % a) in r.stderr, "reordered entries are found",
+     r.stderr)
 subprocess.run(EDIT + [a, "swap", b], check=True)
 t.eq(s.cli("audit", "verify", "acme", check=False).returncode, 0, "swapped back: holds")
 subprocess.run(EDIT + [gone, "delete"], check=True)
 r = s.cli("audit", "verify", "acme", check=False)
-t.ok(r.returncode == 1 and ("entry %s " % gone) in r.stdout, "a removed entry is found",
-     r.stdout)
+t.ok(r.returncode == 1 and ("entry %s:" % gone) in r.stderr, "a removed entry is found",
+     r.stderr)
 s.stop()
 t.done()
