@@ -23,6 +23,7 @@
 
 #include "auth.h"
 #include "ctx.h"
+#include "health.h"
 #include "http.h"
 #include "log.h"
 #include "router.h"
@@ -220,11 +221,14 @@ serve(struct worker *wk, const struct http_io *io)
 #ifdef SCIMLET_FAULTS
 	fault_arm(wk, io);
 #endif
-	if (e == SCIM_OK && wk->wk_cfgerr != NULL)
+	if (e == SCIM_OK && health_path(req.rq_path))
+		/* No token, no tenant; misconfigured: 503 (health.c). */
+		e = health_serve(wk->wk_cfgerr == NULL ? wk->wk_store : NULL,
+		    &req, &resp);
+	else if (e == SCIM_OK && wk->wk_cfgerr != NULL)
 		e = scim_fail(&resp, SCIM_ECONFIG, "%s", wk->wk_cfgerr);
-	if (e == SCIM_OK)
-		e = open_ctx(wk, io, &req, &cx, reqid, &resp);
-	if (e == SCIM_OK) {
+	else if (e == SCIM_OK &&
+	    (e = open_ctx(wk, io, &req, &cx, reqid, &resp)) == SCIM_OK) {
 		req.rq_cx = &cx;
 		e = router_dispatch(&req, &resp);
 	}

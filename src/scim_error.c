@@ -112,6 +112,7 @@ scim_status_reason(int status)
 	case 415: return "Unsupported Media Type";
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
 	case 507: return "Insufficient Storage";
 	default:  return "Unknown";
 	}

@@ -340,6 +340,27 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* The format version stored in meta "format" (STORE_FORMAT) into out. */
+enum scim_err
+store_format(struct store_txn *tx, char *out, size_t len)
+{
+	MDB_val	k, v;
+	int	rc;
+
+	if (len == 0)
+		return SCIM_ESTORE;
+	out[0] = '\0';
+	k.mv_data = "format";
+	k.mv_size = 6;
+	if ((rc = s_get(tx, tx->tx_store->st_meta, &k, &v)) != 0)
+		return store_err(rc, "database format");
+	if (v.mv_size == 0 || v.mv_size >= len)
+		return SCIM_ESTORE;
+	memcpy(out, v.mv_data, v.mv_size);
+	out[v.mv_size] = '\0';
+	return SCIM_OK;
+}
+
 int
 store_reader_check(struct store *st)
 {

@@ -57,6 +57,9 @@ void		 store_close(struct store *);	/* NULL is fine */
 /* Clear reader slots left by dead processes.  Returns the count cleared. */
 int		 store_reader_check(struct store *);
 
+/* The database format version (meta "format", e.g. "1") into out. */
+enum scim_err	 store_format(struct store_txn *, char *out, size_t len);
+
 /*
  * Transactions.  Ownership: the function that calls store_begin() owns
  * the transaction and is the only one that ends it; callees it passes
