@@ -69,6 +69,12 @@ def lifecycle(name, port, token, tls=False):
 
     def req(*a, **k):
         return _req(*a, tls=tls, **k)
+    # {mount}/.health reaches the worker through this mount, no token.
+    st, h, j = req(port, "GET", "/scim/v2/.health")
+    t.eq((st, sorted(j or {}), (j or {}).get("status")),
+         (200, ["format", "status", "version"], "ok"), name + ": GET /.health", (st, h, j))
+    st, h, j = req(port, "HEAD", "/scim/v2/.health")
+    t.eq((st, j), (200, None), name + ": HEAD /.health, no body")
     st, h, j = req(port, "GET", "/scim/v2/Users?filter=userName+eq+%22" + g + "%22", token=token)
     t.eq((st, (j or {}).get("totalResults")), (200, 0), name + ": Test Connection, users")
     st, h, j = req(port, "GET", "/scim/v2/Groups?excludedAttributes=members&filter="
