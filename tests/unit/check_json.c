@@ -281,8 +281,8 @@ main(void)
 			{ "{\"a\":{\"b\":{\"c\":1}}}", "{\"a\":{\"b\":{\"c\":2}}}", 0 },
 			{ "1", "\"1\"", 0 },
 		};
-		size_t	k;
-		char	deep[256], deep2[256];
+		size_t	k, n;
+		char	deep[1024];
 		cJSON	*x, *y;
 
 		for (k = 0; k < sizeof(eqs) / sizeof(eqs[0]); k++) {
@@ -294,16 +294,20 @@ main(void)
 			cJSON_Delete(y);
 		}
 		/* 30 nested objects of two members each: visited once each. */
-		deep[0] = '\0';
+		n = 0;
+		for (k = 0; k < 30; k++) {
+			static const char open_[] = "{\"z\":0,\"a\":";
+			memcpy(deep + n, open_, sizeof(open_) - 1);
+			n += sizeof(open_) - 1;
+		}
+		deep[n++] = '1';
 		for (k = 0; k < 30; k++)
-			strcat(deep, "{\"z\":0,\"a\":");
-		strcat(deep, "1");
-		for (k = 0; k < 30; k++)
-			strcat(deep, "}");
-		memcpy(deep2, deep, sizeof(deep));
+			deep[n++] = '}';
+		deep[n] = '\0';
 		x = cJSON_Parse(deep);
-		y = cJSON_Parse(deep2);
-		ok(json_equal(x, y) == 1, "30 nested objects compare equal");
+		y = cJSON_Parse(deep);
+		ok(x != NULL && json_equal(x, y) == 1,
+		    "30 nested objects compare equal");
 		cJSON_Delete(x);
 		cJSON_Delete(y);
 	}
