@@ -25,8 +25,10 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/vfs.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
@@ -338,6 +340,116 @@ store_close(struct store *st)
 	if (st->st_env != NULL)
 		mdb_env_close(st->st_env);
 	free(st);
+}
+
+/* Is dir an empty directory (1), a non-empty one (0), or neither (-1)? */
+static int
+dir_empty(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 empty = 1;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	return empty;
+}
+
+/*
+ * Is path (that may not exist yet) at or below dir?  Both are resolved:
+ * a path that does not exist by its parent directory.
+ */
+static int
+path_under(const char *path, const char *dir)
+{
+	char	rdir[PATH_MAX], rpath[PATH_MAX], parent[PATH_MAX], *slash;
+	size_t	n;
+
+	if (realpath(dir, rdir) == NULL)
+		return 0;
+	if (realpath(path, rpath) == NULL) {
+		if (util_strlcpy(parent, path, sizeof(parent)) >=
+		    sizeof(parent))
+			return 0;
+		/* Strip trailing slashes, then the last component. */
+		for (n = strlen(parent); n > 1 && parent[n - 1] == '/'; n--)
+			parent[n - 1] = '\0';
+		if ((slash = strrchr(parent, '/')) == NULL)
+			util_strlcpy(parent, ".", sizeof(parent));
+		else if (slash == parent)
+			parent[1] = '\0';
+		else
+			*slash = '\0';
+		if (realpath(parent, rpath) == NULL)
+			return 0;
+	}
+	n = strlen(rdir);
+	return strncmp(rpath, rdir, n) == 0 &&
+	    (rpath[n] == '\0' || rpath[n] == '/' || strcmp(rdir, "/") == 0);
+}
+
+enum scim_err
+store_backup(struct store *st, const char *dest, char *err, size_t errlen)
+{
+	const char	*dir = NULL;
+	char		 path[PATH_MAX];
+	int		 rc, created = 0, n;
+
+	if (mdb_env_get_path(st->st_env, &dir) != 0 || dir == NULL) {
+		say(err, errlen, "cannot tell where the database is");
+		return SCIM_ESTORE;
+	}
+	if (path_under(dest, dir)) {
+		say(err, errlen, "%s is inside the database directory %s: "
+		    "choose a directory outside it", dest, dir);
+		return SCIM_ECONFIG;
+	}
+	n = snprintf(path, sizeof(path), "%s/data.mdb", dest);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		say(err, errlen, "backup directory name too long");
+		return SCIM_ECONFIG;
+	}
+	if (mkdir(dest, 0700) == 0)
+		created = 1;
+	else if (errno != EEXIST) {
+		say(err, errlen, "cannot create %s: %s", dest,
+		    strerror(errno));
+		return SCIM_ECONFIG;
+	} else if ((rc = dir_empty(dest)) != 1) {
+		say(err, errlen, "%s %s", dest, rc == 0 ? "exists and is not "
+		    "empty: give a new or empty directory" : "exists and is "
+		    "not a directory we can read");
+		return SCIM_ECONFIG;
+	}
+	if (store_is_remote(dest, err, errlen)) {
+		if (created)
+			rmdir(dest);
+		return SCIM_ECONFIG;
+	}
+	/*
+	 * One read transaction for the whole copy: a consistent snapshot,
+	 * while writers go on.  Compaction leaves out free pages.
+	 */
+	if ((rc = mdb_env_copy2(st->st_env, dest, MDB_CP_COMPACT)) != 0) {
+		say(err, errlen, "cannot copy the database to %s: %s", dest,
+		    mdb_strerror(rc));
+		unlink(path);
+		if (created)
+			rmdir(dest);
+		return SCIM_ESTORE;
+	}
+	if (chmod(path, 0600) == -1) {
+		say(err, errlen, "%s: %s", path, strerror(errno));
+		return SCIM_ESTORE;
+	}
+	return SCIM_OK;
 }
 
 /* The format version stored in meta "format" (STORE_FORMAT) into out. */

@@ -54,6 +54,16 @@ enum scim_err	 store_open(const char *dir, int flags, struct store **out,
 		    char *err, size_t errlen);
 void		 store_close(struct store *);	/* NULL is fine */
 
+/*
+ * A consistent, compacted copy of the whole database into dest (a new
+ * or empty directory, created 0700, not inside the database directory),
+ * taken in one read transaction while writers go on.  On failure returns
+ * SCIM_ECONFIG (dest refused) or SCIM_ESTORE and writes a message for
+ * the operator into err.
+ */
+enum scim_err	 store_backup(struct store *, const char *dest, char *err,
+		    size_t errlen);
+
 /* Clear reader slots left by dead processes.  Returns the count cleared. */
 int		 store_reader_check(struct store *);
 

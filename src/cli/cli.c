@@ -60,6 +60,7 @@ static const struct {
 	{ "changes", NULL, "prune --before SEQ" },
 	{ "user", "show", "TENANT ID|USERNAME" },
 	{ "user", "list", "TENANT [--role APP-ROLE]" },
+	{ "backup", NULL, "DEST" },
 };
 #define NUSAGES	(sizeof(usages) / sizeof(usages[0]))
 
@@ -347,6 +348,8 @@ main(int argc, char **argv)
 		rc = cli_audit(&cl, argc - i, argv + i);
 	else if (strcmp(argv[i], "changes") == 0)
 		rc = cli_changes(&cl, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "backup") == 0)
+		rc = cli_backup(&cl, argc - i - 1, argv + i + 1);
 	else
 		rc = cli_token(&cl, argc - i - 1, argv + i + 1);
 	store_close(st);

@@ -36,6 +36,7 @@ int	 cli_schema(struct cli *, int argc, char **argv);
 /* audit list|export|verify, and (argv[0] "restore") restore */
 int	 cli_audit(struct cli *, int argc, char **argv);
 int	 cli_changes(struct cli *, int argc, char **argv);
+int	 cli_backup(struct cli *, int argc, char **argv);
 
 /*
  * The request context of a command on tenant, built as the worker builds
