@@ -34,7 +34,7 @@ t.ok(full.returncode == 0 and full.stderr == "" and full.stdout.startswith("usag
      and "scimlet --version" in full.stdout, "--help: the full usage on stdout, exit 0",
      res(full))
 for cmd in ("init", "tenant", "token", "role", "user", "schema", "audit", "restore",
-            "changes"):
+            "changes", "backup"):
     lines = [l[6:].strip() for l in full.stdout.splitlines()
              if l[6:].strip().startswith("scimlet [--db DIR] %s " % cmd)
              or l[6:].strip() == "scimlet [--db DIR] %s" % cmd]
