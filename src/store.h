@@ -110,6 +110,14 @@ enum scim_err	 store_tenant_put_doc(struct store_txn *, const char *name,
 /* Set one setting (a string member of the tenant record). */
 enum scim_err	 store_tenant_set(struct store_txn *, const char *name,
 		    const char *key, const char *value);
+/*
+ * Remove the tenant and every key of it in every db (its tokens, audit
+ * log and audit anchor too; the global change feed keeps its entries),
+ * in tx.  *nkeys (may be NULL): how many keys went.  SCIM_ENOTFOUND when
+ * there is no such tenant.
+ */
+enum scim_err	 store_tenant_remove(struct store_txn *, const char *name,
+		    uint64_t *nkeys);
 typedef int	(*store_tenant_cb)(const struct tenant *, const char *created,
 		    void *arg);
 enum scim_err	 store_tenant_each(struct store_txn *, store_tenant_cb,

@@ -17,6 +17,8 @@
 
 /* Tenants. */
 
+static void	 anchor_key(struct skey *, uint32_t);
+
 static enum scim_err
 tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
     char *created, size_t createdlen)
@@ -221,6 +223,99 @@ store_tenant_each(struct store_txn *tx, store_tenant_cb cb, void *arg)
 	e = store_walk(tx, tx->tx_store->st_tenants, NULL, 0, NULL, 0,
 	    WALK_JSON, tenant_each_cb, &ta, "tenant list");
 	return e != SCIM_OK ? e : ta.ta_err;
+}
+
+/*
+ * Removing a tenant: every key that begins with its id, in each db keyed
+ * so; its tokens (keyed by hash: the records say whose); its audit anchor;
+ * its record.  The change feed is global and keeps its entries.
+ */
+struct drop_arg {
+	const char	*da_name;	/* tokens: the tenant's name */
+	uint64_t	 da_n;		/* keys deleted */
+	enum scim_err	 da_err;
+};
+
+static int
+drop_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct drop_arg	*da = arg;
+
+	(void)k;
+	(void)v;
+	da->da_n++;
+	return WALK_DEL;
+}
+
+static int
+drop_token_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct drop_arg	*da = arg;
+	cJSON		*doc;
+	const cJSON	*tn;
+	int		 mine;
+
+	(void)k;
+	/* A record that does not parse may be this tenant's: stop. */
+	if ((doc = cJSON_ParseWithLength(v->mv_data, v->mv_size)) == NULL) {
+		da->da_err = SCIM_ESTORE;
+		return WALK_STOP;
+	}
+	tn = cJSON_GetObjectItemCaseSensitive(doc, "tenant");
+	mine = cJSON_IsString(tn) && strcmp(tn->valuestring, da->da_name) == 0;
+	cJSON_Delete(doc);
+	if (!mine)
+		return WALK_NEXT;
+	da->da_n++;
+	return WALK_DEL;
+}
+
+enum scim_err
+store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
+{
+	struct store	*st = tx->tx_store;
+	struct tenant	 t;
+	struct skey	 prefix = { 0 }, ak = { 0 };
+	struct drop_arg	 da = { name, 0, SCIM_OK };
+	MDB_dbi		 dbs[6];
+	MDB_val		 k;
+	size_t		 i;
+	enum scim_err	 e;
+	int		 rc;
+
+	if (nkeys != NULL)
+		*nkeys = 0;
+	if ((e = store_tenant_get(tx, name, &t)) != SCIM_OK)
+		return e;
+	dbs[0] = st->st_resources;
+	dbs[1] = st->st_index;
+	dbs[2] = st->st_members;
+	dbs[3] = st->st_memberof;
+	dbs[4] = st->st_roles;
+	dbs[5] = st->st_audit;
+	skey_pack(&prefix, "t", t.tn_id);
+	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++)
+		if ((e = store_walk(tx, dbs[i], prefix.sk_buf, prefix.sk_len,
+		    NULL, 0, 0, drop_cb, &da, "tenant remove")) != SCIM_OK)
+			return e;
+	e = store_walk(tx, st->st_tokens, NULL, 0, NULL, 0, WALK_JSON,
+	    drop_token_cb, &da, "tenant remove tokens");
+	if (e != SCIM_OK || (e = da.da_err) != SCIM_OK)
+		return e;
+	anchor_key(&ak, t.tn_id);
+	k = skey_val(&ak);
+	if ((rc = s_del(tx, st->st_meta, &k, NULL)) == 0)
+		da.da_n++;
+	else if (rc != MDB_NOTFOUND)
+		return store_err(rc, "tenant remove anchor");
+	k.mv_data = (void *)name;
+	k.mv_size = strlen(name);
+	if ((rc = s_del(tx, st->st_tenants, &k, NULL)))
+		return store_err(rc, "tenant remove");
+	da.da_n++;
+	if (nkeys != NULL)
+		*nkeys = da.da_n;
+	return SCIM_OK;
 }
 
 /* Tokens. */

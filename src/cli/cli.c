@@ -35,6 +35,8 @@ static const struct {
 	{ "tenant", "set", "TENANT patch-response=resource|no-content" },
 	{ "tenant", "set", "TENANT max-results=N" },
 	{ "tenant", "set", "TENANT unknown-members=reject|skip" },
+	{ "tenant", "show", "TENANT [--json]" },
+	{ "tenant", "remove", "TENANT --yes" },
 	{ "token", "issue", "TENANT" },
 	{ "token", "list", "TENANT" },
 	{ "token", "revoke", "TOKEN-ID" },

@@ -1,12 +1,15 @@
 /*
- * tenant.c: `scimlet tenant add NAME` and `scimlet tenant list`.
+ * tenant.c: `scimlet tenant add|list|set|show|remove`.
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
+#include "auth.h"
 #include "cli/cli.h"
 #include "scim.h"
 #include "store.h"
@@ -107,6 +110,260 @@ tenant_set(struct cli *cl, const char *name, const char *kv)
 	return CLI_OK;
 }
 
+/* What a tenant holds, for `tenant show` and `tenant remove`. */
+struct tenant_counts {
+	uint64_t	 users;
+	uint64_t	 groups;
+	uint64_t	 active;	/* tokens */
+	uint64_t	 revoked;
+	uint64_t	 audit;
+	uint64_t	 roles;		/* role mappings */
+	uint64_t	 attributes;	/* declared */
+	char		 created[64];
+};
+
+static int
+count_res(const uint8_t id[16], const char *json, size_t len, void *arg)
+{
+	(void)id;
+	(void)json;
+	(void)len;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+static void
+count_token(const char *id, const char *created, const char *revoked,
+    void *arg)
+{
+	struct tenant_counts	*tc = arg;
+
+	(void)id;
+	(void)created;
+	if (revoked != NULL)
+		tc->revoked++;
+	else
+		tc->active++;
+}
+
+static int
+count_audit(uint64_t seq, const char *json, size_t len, void *arg)
+{
+	(void)seq;
+	(void)json;
+	(void)len;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+static int
+count_role(char kind, const char *value, const char *role, void *arg)
+{
+	(void)kind;
+	(void)value;
+	(void)role;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+/* Count what tenant t holds (walks: each is O(n) in its db's range). */
+static enum scim_err
+tenant_count(struct store_txn *tx, const struct tenant *t,
+    struct tenant_counts *tc)
+{
+	cJSON		*doc;
+	const cJSON	*a;
+	enum scim_err	 e;
+
+	memset(tc, 0, sizeof(*tc));
+	if ((e = store_tenant_doc(tx, t->tn_name, &doc)) != SCIM_OK)
+		return e;
+	a = cJSON_GetObjectItemCaseSensitive(doc, "created");
+	util_strlcpy(tc->created, cJSON_IsString(a) ? a->valuestring : "",
+	    sizeof(tc->created));
+	a = cJSON_GetObjectItemCaseSensitive(doc, "attributes");
+	tc->attributes = cJSON_IsArray(a) ? (uint64_t)cJSON_GetArraySize(a) :
+	    0;
+	cJSON_Delete(doc);
+	if ((e = store_res_each(tx, t->tn_id, RES_USER, count_res,
+	    &tc->users)) != SCIM_OK ||
+	    (e = store_res_each(tx, t->tn_id, RES_GROUP, count_res,
+	    &tc->groups)) != SCIM_OK ||
+	    (e = auth_token_each(tx, t->tn_name, count_token, tc)) !=
+	    SCIM_OK ||
+	    (e = store_audit_each(tx, t->tn_id, 0, count_audit,
+	    &tc->audit)) != SCIM_OK ||
+	    (e = store_role_each(tx, t->tn_id, count_role, &tc->roles)) !=
+	    SCIM_OK)
+		return e;
+	return SCIM_OK;
+}
+
+/*
+ * `tenant show TENANT [--json]`: one "key<TAB>value" line per item, or
+ * one JSON object with the same keys (numbers as numbers, no default
+ * role as null).
+ */
+static int
+tenant_show(struct cli *cl, const char *name, int json)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	struct tenant_counts	 tc;
+	cJSON			*o;
+	char			*out;
+	char			 num[7][32];
+	const char		*patch, *unknown, *source, *unk;
+	long long		 max;
+	enum scim_err		 e;
+
+	if ((e = store_begin(cl->cl_store, 0, &tx)) != SCIM_OK)
+		return cli_storefail("tenant show", e);
+	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK)
+		e = tenant_count(tx, &t, &tc);
+	store_abort(&tx);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: no tenant %s\n", name);
+		return CLI_FAIL;
+	}
+	if (e != SCIM_OK)
+		return cli_storefail("tenant show", e);
+	patch = (t.tn_flags & TENANT_PATCH_204) ? "no-content" : "resource";
+	unknown = (t.tn_flags & TENANT_SKIP_UNKNOWN) ? "skip" : "reject";
+	max = t.tn_maxresults != 0 ? t.tn_maxresults : SCIM_MAX_COUNT;
+	source = t.tn_rolesource[0] != '\0' ? t.tn_rolesource : "roles";
+	unk = t.tn_rolereject ? "reject" : "default";
+	if (json) {
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    cJSON_AddStringToObject(o, "name", t.tn_name) == NULL ||
+		    cJSON_AddStringToObject(o, "created", tc.created) == NULL ||
+		    cJSON_AddStringToObject(o, "patch-response", patch) ==
+		    NULL ||
+		    cJSON_AddStringToObject(o, "unknown-members", unknown) ==
+		    NULL ||
+		    cJSON_AddNumberToObject(o, "max-results", (double)max) ==
+		    NULL ||
+		    cJSON_AddStringToObject(o, "role-source", source) == NULL ||
+		    (t.tn_roledefault[0] != '\0' ?
+		    cJSON_AddStringToObject(o, "role-default",
+		    t.tn_roledefault) : cJSON_AddNullToObject(o,
+		    "role-default")) == NULL ||
+		    cJSON_AddStringToObject(o, "role-unknown", unk) == NULL ||
+		    cJSON_AddNumberToObject(o, "attributes",
+		    (double)tc.attributes) == NULL ||
+		    cJSON_AddNumberToObject(o, "users", (double)tc.users) ==
+		    NULL ||
+		    cJSON_AddNumberToObject(o, "groups", (double)tc.groups) ==
+		    NULL ||
+		    cJSON_AddNumberToObject(o, "tokens-active",
+		    (double)tc.active) == NULL ||
+		    cJSON_AddNumberToObject(o, "tokens-revoked",
+		    (double)tc.revoked) == NULL ||
+		    cJSON_AddNumberToObject(o, "audit-entries",
+		    (double)tc.audit) == NULL ||
+		    (out = cJSON_PrintUnformatted(o)) == NULL) {
+			cJSON_Delete(o);
+			return cli_storefail("tenant show", SCIM_ENOMEM);
+		}
+		cJSON_Delete(o);
+		cli_json(stdout, out, strlen(out));
+		fputc('\n', stdout);
+		free(out);
+		return CLI_OK;
+	}
+	snprintf(num[0], sizeof(num[0]), "%lld", max);
+	snprintf(num[1], sizeof(num[1]), "%" PRIu64, tc.attributes);
+	snprintf(num[2], sizeof(num[2]), "%" PRIu64, tc.users);
+	snprintf(num[3], sizeof(num[3]), "%" PRIu64, tc.groups);
+	snprintf(num[4], sizeof(num[4]), "%" PRIu64, tc.active);
+	snprintf(num[5], sizeof(num[5]), "%" PRIu64, tc.revoked);
+	snprintf(num[6], sizeof(num[6]), "%" PRIu64, tc.audit);
+	cli_row(stdout, 2, "name", t.tn_name);
+	cli_row(stdout, 2, "created", tc.created);
+	cli_row(stdout, 2, "patch-response", patch);
+	cli_row(stdout, 2, "unknown-members", unknown);
+	cli_row(stdout, 2, "max-results", num[0]);
+	cli_row(stdout, 2, "role-source", source);
+	cli_row(stdout, 2, "role-default", t.tn_roledefault[0] != '\0' ?
+	    t.tn_roledefault : "-");
+	cli_row(stdout, 2, "role-unknown", unk);
+	cli_row(stdout, 2, "attributes", num[1]);
+	cli_row(stdout, 2, "users", num[2]);
+	cli_row(stdout, 2, "groups", num[3]);
+	cli_row(stdout, 2, "tokens-active", num[4]);
+	cli_row(stdout, 2, "tokens-revoked", num[5]);
+	cli_row(stdout, 2, "audit-entries", num[6]);
+	return CLI_OK;
+}
+
+/*
+ * `tenant remove TENANT --yes`: every key of the tenant, in one write
+ * transaction.  Its audit log goes too, so the removal is told on stderr
+ * and recorded nowhere in the database.  Without --yes: what would go,
+ * and CLI_USAGE.
+ */
+static int
+tenant_remove(struct cli *cl, const char *name, int yes)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	struct tenant_counts	 tc;
+	uint64_t		 nkeys = 0;
+	enum scim_err		 e;
+
+	if ((e = store_begin(cl->cl_store, yes, &tx)) != SCIM_OK)
+		return cli_storefail("tenant remove", e);
+	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK)
+		e = tenant_count(tx, &t, &tc);
+	if (e == SCIM_OK && yes)
+		e = store_tenant_remove(tx, name, &nkeys);
+	if (e != SCIM_OK || !yes)
+		store_abort(&tx);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: no tenant %s\n", name);
+		return CLI_FAIL;
+	}
+	if (e != SCIM_OK)
+		return cli_storefail("tenant remove", e);
+	if (yes && (e = store_commit(&tx)) != SCIM_OK)
+		return cli_storefail("tenant remove", e);
+	fprintf(stderr, "scimlet: %s tenant %s: %" PRIu64 " users, %" PRIu64
+	    " groups, %" PRIu64 " tokens (%" PRIu64 " revoked), %" PRIu64
+	    " role mappings, %" PRIu64 " declared attributes, %" PRIu64
+	    " audit entries", yes ? "removed" : "would remove", name,
+	    tc.users, tc.groups, tc.active + tc.revoked, tc.revoked, tc.roles,
+	    tc.attributes, tc.audit);
+	if (!yes) {
+		fputs("; run again with --yes to remove it\n", stderr);
+		return CLI_USAGE;
+	}
+	fprintf(stderr, " (%" PRIu64 " keys; by %s)\n", nkeys, cl->cl_user);
+	return CLI_OK;
+}
+
+/* TENANT and the one flag of `tenant show|remove`, in either order. */
+static int
+tenant_args(int argc, char **argv, const char *flag, const char **name,
+    int *set)
+{
+	int	i;
+
+	*name = NULL;
+	*set = 0;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], flag) == 0 && !*set)
+			*set = 1;
+		else if (argv[i][0] != '-' && *name == NULL)
+			*name = argv[i];
+		else
+			return cli_bad("tenant", "unexpected argument '%s'",
+			    argv[i]);
+	}
+	if (*name == NULL)
+		return cli_bad("tenant", "%s: missing argument", argv[0]);
+	return CLI_OK;
+}
+
 int
 cli_tenant(struct cli *cl, int argc, char **argv)
 {
@@ -124,6 +381,16 @@ cli_tenant(struct cli *cl, int argc, char **argv)
 		e = store_tenant_each(tx, print_tenant, NULL);
 		store_abort(&tx);
 		return e == SCIM_OK ? CLI_OK : cli_storefail("tenant list", e);
+	}
+	if (strcmp(argv[0], "show") == 0 || strcmp(argv[0], "remove") == 0) {
+		const char	*name;
+		int		 show = argv[0][1] == 'h', flag;
+
+		if (tenant_args(argc, argv, show ? "--json" : "--yes", &name,
+		    &flag) != CLI_OK)
+			return CLI_USAGE;
+		return show ? tenant_show(cl, name, flag) :
+		    tenant_remove(cl, name, flag);
 	}
 	if (strcmp(argv[0], "set") == 0)
 		return cli_nargs("tenant", argc, argv, 3) != CLI_OK ?
