@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -110,6 +111,69 @@ util_time_now(char *out)
 	out[22] = (char)('0' + (tv.tv_usec / 1000) % 10);
 	out[23] = 'Z';
 	out[24] = '\0';
+}
+
+void
+util_time_format(double t, char *out)
+{
+	struct tm	tm;
+	time_t		sec;
+	long		ms;
+	char		buf[32];
+
+	if (t < 0)
+		t = 0;
+	sec = (time_t)t;
+	ms = (long)((t - (double)sec) * 1000.0);
+	if (ms < 0 || ms > 999)
+		ms = 0;
+	gmtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, TIME_STRLEN + 1, "%.19s.%03ldZ", buf, ms);
+}
+
+double
+util_time_secs(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)(tv.tv_usec / 1000) / 1000.0;
+}
+
+int
+util_duration_parse(const char *s, long long *out)
+{
+	long long	n = 0, mul;
+	size_t		i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (n > UTIL_DURATION_MAX)
+			return -1;
+		n = n * 10 + (s[i] - '0');
+	}
+	if (i == 0 || s[i] == '\0' || s[i + 1] != '\0')
+		return -1;
+	switch (s[i]) {
+	case 'd':
+		mul = 86400;
+		break;
+	case 'h':
+		mul = 3600;
+		break;
+	case 'm':
+		mul = 60;
+		break;
+	case 's':
+		mul = 1;
+		break;
+	default:
+		return -1;
+	}
+	if (n > UTIL_DURATION_MAX / mul)
+		return -1;
+	*out = n * mul;
+	return 0;
 }
 
 static int

@@ -36,6 +36,20 @@ void	 util_time_now(char *out);
  */
 int	 util_time_parse(const char *s, double *out);
 
+/* Format t (seconds since 1970, UTC) like util_time_now. */
+void	 util_time_format(double t, char *out);
+
+/* The current time as seconds since 1970, to the millisecond. */
+double	 util_time_secs(void);
+
+/*
+ * Parse a duration: decimal digits and one unit, d, h, m or s ("90d",
+ * "12h", "30m", "3600s"), at most UTIL_DURATION_MAX seconds.  *out is
+ * the seconds.  Returns 0, or -1 when s is anything else.
+ */
+#define UTIL_DURATION_MAX	(3650LL * 86400)	/* ten years */
+int	 util_duration_parse(const char *s, long long *out);
+
 /* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
 void	 util_hex(const void *buf, size_t len, char *out);
 

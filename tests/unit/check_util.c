@@ -441,6 +441,49 @@ test_strlcpy(void)
 	ok(buf[0] == 'Q', "strlcpy: size 0 leaves dst alone");
 }
 
+static void
+test_duration(void)
+{
+	static const struct {
+		const char	*in;
+		long long	 want;	/* -1: refused */
+	} c[] = {
+		{ "90d", 90LL * 86400 }, { "12h", 12 * 3600 }, { "30m", 1800 },
+		{ "3600s", 3600 }, { "0s", 0 }, { "3650d", 3650LL * 86400 },
+		{ "3651d", -1 }, { "", -1 }, { "d", -1 }, { "12", -1 },
+		{ "12x", -1 }, { "12hh", -1 }, { "-1s", -1 }, { "+1s", -1 },
+		{ " 1s", -1 }, { "1s ", -1 }, { "1.5h", -1 }, { "1H", -1 },
+		{ "99999999999999999999999s", -1 },
+	};
+	long long	got;
+	size_t		i;
+	int		r;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		got = -1;
+		r = util_duration_parse(c[i].in, &got);
+		if (c[i].want < 0)
+			ok(r == -1, "duration: '%s' refused", c[i].in);
+		else
+			ok(r == 0 && got == c[i].want,
+			    "duration: '%s' is %lld s", c[i].in, c[i].want);
+	}
+}
+
+static void
+test_time_format(void)
+{
+	char	buf[TIME_STRLEN + 1];
+	double	t;
+
+	util_time_format(0, buf);
+	is_str(buf, "1970-01-01T00:00:00.000Z", "time_format: the epoch");
+	util_time_format(1795000000.25, buf);
+	ok(util_time_parse(buf, &t) == 0 && t == 1795000000.25,
+	    "time_format: parses back (%s)", buf);
+	ok(util_time_secs() > 1700000000.0, "time_secs: now");
+}
+
 int
 main(void)
 {
@@ -453,5 +496,7 @@ main(void)
 	test_time_parse();
 	test_strcaseeq();
 	test_strlcpy();
+	test_duration();
+	test_time_format();
 	return tap_done();
 }
