@@ -3,7 +3,10 @@
  *
  * Token record (tokens db, key SHA-256(token)):
  *   {"sha256":"<hex>","tenant":"NAME","id":"<16 hex>",
- *    "created":"<RFC 3339>","revoked":"<RFC 3339>"|null}
+ *    "created":"<RFC 3339>","revoked":"<RFC 3339>"|null,
+ *    "label":"TEXT"|null,"expires":"<RFC 3339>"|null}
+ * Records written before "label" and "expires" existed lack them: both
+ * read as null.  A token past its "expires" is refused like a revoked one.
  */
 #include "config.h"
 
@@ -29,9 +32,49 @@ token_hash(const char *token, size_t len, uint8_t hash[STORE_HASHLEN])
 	SHA256((const unsigned char *)token, len, hash);
 }
 
-enum scim_err
-auth_token_issue(struct store_txn *tx, const struct tenant *t, char *token,
-    char *id)
+int
+auth_label_ok(const char *label)
+{
+	const unsigned char	*p = (const unsigned char *)label;
+	size_t			 len, n;
+
+	if (label == NULL)
+		return 1;
+	if ((len = strlen(label)) > AUTH_LABEL_MAX)
+		return 0;
+	for (; len > 0; p += n, len -= n) {
+		/* C0 controls, DEL, and C1 controls (U+0080-U+009F). */
+		if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && len > 1 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return 0;
+		if ((n = util_utf8_len(p, len)) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Is the record revoked, expired at time now, or unreadable? */
+static int
+token_dead(const cJSON *doc, double now)
+{
+	const cJSON	*rv, *ex;
+	double		 t;
+
+	rv = cJSON_GetObjectItemCaseSensitive(doc, "revoked");
+	ex = cJSON_GetObjectItemCaseSensitive(doc, "expires");
+	if (rv != NULL && !cJSON_IsNull(rv))
+		return 1;
+	if (ex == NULL || cJSON_IsNull(ex))
+		return 0;
+	if (!cJSON_IsString(ex) || util_time_parse(ex->valuestring, &t) == -1)
+		return 1;
+	return t <= now;
+}
+
+/* Store a new token record: expires is NULL for none. */
+static enum scim_err
+token_new(struct store_txn *tx, const char *tenant, const char *label,
+    const char *expires, char *token, char *id)
 {
 	uint8_t		 secret[32], idb[8], hash[STORE_HASHLEN];
 	char		 hex[2 * STORE_HASHLEN + 1], now[TIME_STRLEN + 1];
@@ -39,6 +82,8 @@ auth_token_issue(struct store_txn *tx, const struct tenant *t, char *token,
 	cJSON		*doc;
 	enum scim_err	 e;
 
+	if (!auth_label_ok(label))
+		return SCIM_EINVALVALUE;
 	if (util_random(secret, sizeof(secret)) == -1 ||
 	    util_random(idb, sizeof(idb)) == -1)
 		return SCIM_ESTORE;
@@ -53,10 +98,14 @@ auth_token_issue(struct store_txn *tx, const struct tenant *t, char *token,
 	/* A record with a field missing is never stored. */
 	if ((doc = cJSON_CreateObject()) == NULL ||
 	    json_add_string(doc, "sha256", hex) == -1 ||
-	    json_add_string(doc, "tenant", t->tn_name) == -1 ||
+	    json_add_string(doc, "tenant", tenant) == -1 ||
 	    json_add_string(doc, "id", id) == -1 ||
 	    json_add_string(doc, "created", now) == -1 ||
-	    json_add(doc, "revoked", cJSON_CreateNull()) == -1)
+	    json_add(doc, "revoked", cJSON_CreateNull()) == -1 ||
+	    json_add(doc, "label", label != NULL && *label != '\0' ?
+	    cJSON_CreateString(label) : cJSON_CreateNull()) == -1 ||
+	    json_add(doc, "expires", expires != NULL ?
+	    cJSON_CreateString(expires) : cJSON_CreateNull()) == -1)
 		rec = NULL;
 	else
 		rec = cJSON_PrintUnformatted(doc);
@@ -66,6 +115,20 @@ auth_token_issue(struct store_txn *tx, const struct tenant *t, char *token,
 	e = store_token_put(tx, hash, rec);
 	free(rec);
 	return e;
+}
+
+enum scim_err
+auth_token_issue(struct store_txn *tx, const struct tenant *t,
+    const char *label, long long ttl, char *token, char *id)
+{
+	char	exp[TIME_STRLEN + 1];
+
+	if (ttl < 0)
+		return SCIM_EINVALVALUE;
+	if (ttl > 0)
+		util_time_format(util_time_secs() + (double)ttl, exp);
+	return token_new(tx, t->tn_name, label, ttl > 0 ? exp : NULL, token,
+	    id);
 }
 
 struct revoke_arg {
@@ -97,41 +160,135 @@ revoke_find(const uint8_t hash[STORE_HASHLEN], const char *json, size_t len,
 	return 0;
 }
 
+/* The record of token id: *doc (free it) and its key. */
+static enum scim_err
+token_find(struct store_txn *tx, const char *id, struct revoke_arg *ra)
+{
+	enum scim_err	e;
+
+	memset(ra, 0, sizeof(*ra));
+	ra->id = id;
+	if ((e = store_token_each(tx, revoke_find, ra)) != SCIM_OK) {
+		cJSON_Delete(ra->doc);
+		return e;
+	}
+	if (ra->err != SCIM_OK)
+		return ra->err;
+	return ra->doc == NULL ? SCIM_ENOTFOUND : SCIM_OK;
+}
+
+static void
+token_tenant(const cJSON *doc, char *tenant)
+{
+	const char	*tn;
+
+	tn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc,
+	    "tenant"));
+	util_strlcpy(tenant, tn != NULL ? tn : "", SCIM_TENANT_MAX + 1);
+}
+
+/* Set (replace) a string field of doc and store it under hash. */
+static enum scim_err
+token_set(struct store_txn *tx, const uint8_t hash[STORE_HASHLEN],
+    cJSON *doc, const char *field, const char *value)
+{
+	char		*rec = NULL;
+	enum scim_err	 e;
+
+	if (value != NULL)
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, field);
+	if (value == NULL || json_add_string(doc, field, value) == 0)
+		rec = cJSON_PrintUnformatted(doc);
+	if (rec == NULL)
+		return SCIM_ENOMEM;
+	e = store_token_put(tx, hash, rec);
+	free(rec);
+	return e;
+}
+
 enum scim_err
 auth_token_revoke(struct store_txn *tx, const char *id, char *tenant)
 {
 	struct revoke_arg	 ra;
-	char			 now[TIME_STRLEN + 1], *rec;
-	cJSON			*rv;
+	char			 now[TIME_STRLEN + 1];
 	enum scim_err		 e;
 
-	memset(&ra, 0, sizeof(ra));
-	ra.id = id;
-	if ((e = store_token_each(tx, revoke_find, &ra)) != SCIM_OK)
+	if ((e = token_find(tx, id, &ra)) != SCIM_OK)
 		return e;
-	if (ra.err != SCIM_OK)
-		return ra.err;
-	if (ra.doc == NULL)
-		return SCIM_ENOTFOUND;
-	util_strlcpy(tenant, cJSON_GetStringValue(
-	    cJSON_GetObjectItemCaseSensitive(ra.doc, "tenant")) != NULL ?
-	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ra.doc,
-	    "tenant")) : "", SCIM_TENANT_MAX + 1);
-	rv = cJSON_GetObjectItemCaseSensitive(ra.doc, "revoked");
-	rec = NULL;
-	if (!cJSON_IsString(rv)) {
-		util_time_now(now);
-		cJSON_DeleteItemFromObjectCaseSensitive(ra.doc, "revoked");
-		if (json_add_string(ra.doc, "revoked", now) == 0)
-			rec = cJSON_PrintUnformatted(ra.doc);
-	} else
-		rec = cJSON_PrintUnformatted(ra.doc);
+	token_tenant(ra.doc, tenant);
+	util_time_now(now);
+	/* Revoking twice keeps the first time. */
+	e = token_set(tx, ra.hash, ra.doc, "revoked",
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(ra.doc,
+	    "revoked")) ? NULL : now);
 	cJSON_Delete(ra.doc);
-	if (rec == NULL)
-		return SCIM_ENOMEM;
-	e = store_token_put(tx, ra.hash, rec);
-	free(rec);
 	return e;
+}
+
+enum scim_err
+auth_token_rotate(struct store_txn *tx, const char *id, long long grace,
+    char *token, char *newid, char *tenant)
+{
+	struct revoke_arg	 ra;
+	const char		*label, *cr, *ex;
+	char			 now[TIME_STRLEN + 1], exp[TIME_STRLEN + 1];
+	char			 end[TIME_STRLEN + 1];
+	double			 tnow, tcr, tex;
+	int			 has_exp = 0;
+	enum scim_err		 e;
+
+	if (grace < 0)
+		return SCIM_EINVALVALUE;
+	if ((e = token_find(tx, id, &ra)) != SCIM_OK)
+		return e;
+	token_tenant(ra.doc, tenant);
+	tnow = util_time_secs();
+	if (token_dead(ra.doc, tnow)) {
+		cJSON_Delete(ra.doc);
+		return SCIM_EPRECOND;
+	}
+	label = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ra.doc,
+	    "label"));
+	cr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ra.doc,
+	    "created"));
+	ex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ra.doc,
+	    "expires"));
+	/* token_dead() parsed "expires" if there is one. */
+	if (ex == NULL || util_time_parse(ex, &tex) == -1)
+		tex = 0;
+	/* The successor lives as long as its predecessor was meant to. */
+	if (tex > 0 && cr != NULL && util_time_parse(cr, &tcr) == 0 &&
+	    tex > tcr) {
+		util_time_format(tnow + (tex - tcr), exp);
+		has_exp = 1;
+	}
+	if (label != NULL && !auth_label_ok(label))
+		label = NULL;
+	e = token_new(tx, tenant, label, has_exp ? exp : NULL, token, newid);
+	if (e == SCIM_OK && grace == 0) {
+		util_time_now(now);
+		e = token_set(tx, ra.hash, ra.doc, "revoked", now);
+	} else if (e == SCIM_OK) {
+		/* An earlier expiry stands. */
+		util_time_format(tnow + (double)grace, end);
+		e = token_set(tx, ra.hash, ra.doc, "expires",
+		    tex > 0 && tex < tnow + (double)grace ?
+		    NULL : end);
+	}
+	cJSON_Delete(ra.doc);
+	return e;
+}
+
+int
+auth_token_active(const struct auth_token_info *ti)
+{
+	double	t;
+
+	if (ti->revoked != NULL)
+		return 0;
+	if (ti->expires == NULL)
+		return 1;
+	return util_time_parse(ti->expires, &t) == 0 && t > util_time_secs();
 }
 
 struct each_arg {
@@ -145,8 +302,9 @@ static int
 each_token(const uint8_t hash[STORE_HASHLEN], const char *json, size_t len,
     void *arg)
 {
-	struct each_arg	*ea = arg;
-	cJSON		*doc, *tn, *id, *cr, *rv;
+	struct each_arg		*ea = arg;
+	struct auth_token_info	 ti;
+	cJSON			*doc, *tn, *id;
 
 	(void)hash;
 	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
@@ -155,12 +313,22 @@ each_token(const uint8_t hash[STORE_HASHLEN], const char *json, size_t len,
 	}
 	tn = cJSON_GetObjectItemCaseSensitive(doc, "tenant");
 	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
-	cr = cJSON_GetObjectItemCaseSensitive(doc, "created");
-	rv = cJSON_GetObjectItemCaseSensitive(doc, "revoked");
 	if (cJSON_IsString(tn) && strcmp(tn->valuestring, ea->tenant) == 0 &&
-	    cJSON_IsString(id))
-		ea->cb(id->valuestring, cJSON_IsString(cr) ? cr->valuestring :
-		    "", cJSON_IsString(rv) ? rv->valuestring : NULL, ea->arg);
+	    cJSON_IsString(id)) {
+		memset(&ti, 0, sizeof(ti));
+		ti.id = id->valuestring;
+		ti.created = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(doc, "created"));
+		if (ti.created == NULL)
+			ti.created = "";
+		ti.label = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(doc, "label"));
+		ti.expires = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(doc, "expires"));
+		ti.revoked = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(doc, "revoked"));
+		ea->cb(&ti, ea->arg);
+	}
 	cJSON_Delete(doc);
 	return 0;
 }
@@ -214,7 +382,7 @@ auth_check(struct store_txn *tx, const char *authorization, char *tenant,
 	uint8_t		 hash[STORE_HASHLEN];
 	char		 hex[2 * STORE_HASHLEN + 1];
 	size_t		 toklen, reclen;
-	cJSON		*doc = NULL, *sh, *tn, *tid, *rv;
+	cJSON		*doc = NULL, *sh, *tn, *tid;
 	enum scim_err	 e;
 
 	if (authorization == NULL || *authorization == '\0')
@@ -234,13 +402,13 @@ auth_check(struct store_txn *tx, const char *authorization, char *tenant,
 	sh = cJSON_GetObjectItemCaseSensitive(doc, "sha256");
 	tn = cJSON_GetObjectItemCaseSensitive(doc, "tenant");
 	tid = cJSON_GetObjectItemCaseSensitive(doc, "id");
-	rv = cJSON_GetObjectItemCaseSensitive(doc, "revoked");
+	/* Expired answers exactly as revoked does. */
 	if (!cJSON_IsString(sh) || strlen(sh->valuestring) != sizeof(hex) - 1 ||
 	    CRYPTO_memcmp(sh->valuestring, hex, sizeof(hex) - 1) != 0 ||
 	    !cJSON_IsString(tn) || strlen(tn->valuestring) == 0 ||
 	    strlen(tn->valuestring) > SCIM_TENANT_MAX ||
 	    !cJSON_IsString(tid) || strlen(tid->valuestring) != AUTH_ID_LEN ||
-	    cJSON_IsString(rv)) {
+	    token_dead(doc, util_time_secs())) {
 		e = SCIM_ENOTFOUND;
 		goto out;
 	}

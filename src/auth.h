@@ -15,17 +15,26 @@
 #define AUTH_TOKEN_PREFIX	"scimlet_"
 #define AUTH_TOKEN_LEN		(8 + 43)	/* without the NUL */
 #define AUTH_ID_LEN		16		/* hex token id, no NUL */
+#define AUTH_LABEL_MAX		128		/* label bytes, no NUL */
 
 struct store;
 struct store_txn;
 
 /*
+ * Is label acceptable: NULL, or at most AUTH_LABEL_MAX bytes of UTF-8
+ * without control characters (C0, DEL, C1)?
+ */
+int		 auth_label_ok(const char *label);
+
+/*
  * Make a token for tenant t inside write transaction tx: token receives
  * the secret (AUTH_TOKEN_LEN + 1 bytes; show it once, then clear it),
- * id the token id (AUTH_ID_LEN + 1).  Errors: SCIM_ESTORE, SCIM_EFULL.
+ * id the token id (AUTH_ID_LEN + 1).  label may be NULL; ttl is the
+ * lifetime in seconds, 0 for none.  Errors: SCIM_EINVALVALUE (label),
+ * SCIM_ESTORE, SCIM_EFULL.
  */
 enum scim_err	 auth_token_issue(struct store_txn *tx, const struct tenant *t,
-		    char *token, char *id);
+		    const char *label, long long ttl, char *token, char *id);
 
 /*
  * Revoke the token with this id; tenant (SCIM_TENANT_MAX + 1 bytes)
@@ -34,9 +43,28 @@ enum scim_err	 auth_token_issue(struct store_txn *tx, const struct tenant *t,
 enum scim_err	 auth_token_revoke(struct store_txn *tx, const char *id,
 		    char *tenant);
 
-/* Each token of a tenant: id, created, revoked time or NULL. */
-typedef void	(*auth_token_cb)(const char *id, const char *created,
-		    const char *revoked, void *arg);
+/*
+ * Rotate token id: issue a successor for the same tenant with the same
+ * label (and, if the old one had an expiry, the same lifetime from now)
+ * into token and newid, as auth_token_issue does; the old token is
+ * revoked now (grace 0) or expires grace seconds from now (an earlier
+ * expiry stands).  tenant receives the tenant name.  SCIM_ENOTFOUND: no
+ * such token; SCIM_EPRECOND: it is already revoked or expired.
+ */
+enum scim_err	 auth_token_rotate(struct store_txn *tx, const char *id,
+		    long long grace, char *token, char *newid, char *tenant);
+
+/* A token as listed: label, expires and revoked may be NULL. */
+struct auth_token_info {
+	const char	*id;
+	const char	*label;
+	const char	*created;
+	const char	*expires;
+	const char	*revoked;
+};
+/* Does the token still work (not revoked, not expired)? */
+int		 auth_token_active(const struct auth_token_info *);
+typedef void	(*auth_token_cb)(const struct auth_token_info *, void *arg);
 enum scim_err	 auth_token_each(struct store_txn *tx, const char *tenant,
 		    auth_token_cb, void *arg);
 

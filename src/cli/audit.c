@@ -53,6 +53,7 @@ static const char *const actions[] = {
 	"user.restored", "group.restored", "member.restored",
 	"operator.tenant.added", "operator.tenant.set",
 	"operator.token.issued", "operator.token.revoked",
+	"operator.token.rotated",
 	"operator.role", "operator.schema.added", "operator.schema.removed",
 	"operator.audit.pruned",
 };

@@ -133,14 +133,12 @@ count_res(const uint8_t id[16], const char *json, size_t len, void *arg)
 }
 
 static void
-count_token(const char *id, const char *created, const char *revoked,
-    void *arg)
+count_token(const struct auth_token_info *ti, void *arg)
 {
 	struct tenant_counts	*tc = arg;
 
-	(void)id;
-	(void)created;
-	if (revoked != NULL)
+	/* An expired token counts with the revoked: it no longer works. */
+	if (!auth_token_active(ti))
 		tc->revoked++;
 	else
 		tc->active++;

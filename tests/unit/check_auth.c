@@ -34,17 +34,17 @@ scan(const uint8_t hash[STORE_HASHLEN], const char *json, size_t len,
 	return 0;
 }
 
-static int	listed, revoked;
+static int	listed, revoked, labelled;
 
 static void
-count(const char *id, const char *created, const char *rv, void *arg)
+count(const struct auth_token_info *ti, void *arg)
 {
-	(void)id;
-	(void)created;
 	(void)arg;
 	listed++;
-	if (rv != NULL)
+	if (ti->revoked != NULL)
 		revoked++;
+	if (ti->label != NULL && strcmp(ti->label, "ci runner") == 0)
+		labelled++;
 }
 
 static enum scim_err
@@ -87,8 +87,8 @@ main(void)
 	store_begin(st, 1, &tx);
 	store_tenant_add(tx, "a", "x", &a);
 	store_tenant_add(tx, "b", "x", &b);
-	ok(auth_token_issue(tx, &a, tok, id) == SCIM_OK, "issue a token");
-	auth_token_issue(tx, &b, tok2, id2);
+	ok(auth_token_issue(tx, &a, NULL, 0, tok, id) == SCIM_OK, "issue a token");
+	auth_token_issue(tx, &b, NULL, 0, tok2, id2);
 	store_commit(&tx);
 
 	ok(strlen(tok) == AUTH_TOKEN_LEN && strncmp(tok, "scimlet_", 8) == 0,
@@ -150,6 +150,47 @@ main(void)
 	auth_token_each(tx, "a", count, NULL);
 	store_abort(&tx);
 	ok(listed == 1 && revoked == 1, "token list shows the revocation");
+
+	/* Labels: bounded, no control characters. */
+	ok(auth_label_ok(NULL) && auth_label_ok("ci runner") &&
+	    auth_label_ok("caf\xc3\xa9"), "labels: plain text and UTF-8");
+	memset(hdr, 'x', AUTH_LABEL_MAX);
+	hdr[AUTH_LABEL_MAX] = '\0';
+	ok(auth_label_ok(hdr), "a label of AUTH_LABEL_MAX bytes");
+	hdr[AUTH_LABEL_MAX] = 'x';
+	hdr[AUTH_LABEL_MAX + 1] = '\0';
+	ok(!auth_label_ok(hdr), "a label one byte longer is refused");
+	ok(!auth_label_ok("a\nb") && !auth_label_ok("a\x1b[31m") &&
+	    !auth_label_ok("a\x7f") && !auth_label_ok("a\xc2\x85") &&
+	    !auth_label_ok("a\xff"), "control characters and bad UTF-8 refused");
+	store_begin(st, 1, &tx);
+	ok(auth_token_issue(tx, &a, "a\tb", 0, tok, id) == SCIM_EINVALVALUE,
+	    "issue refuses a bad label");
+	ok(auth_token_issue(tx, &a, "ci runner", 1, tok, id) == SCIM_OK,
+	    "issue with a label and a 1 s lifetime");
+	store_commit(&tx);
+	snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
+	ok(check(st, hdr, &t, gotid) == SCIM_OK, "works before it expires");
+	store_begin(st, 0, &tx);
+	listed = revoked = labelled = 0;
+	auth_token_each(tx, "a", count, NULL);
+	store_abort(&tx);
+	ok(listed == 2 && labelled == 1, "token list shows the label");
+	sleep(2);
+	ok(check(st, hdr, &t, gotid) == SCIM_EAUTH, "an expired token is refused");
+
+	/* Rotation: grace 0 revokes at once; a dead token cannot rotate. */
+	store_begin(st, 1, &tx);
+	ok(auth_token_rotate(tx, id2, 0, tok, id, tname) == SCIM_OK &&
+	    strcmp(tname, "b") == 0, "rotate, naming the tenant");
+	ok(auth_token_rotate(tx, id2, 0, tok2, gotid, tname) == SCIM_EPRECOND,
+	    "rotating a revoked token: SCIM_EPRECOND");
+	ok(auth_token_rotate(tx, "0123456789abcdef", 0, tok2, gotid, tname) ==
+	    SCIM_ENOTFOUND, "rotating an unknown id: SCIM_ENOTFOUND");
+	store_commit(&tx);
+	snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
+	ok(check(st, hdr, &t, gotid) == SCIM_OK && t.tn_id == b.tn_id &&
+	    strcmp(gotid, id) == 0, "the successor works for the same tenant");
 
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
