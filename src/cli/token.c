@@ -67,8 +67,8 @@ show_token(char *token, const char *id)
 	return CLI_OK;
 }
 
-/* Options after the two words: --label TEXT, --expires D, --grace D,
- * --json, as the verb allows (allow: "lej" letters). */
+/* Options after the two words, as the verb allows (allow holds the
+ * letters): l --label TEXT, e --expires D, g --grace D, j --json. */
 struct topts {
 	const char	*label;
 	long long	 secs;		/* --expires or --grace */
@@ -76,7 +76,7 @@ struct topts {
 };
 
 static int
-token_opts(const char *verb, int argc, char **argv, const char *allow,
+token_opts(int argc, char **argv, const char *allow,
     struct topts *o)
 {
 	int	i;
@@ -102,8 +102,8 @@ token_opts(const char *verb, int argc, char **argv, const char *allow,
 				    argv[i + 1]);
 			i++;
 		} else
-			return cli_bad("token", "%s: unexpected argument "
-			    "'%s'", verb, argv[i]);
+			return cli_bad("token", "unexpected argument '%s'",
+			    argv[i]);
 	}
 	return CLI_OK;
 }
@@ -124,7 +124,7 @@ cli_token(struct cli *cl, int argc, char **argv)
 	if (argc < 2)
 		return cli_nargs("token", argc, argv, 2);
 	if (strcmp(argv[0], "issue") == 0) {
-		if (token_opts("issue", argc, argv, "le", &o) != CLI_OK)
+		if (token_opts(argc, argv, "le", &o) != CLI_OK)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 			return cli_storefail("token issue", e);
@@ -148,7 +148,7 @@ cli_token(struct cli *cl, int argc, char **argv)
 		return show_token(token, id);
 	}
 	if (strcmp(argv[0], "list") == 0) {
-		if (token_opts("list", argc, argv, "j", &o) != CLI_OK)
+		if (token_opts(argc, argv, "j", &o) != CLI_OK)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 			return cli_storefail("token list", e);
@@ -163,7 +163,7 @@ cli_token(struct cli *cl, int argc, char **argv)
 		return e == SCIM_OK ? CLI_OK : cli_storefail("token list", e);
 	}
 	if (strcmp(argv[0], "rotate") == 0) {
-		if (token_opts("rotate", argc, argv, "g", &o) != CLI_OK)
+		if (token_opts(argc, argv, "g", &o) != CLI_OK)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 			return cli_storefail("token rotate", e);

@@ -191,6 +191,9 @@ main(void)
 	snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
 	ok(check(st, hdr, &t, gotid) == SCIM_OK && t.tn_id == b.tn_id &&
 	    strcmp(gotid, id) == 0, "the successor works for the same tenant");
+	snprintf(hdr, sizeof(hdr), "Bearer %s", tok2);
+	ok(check(st, hdr, &t, gotid) == SCIM_EAUTH,
+	    "rotated without grace: the old token is refused at once");
 
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
