@@ -105,9 +105,10 @@ fail:
 	return e;
 }
 
-enum scim_err
-grant_refresh(struct store_txn *tx, const struct ctx *cx,
-    const uint8_t uid[16])
+/* grant_refresh(); *changed (if not NULL) set when the roles changed. */
+static enum scim_err
+refresh_one(struct store_txn *tx, const struct ctx *cx, const uint8_t uid[16],
+    int *changed)
 {
 	const char	*json;
 	char		*out;
@@ -115,6 +116,8 @@ grant_refresh(struct store_txn *tx, const struct ctx *cx,
 	cJSON		*old, *doc, *set = NULL;
 	enum scim_err	 e;
 
+	if (changed != NULL)
+		*changed = 0;
 	e = store_res_get(tx, cx->cx_tenant.tn_id, RES_USER, uid, &json, &len);
 	if (e == SCIM_ENOTFOUND)
 		return SCIM_OK;
@@ -150,11 +153,20 @@ grant_refresh(struct store_txn *tx, const struct ctx *cx,
 			if (e == SCIM_OK)
 				e = audit_change(tx, cx, RES_USER, uid,
 				    "roles");
+			if (e == SCIM_OK && changed != NULL)
+				*changed = 1;
 		}
 	}
 	cJSON_Delete(old);
 	cJSON_Delete(doc);
 	return e;
+}
+
+enum scim_err
+grant_refresh(struct store_txn *tx, const struct ctx *cx,
+    const uint8_t uid[16])
+{
+	return refresh_one(tx, cx, uid, NULL);
 }
 
 enum scim_err
@@ -180,16 +192,31 @@ collect(const uint8_t id[16], const char *json, size_t len, void *arg)
 }
 
 enum scim_err
-grant_refresh_all(struct store_txn *tx, const struct ctx *cx)
+grant_refresh_all(struct store_txn *tx, const struct ctx *cx,
+    size_t *recomputed, size_t *changed)
 {
 	struct roles_set	rs;
 	enum scim_err		e;
+	size_t			i;
+	int			ch;
 
+	if (recomputed != NULL)
+		*recomputed = 0;
+	if (changed != NULL)
+		*changed = 0;
 	/* The ids first: the users are rewritten while walking them. */
 	memset(&rs, 0, sizeof(rs));
 	e = store_res_each(tx, cx->cx_tenant.tn_id, RES_USER, collect, &rs);
-	if (e == SCIM_OK)
-		e = grant_refresh_set(tx, cx, &rs);
+	if (e == SCIM_OK && rs.rs_oom)
+		e = SCIM_ENOMEM;
+	for (i = 0; e == SCIM_OK && i < rs.rs_n; i++) {
+		if ((e = refresh_one(tx, cx, rs.rs_ids[i], &ch)) != SCIM_OK)
+			break;
+		if (recomputed != NULL)
+			(*recomputed)++;
+		if (changed != NULL && ch)
+			(*changed)++;
+	}
 	roles_set_free(&rs);
 	return e;
 }

@@ -9,6 +9,8 @@
 #ifndef GRANT_H
 #define GRANT_H
 
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
 
 #include "scim.h"
@@ -35,7 +37,12 @@ enum scim_err	 grant_refresh(struct store_txn *, const struct ctx *,
 enum scim_err	 grant_refresh_set(struct store_txn *, const struct ctx *,
 		    struct roles_set *);
 
-/* Recompute every user of the tenant. */
-enum scim_err	 grant_refresh_all(struct store_txn *, const struct ctx *);
+/*
+ * Recompute every user of the tenant; *recomputed and *changed (either
+ * may be NULL) say how many users were recomputed, and how many of them
+ * had their application roles changed (and so a new version).
+ */
+enum scim_err	 grant_refresh_all(struct store_txn *, const struct ctx *,
+		    size_t *recomputed, size_t *changed);
 
 #endif /* GRANT_H */

@@ -75,7 +75,8 @@ struct walk {
 	const char	*id;
 	long long	 skip;		/* matches not printed (--limit) */
 	long long	 n;		/* matches so far */
-	int		 json;
+	int		 json;		/* export */
+	int		 listjson;	/* list --json */
 	int		 count;		/* count the matches, print none */
 	enum scim_err	 err;
 };
@@ -120,7 +121,11 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 	    !w->count) {
 		if (w->json)	/* as stored: the hash covers these bytes */
 			printf("%.*s\n", (int)len, json);
-		else {
+		else if (w->listjson) {
+			/* The same JSON, nothing a terminal acts on. */
+			cli_json(stdout, json, len);
+			putchar('\n');
+		} else {
 			printf("%llu\t", (unsigned long long)seq);
 			cli_row(stdout, 5, str(e, "time"), a, str(e, "type"),
 			    id, str(e, "name"));
@@ -307,6 +312,8 @@ cli_audit(struct cli *cl, int argc, char **argv)
 				    "action '%s'", w.action);
 		} else if (strcmp(argv[i], "--id") == 0 && !w.json)
 			w.id = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0 && !w.json)
+			w.listjson = 1;
 		else if (strcmp(argv[i], "--limit") == 0 && !w.json) {
 			if (util_strtonum(argv[++i], 1, 1000000000, &n) == -1)
 				return cli_bad("audit", "--limit: '%s' is not "

@@ -31,7 +31,7 @@ static const struct {
 } usages[] = {
 	{ "init", NULL, "" },
 	{ "tenant", "add", "NAME" },
-	{ "tenant", "list", "" },
+	{ "tenant", "list", "[--json]" },
 	{ "tenant", "set", "TENANT patch-response=resource|no-content" },
 	{ "tenant", "set", "TENANT max-results=N" },
 	{ "tenant", "set", "TENANT unknown-members=reject|skip" },
@@ -47,13 +47,13 @@ static const struct {
 	{ "role", "unmap|unmap-group", "TENANT VALUE" },
 	{ "role", "default", "TENANT APP-ROLE|-" },
 	{ "role", "unknown", "TENANT reject|default" },
-	{ "role", "list", "TENANT" },
+	{ "role", "list", "TENANT [--json]" },
 	{ "schema", "add", "TENANT ATTRIBUTE-URN TYPE [--multi] "
 	    "[--case-exact]" },
-	{ "schema", "list", "TENANT" },
+	{ "schema", "list", "TENANT [--json]" },
 	{ "schema", "remove", "TENANT ATTRIBUTE-URN" },
 	{ "audit", "list", "TENANT [--since TIME|SEQ] [--action A] [--id ID] "
-	    "[--limit N]" },
+	    "[--limit N] [--json]" },
 	{ "audit", "export", "TENANT [--since TIME|SEQ]" },
 	{ "audit", "verify", "TENANT" },
 	{ "audit", "prune", "TENANT --before TIME" },
@@ -61,8 +61,8 @@ static const struct {
 	{ "restore", NULL, "TENANT --since TIME|SEQ [--dry-run]" },
 	{ "changes", NULL, "[--tenant T] --since TIME|SEQ [--follow]" },
 	{ "changes", NULL, "prune --before SEQ" },
-	{ "user", "show", "TENANT ID|USERNAME" },
-	{ "user", "list", "TENANT [--role APP-ROLE]" },
+	{ "user", "show", "TENANT ID|USERNAME [--json]" },
+	{ "user", "list", "TENANT [--role APP-ROLE] [--json]" },
 	{ "backup", NULL, "DEST" },
 };
 #define NUSAGES	(sizeof(usages) / sizeof(usages[0]))

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
@@ -19,31 +20,76 @@
 #include "store.h"
 #include "util.h"
 
-static int
-print_mapping(char kind, const char *value, const char *role, void *arg)
+/*
+ * One line of `role list --json`: {"kind","value","role"}, null for what
+ * is not set (v or r NULL).
+ */
+static void
+print_json(const char *kind, const char *v, const char *r)
 {
-	(void)arg;
-	cli_row(stdout, 3, kind == ROLE_GROUP ? "group" : "value", value,
-	    role);
-	return 0;
+	cJSON	*o;
+	char	*out;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(o, "kind", kind);
+	if (v != NULL)
+		cJSON_AddStringToObject(o, "value", v);
+	else
+		cJSON_AddNullToObject(o, "value");
+	if (r != NULL)
+		cJSON_AddStringToObject(o, "role", r);
+	else
+		cJSON_AddNullToObject(o, "role");
+	if ((out = cJSON_PrintUnformatted(o)) != NULL) {
+		cli_json(stdout, out, strlen(out));
+		fputc('\n', stdout);
+		free(out);
+	}
+	cJSON_Delete(o);
 }
 
 static int
-role_list(struct store *st, const char *name)
+print_mapping(char kind, const char *value, const char *role, void *arg)
+{
+	const char	*k = kind == ROLE_GROUP ? "group" : "value";
+
+	if (arg != NULL)
+		print_json(k, value, role);
+	else
+		cli_row(stdout, 3, k, value, role);
+	return 0;
+}
+
+/*
+ * `role list TENANT [--json]`: the source, the default ("-" or null:
+ * none), the policy for unknown values, then one row per mapping.
+ */
+static int
+role_list(struct store *st, const char *name, int json)
 {
 	struct store_txn	*tx;
 	struct tenant		 t;
+	const char		*src, *def, *unk;
 	enum scim_err		 e;
 
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return cli_storefail("role list", e);
 	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK) {
-		cli_row(stdout, 2, "source", t.tn_rolesource[0] ?
-		    t.tn_rolesource : "roles");
-		cli_row(stdout, 2, "default", t.tn_roledefault[0] ?
-		    t.tn_roledefault : "-");
-		printf("unknown\t%s\n", t.tn_rolereject ? "reject" : "default");
-		e = store_role_each(tx, t.tn_id, print_mapping, NULL);
+		src = t.tn_rolesource[0] ? t.tn_rolesource : "roles";
+		def = t.tn_roledefault[0] ? t.tn_roledefault : NULL;
+		unk = t.tn_rolereject ? "reject" : "default";
+		if (json) {
+			print_json("source", src, NULL);
+			print_json("default", NULL, def);
+			print_json("unknown", unk, NULL);
+		} else {
+			cli_row(stdout, 2, "source", src);
+			cli_row(stdout, 2, "default", def != NULL ? def : "-");
+			cli_row(stdout, 2, "unknown", unk);
+		}
+		e = store_role_each(tx, t.tn_id, print_mapping,
+		    json ? &t : NULL);
 	}
 	store_abort(&tx);
 	if (e == SCIM_ENOTFOUND) {
@@ -74,12 +120,15 @@ cli_role(struct cli *cl, int argc, char **argv)
 	struct ctx		 cx;
 	const char		*cmd, *name;
 	char			 folded[STORE_ROLE_MAX + 1];
+	size_t			 nre = 0, nchg = 0;
 	enum scim_err		 e;
-	int			 refresh = 1;
+	int			 refresh = 1, json;
 
-	if (strcmp(argv[0], "list") == 0)
-		return cli_nargs("role", argc, argv, 2) != CLI_OK ? CLI_USAGE :
-		    role_list(st, argv[1]);
+	if (strcmp(argv[0], "list") == 0) {
+		json = argc == 3 && strcmp(argv[2], "--json") == 0;
+		return cli_nargs("role", argc, argv, json ? 3 : 2) != CLI_OK ?
+		    CLI_USAGE : role_list(st, argv[1], json);
+	}
 	cmd = argv[0];
 	if (cli_nargs("role", argc, argv, strcmp(cmd, "map") == 0 ||
 	    strcmp(cmd, "map-group") == 0 ? 4 : 3) != CLI_OK)
@@ -132,7 +181,7 @@ cli_role(struct cli *cl, int argc, char **argv)
 	 */
 	if (e == SCIM_OK && refresh) {
 		if ((e = cli_ctx(cl, tx, name, &cx)) == SCIM_OK)
-			e = grant_refresh_all(tx, &cx);
+			e = grant_refresh_all(tx, &cx, &nre, &nchg);
 		ctx_close(&cx);
 	}
 	if (e == SCIM_OK)
@@ -150,5 +199,9 @@ out:
 	}
 	if ((e = store_commit(&tx)) != SCIM_OK)
 		return cli_storefail("role", e);
+	/* What it did to the users (README.md, "Role mappings"). */
+	printf("recomputed %zu user%s, roles changed for %zu%s\n", nre,
+	    nre == 1 ? "" : "s", nchg, refresh ? "" :
+	    " (applies to later requests)");
 	return CLI_OK;
 }

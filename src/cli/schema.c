@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -54,27 +55,113 @@ full_urn(const char *arg, char *out, size_t len)
 	return 0;
 }
 
+/*
+ * `schema list TENANT [--json]`: a row per attribute, or one object per
+ * line as the tenant record holds it, {"urn","type","multi","caseExact",
+ * "auto"}.
+ */
 static int
-list(struct store_txn *tx, const char *name)
+list(struct store_txn *tx, const char *name, int json)
 {
 	const cJSON	*d;
-	cJSON		*doc;
+	cJSON		*doc, *o;
+	char		*out;
+	const char	*k;
+	size_t		 i;
 	enum scim_err	 e;
+	static const char *const flags[] = { "multi", "caseExact", "auto" };
 
 	if ((e = store_tenant_doc(tx, name, &doc)) != SCIM_OK)
 		return e == SCIM_ENOTFOUND ? (fprintf(stderr,
 		    "scimlet: no tenant %s\n", name), CLI_FAIL) :
 		    cli_storefail("schema list", e);
-	cJSON_ArrayForEach(d, cJSON_GetObjectItem(doc, "attributes"))
-		cli_row(stdout, 5,
-		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "urn")),
-		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "type")),
-		    cJSON_IsTrue(cJSON_GetObjectItem(d, "multi")) ? "multi" :
-		    "single", cJSON_IsTrue(cJSON_GetObjectItem(d, "caseExact")) ?
-		    "case-exact" : "-", cJSON_IsTrue(cJSON_GetObjectItem(d,
-		    "auto")) ? "auto" : "declared");
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(doc, "attributes")) {
+		if (!json) {
+			cli_row(stdout, 5,
+			    cJSON_GetStringValue(cJSON_GetObjectItem(d, "urn")),
+			    cJSON_GetStringValue(cJSON_GetObjectItem(d, "type")),
+			    cJSON_IsTrue(cJSON_GetObjectItem(d, "multi")) ?
+			    "multi" : "single", cJSON_IsTrue(cJSON_GetObjectItem(d,
+			    "caseExact")) ? "case-exact" : "-",
+			    cJSON_IsTrue(cJSON_GetObjectItem(d, "auto")) ? "auto" :
+			    "declared");
+			continue;
+		}
+		if ((o = cJSON_CreateObject()) == NULL)
+			break;
+		for (i = 0; i < 2; i++) {
+			k = i == 0 ? "urn" : "type";
+			if (cJSON_GetStringValue(cJSON_GetObjectItem(d, k)) !=
+			    NULL)
+				cJSON_AddStringToObject(o, k,
+				    cJSON_GetStringValue(cJSON_GetObjectItem(d,
+				    k)));
+			else
+				cJSON_AddNullToObject(o, k);
+		}
+		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+			cJSON_AddBoolToObject(o, flags[i],
+			    cJSON_IsTrue(cJSON_GetObjectItem(d, flags[i])));
+		if ((out = cJSON_PrintUnformatted(o)) != NULL) {
+			cli_json(stdout, out, strlen(out));
+			fputc('\n', stdout);
+			free(out);
+		}
+		cJSON_Delete(o);
+	}
 	cJSON_Delete(doc);
 	return CLI_OK;
+}
+
+/* Users that hold a value of attribute urn (no case), as stored. */
+struct holders {
+	char		 ext[512];	/* the extension's URN, or "" (core) */
+	const char	*attr;
+	size_t		 n;
+	enum scim_err	 err;
+};
+
+static int
+count_holder(const uint8_t id[16], const char *json, size_t len, void *arg)
+{
+	struct holders	*h = arg;
+	const cJSON	*v;
+	cJSON		*doc;
+
+	(void)id;
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		h->err = SCIM_ESTORE;	/* a record we cannot read */
+		return 1;
+	}
+	v = h->ext[0] != '\0' ? cJSON_GetObjectItem(cJSON_GetObjectItem(doc,
+	    h->ext), h->attr) : cJSON_GetObjectItem(doc, h->attr);
+	if (v != NULL && !cJSON_IsNull(v))
+		h->n++;
+	cJSON_Delete(doc);
+	return 0;
+}
+
+static enum scim_err
+count_holders(struct store_txn *tx, const char *tenant, const char *urn,
+    size_t *n)
+{
+	struct tenant	 t;
+	struct holders	 h;
+	const char	*c = strrchr(urn, ':');
+	enum scim_err	 e;
+
+	*n = 0;
+	memset(&h, 0, sizeof(h));
+	h.attr = c + 1;		/* full_urn() made sure of the colon */
+	if (strncasecmp(urn, URN_USER ":", strlen(URN_USER) + 1) != 0)
+		util_strlcpy(h.ext, urn, (size_t)(c - urn) + 1 < sizeof(h.ext) ?
+		    (size_t)(c - urn) + 1 : sizeof(h.ext));
+	if ((e = store_tenant_get(tx, tenant, &t)) != SCIM_OK ||
+	    (e = store_res_each(tx, t.tn_id, RES_USER, count_holder, &h)) !=
+	    SCIM_OK)
+		return e;
+	*n = h.n;
+	return h.err;
 }
 
 int
@@ -84,15 +171,17 @@ cli_schema(struct cli *cl, int argc, char **argv)
 	struct store_txn	*tx;
 	char			 urn[512];
 	cJSON			*doc = NULL, *attrs, *d, *next;
-	int			 multi = 0, exact = 0, i, rc;
+	size_t			 held = 0;
+	int			 multi = 0, exact = 0, i, rc, json;
 	enum scim_err		 e;
 
 	if (strcmp(argv[0], "list") == 0) {
-		if (cli_nargs("schema", argc, argv, 2) != CLI_OK)
+		json = argc == 3 && strcmp(argv[2], "--json") == 0;
+		if (cli_nargs("schema", argc, argv, json ? 3 : 2) != CLI_OK)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 			return cli_storefail("schema list", e);
-		rc = list(tx, argv[1]);
+		rc = list(tx, argv[1], json);
 		store_abort(&tx);
 		return rc;
 	}
@@ -155,11 +244,19 @@ cli_schema(struct cli *cl, int argc, char **argv)
 	if ((e = store_tenant_put_doc(tx, argv[1], doc)) != SCIM_OK ||
 	    (e = cli_audit_op(cl, tx, argv[1], strcmp(argv[0], "add") == 0 ?
 	    "operator.schema.added" : "operator.schema.removed", "Schema",
-	    urn, NULL)) != SCIM_OK)
+	    urn, NULL)) != SCIM_OK ||
+	    (e = count_holders(tx, argv[1], urn, &held)) != SCIM_OK)
 		goto fail;
 	cJSON_Delete(doc);
-	return (e = store_commit(&tx)) == SCIM_OK ? CLI_OK :
-	    cli_storefail("schema", e);
+	if ((e = store_commit(&tx)) != SCIM_OK)
+		return cli_storefail("schema", e);
+	/*
+	 * A declaration changes no stored user: values held are kept as
+	 * they are (README.md, "Declared attributes").
+	 */
+	printf("0 users changed, %zu hold%s the attribute (stored values are "
+	    "kept)\n", held, held == 1 ? "s" : "");
+	return CLI_OK;
 fail:
 	cJSON_Delete(doc);
 	store_abort(&tx);

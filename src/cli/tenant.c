@@ -25,12 +25,31 @@ name_ok(const char *s)
 	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
+/* `tenant list`: the name, or with --json (arg not NULL) one object per
+ * line, {"name","created"}. */
 static int
 print_tenant(const struct tenant *t, const char *created, void *arg)
 {
-	(void)created;
-	(void)arg;
-	cli_row(stdout, 1, t->tn_name);
+	cJSON	*o;
+	char	*out;
+
+	if (arg == NULL) {
+		cli_row(stdout, 1, t->tn_name);
+		return 0;
+	}
+	if ((o = cJSON_CreateObject()) == NULL)
+		return 0;
+	cJSON_AddStringToObject(o, "name", t->tn_name);
+	if (created != NULL && created[0] != '\0')
+		cJSON_AddStringToObject(o, "created", created);
+	else
+		cJSON_AddNullToObject(o, "created");
+	if ((out = cJSON_PrintUnformatted(o)) != NULL) {
+		cli_json(stdout, out, strlen(out));
+		fputc('\n', stdout);
+		free(out);
+	}
+	cJSON_Delete(o);
 	return 0;
 }
 
@@ -107,6 +126,11 @@ tenant_set(struct cli *cl, const char *name, const char *kv)
 	}
 	if ((e = store_commit(&tx)) != SCIM_OK)
 		return cli_storefail("tenant set", e);
+	/*
+	 * These settings shape answers to later requests; no stored user
+	 * changes (README.md, "The command-line tool").
+	 */
+	puts("0 users changed (applies to later requests)");
 	return CLI_OK;
 }
 
@@ -372,11 +396,13 @@ cli_tenant(struct cli *cl, int argc, char **argv)
 	enum scim_err		 e;
 
 	if (strcmp(argv[0], "list") == 0) {
-		if (cli_nargs("tenant", argc, argv, 1) != CLI_OK)
+		int	json = argc == 2 && strcmp(argv[1], "--json") == 0;
+
+		if (cli_nargs("tenant", argc, argv, json ? 2 : 1) != CLI_OK)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 			return cli_storefail("tenant list", e);
-		e = store_tenant_each(tx, print_tenant, NULL);
+		e = store_tenant_each(tx, print_tenant, json ? &json : NULL);
 		store_abort(&tx);
 		return e == SCIM_OK ? CLI_OK : cli_storefail("tenant list", e);
 	}

@@ -1,7 +1,7 @@
 /*
- * user.c: `scimlet user show TENANT ID|USERNAME` and
- * `scimlet user list TENANT [--role ROLE]`: users as the store has them,
- * with their application roles.
+ * user.c: `scimlet user show TENANT ID|USERNAME [--json]` and
+ * `scimlet user list TENANT [--role ROLE] [--json]`: users as the store
+ * has them, with their application roles.
  */
 #include "config.h"
 
@@ -27,8 +27,49 @@ app_roles(const cJSON *doc)
 struct listarg {
 	const char	*role;
 	int		 n;
+	int		 json;
 	enum scim_err	 err;
 };
+
+/*
+ * One line of `user list --json`: {"id","userName","externalId",
+ * "active","appRoles"}, null for a missing userName or externalId, []
+ * for no roles.
+ */
+static void
+list_json(const char *id, const cJSON *doc)
+{
+	const cJSON	*el;
+	const char	*k;
+	cJSON		*o, *a;
+	char		*out;
+	int		 i;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(o, "id", id);
+	for (i = 0; i < 2; i++) {
+		k = i == 0 ? "userName" : "externalId";
+		if (cJSON_GetStringValue(cJSON_GetObjectItem(doc, k)) != NULL)
+			cJSON_AddStringToObject(o, k,
+			    cJSON_GetStringValue(cJSON_GetObjectItem(doc, k)));
+		else
+			cJSON_AddNullToObject(o, k);
+	}
+	cJSON_AddBoolToObject(o, "active",
+	    !cJSON_IsFalse(cJSON_GetObjectItem(doc, "active")));
+	if ((a = cJSON_AddArrayToObject(o, "appRoles")) != NULL)
+		cJSON_ArrayForEach(el, app_roles(doc))
+			if (cJSON_IsString(el))
+				cJSON_AddItemToArray(a,
+				    cJSON_CreateString(el->valuestring));
+	if ((out = cJSON_PrintUnformatted(o)) != NULL) {
+		cli_json(stdout, out, strlen(out));
+		putchar('\n');
+		free(out);
+	}
+	cJSON_Delete(o);
+}
 
 static int
 list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
@@ -48,7 +89,11 @@ list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
 		if (la->role != NULL && cJSON_IsString(el) &&
 		    strcmp(el->valuestring, la->role) == 0)
 			has = 1;
-	if (has) {
+	if (has && la->json) {
+		util_uuid_format(id, ids);
+		list_json(ids, doc);
+		la->n++;
+	} else if (has) {
 		util_uuid_format(id, ids);
 		un = cJSON_GetObjectItem(doc, "userName");
 		act = cJSON_GetObjectItem(doc, "active");
@@ -81,18 +126,28 @@ cli_user(struct cli *cl, int argc, char **argv)
 	const char		*json;
 	size_t			 len, n;
 	cJSON			*doc;
+	int			 i, list = strcmp(argv[0], "list") == 0;
 	enum scim_err		 e;
 
+	/* The words (a userName may start with "-"), then the options:
+	 * --json, and --role ROLE (list). */
 	memset(&la, 0, sizeof(la));
-	if (strcmp(argv[0], "list") == 0 && argc >= 3) {
-		if (strcmp(argv[2], "--role") != 0)
-			return cli_bad("user", "unknown option '%s'", argv[2]);
-		if (cli_nargs("user", argc, argv, 4) != CLI_OK)
-			return CLI_USAGE;
-		la.role = argv[3];
-	} else if (cli_nargs("user", argc, argv, strcmp(argv[0], "list") ==
-	    0 ? 2 : 3) != CLI_OK)
-		return CLI_USAGE;
+	if (argc < (list ? 2 : 3))
+		return cli_nargs("user", argc, argv, list ? 2 : 3);
+	for (i = list ? 2 : 3; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 && !la.json)
+			la.json = 1;
+		else if (list && strcmp(argv[i], "--role") == 0 &&
+		    la.role == NULL) {
+			if (i + 1 >= argc)
+				return cli_bad("user", "--role: missing "
+				    "value");
+			la.role = argv[++i];
+		} else
+			return cli_bad("user", "%s '%s'", argv[i][0] == '-' ?
+			    "unknown option" : "unexpected argument",
+			    argv[i]);
+	}
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return cli_storefail("user", e);
 	if ((e = store_tenant_get(tx, argv[1], &t)) != SCIM_OK) {
@@ -100,7 +155,7 @@ cli_user(struct cli *cl, int argc, char **argv)
 		fprintf(stderr, "scimlet: no tenant %s\n", argv[1]);
 		return CLI_FAIL;
 	}
-	if (strcmp(argv[0], "list") == 0) {
+	if (list) {
 		e = store_res_each(tx, t.tn_id, RES_USER, list_one, &la);
 		if (e == SCIM_OK)
 			e = la.err;
@@ -134,7 +189,9 @@ cli_user(struct cli *cl, int argc, char **argv)
 	store_abort(&tx);
 	if (doc == NULL)	/* stored, but not JSON (store.h) */
 		return cli_storefail("user show", SCIM_ESTORE);
-	if ((out = cJSON_Print(doc)) == NULL) {
+	/* As stored; --json: on one line. */
+	if ((out = la.json ? cJSON_PrintUnformatted(doc) : cJSON_Print(doc)) ==
+	    NULL) {
 		cJSON_Delete(doc);
 		return cli_storefail("user show", SCIM_ENOMEM);
 	}

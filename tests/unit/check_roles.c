@@ -310,6 +310,7 @@ refreshing(void)
 	uint8_t			 a[16], b[16], c[16];
 	cJSON			*da, *db, *dc, *en, *last;
 	char			 va[32], vc[32], *s;
+	size_t			 nre, nchg;
 	int			 nch, nen;
 
 	util_uuid_new(a);
@@ -333,8 +334,10 @@ refreshing(void)
 	cJSON_Delete(en);
 
 	store_begin(st, 1, &tx);
-	ok(grant_refresh_all(tx, &cx) == SCIM_OK &&
+	ok(grant_refresh_all(tx, &cx, &nre, &nchg) == SCIM_OK &&
 	    store_commit(&tx) == SCIM_OK, "grant_refresh_all");
+	ok(nre == 3 && nchg == 2, "it recomputed 3 users and changed 2 "
+	    "(got %zu, %zu)", nre, nchg);
 	da = get_user(a);
 	db = get_user(b);
 	dc = get_user(c);
@@ -364,8 +367,10 @@ refreshing(void)
 	/* The mapping goes: a loses its role, audited. */
 	store_begin(st, 1, &tx);
 	store_role_del(tx, t.tn_id, ROLE_VALUE, "admin");
-	ok(grant_refresh_all(tx, &cx) == SCIM_OK &&
+	ok(grant_refresh_all(tx, &cx, &nre, &nchg) == SCIM_OK &&
 	    store_commit(&tx) == SCIM_OK, "grant_refresh_all after unmapping");
+	ok(nre == 3 && nchg == 1, "it recomputed 3 users and changed 1 "
+	    "(got %zu, %zu)", nre, nchg);
 	da = get_user(a);
 	ok(cJSON_GetObjectItem(da, URN_SCIMLET) == NULL,
 	    "the user lost app-admin");
