@@ -55,6 +55,19 @@ full_urn(const char *arg, char *out, size_t len)
 	return 0;
 }
 
+/* A declaration's string member (or NULL), and its flags. */
+static const char *
+str(const cJSON *d, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItem(d, k));
+}
+
+static int
+flag(const cJSON *d, const char *k)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItem(d, k));
+}
+
 /*
  * `schema list TENANT [--json]`: a row per attribute, or one object per
  * line as the tenant record holds it, {"urn","type","multi","caseExact",
@@ -77,31 +90,23 @@ list(struct store_txn *tx, const char *name, int json)
 		    cli_storefail("schema list", e);
 	cJSON_ArrayForEach(d, cJSON_GetObjectItem(doc, "attributes")) {
 		if (!json) {
-			cli_row(stdout, 5,
-			    cJSON_GetStringValue(cJSON_GetObjectItem(d, "urn")),
-			    cJSON_GetStringValue(cJSON_GetObjectItem(d, "type")),
-			    cJSON_IsTrue(cJSON_GetObjectItem(d, "multi")) ?
-			    "multi" : "single", cJSON_IsTrue(cJSON_GetObjectItem(d,
-			    "caseExact")) ? "case-exact" : "-",
-			    cJSON_IsTrue(cJSON_GetObjectItem(d, "auto")) ? "auto" :
-			    "declared");
+			cli_row(stdout, 5, str(d, "urn"), str(d, "type"),
+			    flag(d, "multi") ? "multi" : "single",
+			    flag(d, "caseExact") ? "case-exact" : "-",
+			    flag(d, "auto") ? "auto" : "declared");
 			continue;
 		}
 		if ((o = cJSON_CreateObject()) == NULL)
 			break;
 		for (i = 0; i < 2; i++) {
 			k = i == 0 ? "urn" : "type";
-			if (cJSON_GetStringValue(cJSON_GetObjectItem(d, k)) !=
-			    NULL)
-				cJSON_AddStringToObject(o, k,
-				    cJSON_GetStringValue(cJSON_GetObjectItem(d,
-				    k)));
+			if (str(d, k) != NULL)
+				cJSON_AddStringToObject(o, k, str(d, k));
 			else
 				cJSON_AddNullToObject(o, k);
 		}
 		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-			cJSON_AddBoolToObject(o, flags[i],
-			    cJSON_IsTrue(cJSON_GetObjectItem(d, flags[i])));
+			cJSON_AddBoolToObject(o, flags[i], flag(d, flags[i]));
 		if ((out = cJSON_PrintUnformatted(o)) != NULL) {
 			cli_json(stdout, out, strlen(out));
 			fputc('\n', stdout);
@@ -115,7 +120,7 @@ list(struct store_txn *tx, const char *name, int json)
 
 /* Users that hold a value of attribute urn (no case), as stored. */
 struct holders {
-	char		 ext[512];	/* the extension's URN, or "" (core) */
+	char		 ext[512];	/* extension URN; "": core */
 	const char	*attr;
 	size_t		 n;
 	enum scim_err	 err;
