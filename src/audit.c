@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "activity.h"
 #include "audit.h"
 #include "buf.h"
 #include "ctx.h"
@@ -394,6 +395,7 @@ audit_change(struct store_txn *tx, const struct ctx *cx,
 {
 	struct change	c = { &cx->cx_tenant, type, id, op };
 
+	activity_change(cx->cx_act, type, id, op);
 	return store_change_add(tx, make_change, &c);
 }
 

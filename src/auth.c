@@ -376,14 +376,18 @@ bearer_token(const char *h, size_t *len)
 
 enum scim_err
 auth_check(struct store_txn *tx, const char *authorization, char *tenant,
-    char *id, struct scim_resp *resp)
+    char *id, char *label, struct scim_resp *resp)
 {
 	const char	*tok, *rec;
 	uint8_t		 hash[STORE_HASHLEN];
 	char		 hex[2 * STORE_HASHLEN + 1];
 	size_t		 toklen, reclen;
-	cJSON		*doc = NULL, *sh, *tn, *tid;
+	cJSON		*doc = NULL, *sh, *tn, *tid, *lb;
 	enum scim_err	 e;
+
+	tenant[0] = id[0] = '\0';
+	if (label != NULL)
+		label[0] = '\0';
 
 	if (authorization == NULL || *authorization == '\0')
 		return scim_fail(resp, SCIM_EAUTH,
@@ -402,18 +406,22 @@ auth_check(struct store_txn *tx, const char *authorization, char *tenant,
 	sh = cJSON_GetObjectItemCaseSensitive(doc, "sha256");
 	tn = cJSON_GetObjectItemCaseSensitive(doc, "tenant");
 	tid = cJSON_GetObjectItemCaseSensitive(doc, "id");
-	/* Expired answers exactly as revoked does. */
+	lb = cJSON_GetObjectItemCaseSensitive(doc, "label");
 	if (!cJSON_IsString(sh) || strlen(sh->valuestring) != sizeof(hex) - 1 ||
 	    CRYPTO_memcmp(sh->valuestring, hex, sizeof(hex) - 1) != 0 ||
 	    !cJSON_IsString(tn) || strlen(tn->valuestring) == 0 ||
 	    strlen(tn->valuestring) > SCIM_TENANT_MAX ||
-	    !cJSON_IsString(tid) || strlen(tid->valuestring) != AUTH_ID_LEN ||
-	    token_dead(doc, util_time_secs())) {
+	    !cJSON_IsString(tid) || strlen(tid->valuestring) != AUTH_ID_LEN) {
 		e = SCIM_ENOTFOUND;
 		goto out;
 	}
 	memcpy(tenant, tn->valuestring, strlen(tn->valuestring) + 1);
 	memcpy(id, tid->valuestring, AUTH_ID_LEN + 1);
+	if (label != NULL && cJSON_IsString(lb))
+		util_strlcpy(label, lb->valuestring, AUTH_LABEL_MAX + 1);
+	/* Expired answers exactly as revoked does. */
+	if (token_dead(doc, util_time_secs()))
+		e = SCIM_ENOTFOUND;
 out:
 	cJSON_Delete(doc);
 	util_bzero(hash, sizeof(hash));

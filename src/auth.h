@@ -72,11 +72,15 @@ enum scim_err	 auth_token_each(struct store_txn *tx, const char *tenant,
  * Check an Authorization header value ("Bearer TOKEN", scheme matched
  * without regard to case) in transaction tx.  On success tenant
  * (SCIM_TENANT_MAX + 1 bytes) receives the token's tenant name and id
- * (AUTH_ID_LEN + 1) the token id.  Every failure is SCIM_EAUTH (or
- * SCIM_ESTORE), with a detail in resp that never contains the token.
+ * (AUTH_ID_LEN + 1) the token id, and label (AUTH_LABEL_MAX + 1 bytes;
+ * may be NULL) its label or "".  Every failure is SCIM_EAUTH (or
+ * SCIM_ESTORE), with a detail in resp that never contains the token; a
+ * revoked or expired token still fills in tenant, id and label (whose
+ * requests they were, for the activity log), an unknown one leaves them
+ * "".
  */
 struct scim_resp;
 enum scim_err	 auth_check(struct store_txn *tx, const char *authorization,
-		    char *tenant, char *id, struct scim_resp *resp);
+		    char *tenant, char *id, char *label, struct scim_resp *resp);
 
 #endif /* AUTH_H */

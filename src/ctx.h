@@ -16,6 +16,7 @@
 struct store;
 struct store_txn;
 struct scim_resp;
+struct activity;
 
 /* Who acts, as the audit log records it.  Strings are cut and escaped. */
 struct actor {
@@ -30,6 +31,8 @@ struct ctx {
 	struct tenant		 cx_tenant;
 	struct schema_overlay	 cx_user;	/* the tenant's User schema */
 	struct actor		 cx_actor;
+	/* What the request did, for its activity record; CLI: NULL. */
+	struct activity		*cx_act;
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "audit.h"
 #include "ctx.h"
 #include "grant.h"
@@ -59,6 +60,7 @@ grant_apply(struct store_txn *tx, const struct ctx *cx,
 	cJSON		*ext, *lost = NULL, *before, *urns;
 	enum scim_err	 e;
 
+	activity_roles(cx->cx_act, uid, was, set);
 	if (!cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(doc, "active"))) {
 		if ((e = lost_roles(was, set, &lost)) != SCIM_OK)
 			goto fail;

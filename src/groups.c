@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "audit.h"
 #include "ctx.h"
 #include "grant.h"
@@ -170,6 +171,8 @@ member_add(void *arg, const char *ids, const char *display,
 	if (e != SCIM_OK)
 		return e;
 	mb->mb_changed = 1;
+	if (added)
+		activity_members(mb->mb_cx->cx_act, 1);
 	if (mb->mb_track && type == RES_USER && added)
 		roles_set_add(&mb->mb_touched, id);
 	return SCIM_OK;
@@ -365,8 +368,13 @@ members_audit(struct members *mb, const cJSON *stored)
 			continue;
 		e = store_member_get(mb->mb_tx, mb->mb_tenant, mb->mb_group,
 		    id, &type, display, sizeof(display));
-		if (e == SCIM_OK)
-			continue;	/* back in the group */
+		if (e == SCIM_OK) {
+			/* Back in the group: neither added nor removed. */
+			if (mb->mb_cx->cx_act != NULL &&
+			    mb->mb_cx->cx_act->at_madd > 0)
+				mb->mb_cx->cx_act->at_madd--;
+			continue;
+		}
 		if (e != SCIM_ENOTFOUND)
 			return e;
 		if ((before = cJSON_CreateObject()) == NULL ||
@@ -379,6 +387,7 @@ members_audit(struct members *mb, const cJSON *stored)
 		    cJSON_GetStringValue(cJSON_GetObjectItem(stored,
 		    "displayName")), before, NULL)) != SCIM_OK)
 			return e;
+		activity_members(mb->mb_cx->cx_act, 0);
 	}
 	if (mb->mb_changed)
 		return audit_change(mb->mb_tx, mb->mb_cx, RES_GROUP,

@@ -21,6 +21,7 @@
 #include <fcgiapp.h>
 #include <openssl/crypto.h>
 
+#include "activity.h"
 #include "auth.h"
 #include "ctx.h"
 #include "health.h"
@@ -119,26 +120,35 @@ fcgi_write(void *ctx, const char *buf, size_t len)
  * the token names the tenant, ctx_open() reads its record.
  */
 static enum scim_err
-open_ctx(struct worker *wk, const struct http_io *io, struct scim_req *req,
-    struct ctx *cx, const char *reqid, struct scim_resp *resp)
+open_ctx(struct worker *wk, struct scim_req *req, struct ctx *cx,
+    struct activity *act, struct scim_resp *resp)
 {
 	struct store_txn	*tx = NULL;
 	char			 tenant[SCIM_TENANT_MAX + 1];
 	char			 tokenid[AUTH_ID_LEN + 1];
+	char			 label[AUTH_LABEL_MAX + 1];
 	enum scim_err		 e;
 
 	if ((e = store_begin(wk->wk_store, 0, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
-	e = auth_check(tx, req->rq_auth, tenant, tokenid, resp);
+	e = auth_check(tx, req->rq_auth, tenant, tokenid, label, resp);
+	util_strlcpy(act->at_token, tokenid, sizeof(act->at_token));
+	util_strlcpy(act->at_label, label, sizeof(act->at_label));
 	if (e == SCIM_OK) {
-		e = ctx_open(cx, wk->wk_store, tx, tenant, tokenid, reqid,
-		    io->io_param(io->io_ctx, "REMOTE_ADDR"),
-		    io->io_param(io->io_ctx, "HTTP_USER_AGENT"));
+		e = ctx_open(cx, wk->wk_store, tx, tenant, tokenid,
+		    act->at_reqid, act->at_client, act->at_agent);
 		/* A token whose tenant is gone authenticates nobody. */
 		if (e == SCIM_ENOTFOUND)
 			e = scim_fail(resp, SCIM_EAUTH,
 			    "invalid or revoked token");
-	}
+		if (e == SCIM_OK) {
+			act->at_tenant = cx->cx_tenant;
+			cx->cx_act = act;
+		}
+	} else if (tenant[0] != '\0' &&
+	    store_tenant_get(tx, tenant, &act->at_tenant) != SCIM_OK)
+		/* A revoked token's requests go to its tenant's log. */
+		memset(&act->at_tenant, 0, sizeof(act->at_tenant));
 	store_abort(&tx);
 	return e;
 }
@@ -205,30 +215,36 @@ serve(struct worker *wk, const struct http_io *io)
 	struct scim_req		req;
 	struct scim_resp	resp;
 	struct ctx		cx;
+	struct activity		act;
 	enum scim_err		e;
 	uint8_t			rid[8];
 	char			path[128], detail[SCIM_MAX_DETAIL], reqid[20];
-	int			leaked = 0, lost;
+	int			leaked = 0, lost, health = 0;
 
 	memset(&resp, 0, sizeof(resp));
 	memset(&cx, 0, sizeof(cx));
 	/* A request id: in the response, the audit log and the error log. */
 	if (util_random(rid, sizeof(rid)) == 0)
 		util_hex(rid, sizeof(rid), reqid);
-	else
+	else {
+		memset(rid, 0, sizeof(rid));
 		util_strlcpy(reqid, "-", sizeof(reqid));
+	}
+	activity_start(&act, rid, reqid);
+	activity_client(&act, io->io_param(io->io_ctx, "REMOTE_ADDR"),
+	    io->io_param(io->io_ctx, "HTTP_USER_AGENT"));
 	e = http_request_read(io, wk->wk_maxbody, &req, &resp);
 #ifdef SCIMLET_FAULTS
 	fault_arm(wk, io);
 #endif
-	if (e == SCIM_OK && health_path(req.rq_path))
+	if (e == SCIM_OK && (health = health_path(req.rq_path)))
 		/* No token, no tenant; misconfigured: 503 (health.c). */
 		e = health_serve(wk->wk_cfgerr == NULL ? wk->wk_store : NULL,
 		    &req, &resp);
 	else if (e == SCIM_OK && wk->wk_cfgerr != NULL)
 		e = scim_fail(&resp, SCIM_ECONFIG, "%s", wk->wk_cfgerr);
 	else if (e == SCIM_OK &&
-	    (e = open_ctx(wk, io, &req, &cx, reqid, &resp)) == SCIM_OK) {
+	    (e = open_ctx(wk, &req, &cx, &act, &resp)) == SCIM_OK) {
 		req.rq_cx = &cx;
 		e = router_dispatch(&req, &resp);
 	}
@@ -262,6 +278,12 @@ serve(struct worker *wk, const struct http_io *io)
 #endif
 	if (http_response_write(io, &resp) == -1)
 		log_warnx("cannot write the response");
+	/*
+	 * Every request but the monitors' health probes leaves its record;
+	 * one that changed something left it with the change.
+	 */
+	if (!health && wk->wk_cfgerr == NULL)
+		activity_finish(&act, wk->wk_store, &req, &resp, e);
 	http_request_free(&req);
 	http_response_free(&resp);
 	return e == SCIM_ENOMEM ? -1 : 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "audit.h"
 #include "ctx.h"
 #include "grant.h"
@@ -37,8 +38,13 @@ resource_txn(struct scim_req *req, struct scim_resp *resp, resource_op fn,
 	if ((e = store_begin(req->rq_cx->cx_store, 1, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
 	e = fn(req, tx, arg, resp);
+	/* A change and its activity record commit together. */
+	if (e == SCIM_OK)
+		e = activity_store(req->rq_cx->cx_act, tx, req, resp);
 	if (e == SCIM_OK)
 		e = store_commit(&tx);
+	if (e != SCIM_OK && req->rq_cx->cx_act != NULL)
+		req->rq_cx->cx_act->at_stored = 0;	/* undone with it */
 	store_abort(&tx);		/* on every way out but a commit */
 	if (e != SCIM_OK)
 		http_response_drop(resp);	/* made for a write now undone */
@@ -246,6 +252,9 @@ resource_write(struct ctx *cx, struct store_txn *tx, const struct schema *sc,
 	enum scim_err	 e;
 
 	*stored = NULL;
+	activity_subject(cx->cx_act, sc->sc_type, id, cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(doc, indexes_name(
+	    sc->sc_type)->ix_attr)));
 	e = resource_unique(tx, tn, sc, doc, old != NULL ? id : NULL, resp);
 	if (e != SCIM_OK) {
 		cJSON_Delete(doc);
@@ -266,6 +275,7 @@ resource_write(struct ctx *cx, struct store_txn *tx, const struct schema *sc,
 	if (old != NULL && !changed && record_same(old, *stored))
 		return record_keep_meta(old, *stored) == 0 ? SCIM_OK :
 		    SCIM_ENOMEM;
+	activity_diff(cx->cx_act, old, *stored);
 	if (user && (e = resource_declare(tx, cx)) != SCIM_OK)
 		return e;
 	if ((json = cJSON_PrintUnformatted(*stored)) == NULL)
@@ -468,6 +478,10 @@ delete_tx(struct scim_req *req, struct store_txn *tx, void *arg,
 	memset(&former, 0, sizeof(former));
 	e = resource_load(req, tx, sc, d->d_id, d->d_ids, &doc, resp);
 	if (e == SCIM_OK)
+		activity_subject(cx->cx_act, sc->sc_type, d->d_id,
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc,
+		    indexes_name(sc->sc_type)->ix_attr)));
+	if (e == SCIM_OK)
 		e = resource_index(tx, tn, sc, doc, d->d_id, 0);
 	if (e == SCIM_OK)
 		e = store_res_del(tx, tn, sc->sc_type, d->d_id);
@@ -486,6 +500,8 @@ delete_tx(struct scim_req *req, struct store_txn *tx, void *arg,
 		e = store_memberof_clear(tx, tn, d->d_id);
 	if (e == SCIM_OK)
 		e = grant_refresh_set(tx, cx, &former);
+	if (e == SCIM_OK)
+		resp->rp_status = 204;
 	roles_set_free(&former);
 	cJSON_Delete(doc);
 	return e;
@@ -502,7 +518,5 @@ resource_delete(struct scim_req *req, struct scim_resp *resp,
 	d.d_ids = ids;
 	if ((e = resource_id(ids, d.d_id, resp)) != SCIM_OK)
 		return e;
-	if ((e = resource_txn(req, resp, delete_tx, &d)) == SCIM_OK)
-		resp->rp_status = 204;
-	return e;
+	return resource_txn(req, resp, delete_tx, &d);
 }

@@ -97,10 +97,16 @@ struct tenant {
 	char		 tn_rolesource[SCIM_MAX_ROLESOURCE + 1];
 	char		 tn_roledefault[SCIM_MAX_ROLE + 1];
 	int		 tn_rolereject;
+	/* The activity log (activity.h): retention (0: the default), and
+	 * the gap that ends a sync cycle, in seconds (0: the default). */
+	long long	 tn_actdays;
+	long long	 tn_actmax;
+	long long	 tn_cyclegap;
 };
 
 /* Tenant settings (`scimlet tenant set`). */
 #define TENANT_PATCH_204	0x1	/* patch-response=no-content */
 #define TENANT_SKIP_UNKNOWN	0x2	/* unknown-members=skip */
+#define TENANT_ACTIVITY_OFF	0x4	/* activity=off */
 
 #endif /* SCIM_H */

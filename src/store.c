@@ -16,8 +16,12 @@
  *   roles      tenant(4) kind(1) folded incoming   -> application role
  *   audit      tenant(4) sequence(8)               -> entry JSON
  *   changes    sequence(8)                         -> change JSON
+ *   activity   tenant(4) time µs(8) request id(8)  -> record JSON
  *   meta       "format", "next_tenant", "last_change",
- *              "anchor:" tenant(4)                  -> small values
+ *              "anchor:" tenant(4), "acount:" tenant(4),
+ *              "used:" token id                     -> small values
+ * and in activity.mdb, the records of requests that changed nothing
+ * (store_act.c).
  *
  * 0xff never occurs in UTF-8, so a hashed index value cannot collide with
  * an inline one.
@@ -150,6 +154,7 @@ store_dbis(struct store *st, MDB_txn *txn, unsigned int flags)
 	    (rc = mdb_dbi_open(txn, "roles", flags, &st->st_roles)) ||
 	    (rc = mdb_dbi_open(txn, "audit", flags, &st->st_audit)) ||
 	    (rc = mdb_dbi_open(txn, "changes", flags, &st->st_changes)) ||
+	    (rc = mdb_dbi_open(txn, "activity", flags, &st->st_activity)) ||
 	    (rc = mdb_dbi_open(txn, "meta", flags, &st->st_meta)))
 		return rc;
 	return 0;
@@ -288,6 +293,7 @@ store_open(const char *dir, int flags, struct store **out, char *err,
 		store_close(st);
 		return SCIM_ECONFIG;
 	}
+	st->st_mapsize = (size_t)mapsize;
 	/* Web servers kill idle workers: clear the slots they held. */
 	if (mdb_reader_check(st->st_env, &dead) == 0 && dead > 0)
 		log_warnx("cleared %d stale reader slot(s)", dead);
@@ -337,6 +343,10 @@ store_close(struct store *st)
 	 * could never be recovered, not even when this process dies.
 	 */
 	store_reclaim(st, NULL);
+	if (st->st_act_env != NULL) {
+		mdb_env_sync(st->st_act_env, 1);
+		mdb_env_close(st->st_act_env);
+	}
 	if (st->st_env != NULL)
 		mdb_env_close(st->st_env);
 	free(st);
@@ -449,7 +459,7 @@ store_backup(struct store *st, const char *dest, char *err, size_t errlen)
 		say(err, errlen, "%s: %s", path, strerror(errno));
 		return SCIM_ESTORE;
 	}
-	return SCIM_OK;
+	return store_act_backup(st, dest, err, errlen);
 }
 
 /* The format version stored in meta "format" (STORE_FORMAT) into out. */

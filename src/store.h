@@ -292,6 +292,53 @@ enum scim_err	 store_change_each(struct store_txn *, uint64_t from,
 enum scim_err	 store_change_prune(struct store_txn *, uint64_t before,
 		    uint64_t *n);
 
+/*
+ * The activity log (store_act.c): one record per request, keyed by
+ * tenant, time and request id.  store_act_put() writes it in tx, the
+ * request's write transaction (a request that changed something);
+ * store_act_log() writes it in the activity file, in a transaction of its
+ * own and without fsync (every other request).  Either keeps the
+ * tenant's records to at most sa_max and none older than sa_cutoff (µs),
+ * and notes the token's last use.
+ */
+struct store_act {
+	uint32_t	 sa_tenant;	/* 0: no tenant (unknown token) */
+	uint64_t	 sa_us;		/* time, µs since 1970 */
+	uint8_t		 sa_rid[8];	/* the request id */
+	const char	*sa_json;
+	size_t		 sa_len;
+	const char	*sa_token;	/* token id, or NULL */
+	uint64_t	 sa_max;
+	uint64_t	 sa_cutoff;
+};
+enum scim_err	 store_act_put(struct store_txn *, const struct store_act *);
+enum scim_err	 store_act_log(struct store *, const struct store_act *);
+/* Open (and make) the activity file now; `scimlet init` does. */
+enum scim_err	 store_act_open(struct store *);
+/* Flush the activity file to disk (a worker about to exit). */
+void		 store_act_sync(struct store *);
+/*
+ * A tenant's records of both stores, oldest first, from time from_us on
+ * (after_rid set: strictly after the record (from_us, after_rid)), each
+ * in its own consistent read.  cb returns non-zero to stop.
+ */
+typedef int	(*store_act_cb)(uint64_t us, const uint8_t rid[8],
+		    const char *json, size_t len, void *arg);
+enum scim_err	 store_act_each(struct store *, uint32_t tenant,
+		    uint64_t from_us, const uint8_t *after_rid, store_act_cb,
+		    void *arg);
+/* When token id was last used (µs; 0: never, or no longer known). */
+enum scim_err	 store_act_used(struct store_txn *, const char *token,
+		    uint64_t *us);
+/* Remove a tenant's records: of the main store in tx, of the file. */
+enum scim_err	 store_act_clear(struct store_txn *, uint32_t tenant,
+		    uint64_t *n);
+enum scim_err	 store_act_log_clear(struct store *, uint32_t tenant,
+		    uint64_t *n);
+/* A compacted copy of the activity file into dest (store_backup()). */
+enum scim_err	 store_act_backup(struct store *, const char *dest,
+		    char *err, size_t errlen);
+
 #ifdef SCIMLET_FAULTS
 /*
  * Test builds only (tests/fault/scimlet-fault.fcgi): make the nth LMDB

@@ -27,6 +27,14 @@ struct store {
 	MDB_dbi		 st_audit;
 	MDB_dbi		 st_changes;
 	MDB_dbi		 st_meta;
+	MDB_dbi		 st_activity;	/* records of changes (store_act.c) */
+	size_t		 st_mapsize;
+	/* activity.mdb, the other records, opened on first use */
+	MDB_env		*st_act_env;
+	MDB_dbi		 st_act_log;
+	MDB_dbi		 st_act_meta;
+	int		 st_act_failed;	/* could not open it: go without */
+	long long	 st_act_synced;	/* last mdb_env_sync, seconds */
 	struct store_txn *st_open;	/* transactions not yet ended */
 #ifdef SCIMLET_FAULTS
 	unsigned	 st_fault_n;	/* fail the nth eligible call; 0: off */

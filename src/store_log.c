@@ -52,6 +52,23 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 	pr = cJSON_GetObjectItemCaseSensitive(doc, "unknown-members");
 	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "skip") == 0)
 		t->tn_flags |= TENANT_SKIP_UNKNOWN;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "activity");
+	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "off") == 0)
+		t->tn_flags |= TENANT_ACTIVITY_OFF;
+	/* The activity log's settings; anything else: the default (0). */
+	t->tn_actdays = t->tn_actmax = t->tn_cyclegap = 0;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "activity-days");
+	if (cJSON_IsString(pr) &&
+	    util_strtonum(pr->valuestring, 1, 3650, &n) == 0)
+		t->tn_actdays = n;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "activity-max");
+	if (cJSON_IsString(pr) &&
+	    util_strtonum(pr->valuestring, 1, 100000000, &n) == 0)
+		t->tn_actmax = n;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "cycle-gap");
+	if (cJSON_IsString(pr) &&
+	    util_duration_parse(pr->valuestring, &n) == 0 && n > 0)
+		t->tn_cyclegap = n;
 	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
 	    id->valuedouble > UINT32_MAX || k->mv_size == 0 ||
 	    k->mv_size > SCIM_TENANT_MAX) {
@@ -298,6 +315,8 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 		if ((e = store_walk(tx, dbs[i], prefix.sk_buf, prefix.sk_len,
 		    NULL, 0, 0, drop_cb, &da, "tenant remove")) != SCIM_OK)
 			return e;
+	if ((e = store_act_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK)
+		return e;
 	e = store_walk(tx, st->st_tokens, NULL, 0, NULL, 0, WALK_JSON,
 	    drop_token_cb, &da, "tenant remove tokens");
 	if (e != SCIM_OK || (e = da.da_err) != SCIM_OK)

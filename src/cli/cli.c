@@ -35,6 +35,10 @@ static const struct {
 	{ "tenant", "set", "TENANT patch-response=resource|no-content" },
 	{ "tenant", "set", "TENANT max-results=N" },
 	{ "tenant", "set", "TENANT unknown-members=reject|skip" },
+	{ "tenant", "set", "TENANT activity=on|off" },
+	{ "tenant", "set", "TENANT activity-days=N" },
+	{ "tenant", "set", "TENANT activity-max=N" },
+	{ "tenant", "set", "TENANT cycle-gap=DURATION" },
 	{ "tenant", "show", "TENANT [--json]" },
 	{ "tenant", "remove", "TENANT --yes" },
 	{ "token", "issue", "TENANT [--label TEXT] [--expires DURATION]" },
@@ -63,6 +67,12 @@ static const struct {
 	{ "changes", NULL, "prune --before SEQ" },
 	{ "user", "show", "TENANT ID|USERNAME [--json]" },
 	{ "user", "list", "TENANT [--role APP-ROLE] [--json]" },
+	{ "activity", NULL, "TENANT|--unauthenticated [--since TIME|--last "
+	    "DURATION] [--status 4xx|5xx|CODE] [--user ID|USERNAME] "
+	    "[--group ID|NAME] [--request ID] [--limit N] [--json] "
+	    "[--follow]" },
+	{ "cycles", NULL, "TENANT [--limit N] [--json]" },
+	{ "cycle", NULL, "TENANT ID|last [--json]" },
 	{ "backup", NULL, "DEST" },
 };
 #define NUSAGES	(sizeof(usages) / sizeof(usages[0]))
@@ -335,8 +345,8 @@ main(int argc, char **argv)
 	}
 	cl.cl_store = st;
 	cli_actor(&cl, argc - i, argv + i);
-	if (init)
-		rc = CLI_OK;
+	if (init)	/* the activity file too: its owner and mode now */
+		rc = store_act_open(st) == SCIM_OK ? CLI_OK : CLI_FAIL;
 	else if (strcmp(argv[i], "tenant") == 0)
 		rc = cli_tenant(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "role") == 0)
@@ -351,6 +361,12 @@ main(int argc, char **argv)
 		rc = cli_audit(&cl, argc - i, argv + i);
 	else if (strcmp(argv[i], "changes") == 0)
 		rc = cli_changes(&cl, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "activity") == 0)
+		rc = cli_activity(&cl, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "cycles") == 0)
+		rc = cli_cycles(&cl, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "cycle") == 0)
+		rc = cli_cycle(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "backup") == 0)
 		rc = cli_backup(&cl, argc - i - 1, argv + i + 1);
 	else

@@ -37,6 +37,9 @@ int	 cli_schema(struct cli *, int argc, char **argv);
 int	 cli_audit(struct cli *, int argc, char **argv);
 int	 cli_changes(struct cli *, int argc, char **argv);
 int	 cli_backup(struct cli *, int argc, char **argv);
+int	 cli_activity(struct cli *, int argc, char **argv);
+int	 cli_cycles(struct cli *, int argc, char **argv);
+int	 cli_cycle(struct cli *, int argc, char **argv);
 
 /*
  * The request context of a command on tenant, built as the worker builds

@@ -53,20 +53,31 @@ print_tenant(const struct tenant *t, const char *created, void *arg)
 	return 0;
 }
 
-/* The settings a tenant has, and the values each takes. */
+/*
+ * The settings a tenant has, and the values each takes: one of values,
+ * else a number (or with dur, a duration in seconds) from min to max.
+ */
 static const struct {
 	const char	*key;
 	const char	*values[3];
+	long long	 min, max;
+	int		 dur;
 } settings[] = {
 	/* PATCH answers: the resource (200), or 204 (Microsoft's suite). */
-	{ "patch-response", { "resource", "no-content", NULL } },
+	{ "patch-response", { "resource", "no-content", NULL }, 0, 0, 0 },
 	/*
 	 * A member id that names no user or group: 400 with nothing
 	 * applied, or skipped (logged) while the other members apply.
 	 */
-	{ "unknown-members", { "reject", "skip", NULL } },
-	/* Largest page (count); values 1..10000, checked below. */
-	{ "max-results", { NULL } },
+	{ "unknown-members", { "reject", "skip", NULL }, 0, 0, 0 },
+	/* Largest page (count). */
+	{ "max-results", { NULL }, 1, 10000, 0 },
+	/* The activity log (src/activity.h): on, kept days, kept records. */
+	{ "activity", { "on", "off", NULL }, 0, 0, 0 },
+	{ "activity-days", { NULL }, 1, 3650, 0 },
+	{ "activity-max", { NULL }, 1, 100000000, 0 },
+	/* The quiet time that ends a sync cycle (src/cycle.h). */
+	{ "cycle-gap", { NULL }, 1, 7 * 86400, 1 },
 };
 
 /* `tenant set TENANT KEY=VALUE` */
@@ -78,6 +89,7 @@ tenant_set(struct cli *cl, const char *name, const char *kv)
 	const char		*eq;
 	char			 key[64];
 	size_t			 i, j;
+	long long		 n;
 	enum scim_err		 e;
 
 	if ((eq = strchr(kv, '=')) == NULL || (size_t)(eq - kv) >= sizeof(key))
@@ -91,11 +103,21 @@ tenant_set(struct cli *cl, const char *name, const char *kv)
 		fprintf(stderr, "scimlet: unknown setting %s\n", key);
 		return CLI_FAIL;
 	}
-	if (settings[i].values[0] == NULL) {
-		long long n;
-		if (util_strtonum(eq + 1, 1, 10000, &n) == -1) {
-			fprintf(stderr, "scimlet: %s takes a number from 1 to "
-			    "10000\n", key);
+	if (settings[i].values[0] == NULL && settings[i].dur) {
+		if (util_duration_parse(eq + 1, &n) == -1 ||
+		    n < settings[i].min || n > settings[i].max) {
+			fprintf(stderr, "scimlet: %s takes a duration from "
+			    "%llds to %llds (30m, 2h, 1d)\n", key,
+			    settings[i].min, settings[i].max);
+			return CLI_FAIL;
+		}
+		j = 0;
+	} else if (settings[i].values[0] == NULL) {
+		if (util_strtonum(eq + 1, settings[i].min, settings[i].max,
+		    &n) == -1) {
+			fprintf(stderr, "scimlet: %s takes a number from %lld "
+			    "to %lld\n", key, settings[i].min,
+			    settings[i].max);
 			return CLI_FAIL;
 		}
 		j = 0;

@@ -19,16 +19,29 @@
 #include "store.h"
 #include "util.h"
 
+/* How `token list` prints: as JSON, and in which transaction. */
+struct listing {
+	struct store_txn	*tx;
+	int			 json;
+};
+
 static void
 print_token(const struct auth_token_info *ti, void *arg)
 {
-	cJSON	*o;
-	char	*s;
+	struct listing	*l = arg;
+	cJSON		*o;
+	char		*s, used[TIME_STRLEN + 1];
+	uint64_t	 us = 0;
 
-	if (arg == NULL) {
-		cli_row(stdout, 5, ti->id, ti->label != NULL ? ti->label : "-",
+	/* Last used: the activity log's note of the token (store_act.c). */
+	used[0] = '\0';
+	if (store_act_used(l->tx, ti->id, &us) == SCIM_OK && us > 0)
+		util_time_format((double)us / 1e6, used);
+	if (!l->json) {
+		cli_row(stdout, 6, ti->id, ti->label != NULL ? ti->label : "-",
 		    ti->created, ti->expires != NULL ? ti->expires : "-",
-		    ti->revoked != NULL ? ti->revoked : "-");
+		    ti->revoked != NULL ? ti->revoked : "-",
+		    used[0] != '\0' ? used : "-");
 		return;
 	}
 	/* --json: one object per line, null for what is not set. */
@@ -48,6 +61,10 @@ print_token(const struct auth_token_info *ti, void *arg)
 		cJSON_AddStringToObject(o, "revoked", ti->revoked);
 	else
 		cJSON_AddNullToObject(o, "revoked");
+	if (used[0] != '\0')
+		cJSON_AddStringToObject(o, "last_used", used);
+	else
+		cJSON_AddNullToObject(o, "last_used");
 	if ((s = cJSON_PrintUnformatted(o)) != NULL) {
 		cli_json(stdout, s, strlen(s));
 		fputc('\n', stdout);
@@ -115,6 +132,7 @@ cli_token(struct cli *cl, int argc, char **argv)
 	struct store_txn	*tx;
 	struct tenant		 t;
 	struct topts		 o;
+	struct listing		 ls;
 	char			 token[AUTH_TOKEN_LEN + 1];
 	char			 id[AUTH_ID_LEN + 1];
 	char			 tname[SCIM_TENANT_MAX + 1];
@@ -152,9 +170,10 @@ cli_token(struct cli *cl, int argc, char **argv)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 			return cli_storefail("token list", e);
+		ls.tx = tx;
+		ls.json = o.json;
 		if ((e = store_tenant_get(tx, argv[1], &t)) == SCIM_OK)
-			e = auth_token_each(tx, argv[1], print_token,
-			    o.json ? &o : NULL);
+			e = auth_token_each(tx, argv[1], print_token, &ls);
 		store_abort(&tx);
 		if (e == SCIM_ENOTFOUND) {
 			fprintf(stderr, "scimlet: no tenant %s\n", argv[1]);

@@ -58,7 +58,7 @@ check(struct store *st, const char *hdr, struct tenant *t, char *id)
 	memset(&resp, 0, sizeof(resp));
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return e;
-	e = auth_check(tx, hdr, name, id, &resp);
+	e = auth_check(tx, hdr, name, id, NULL, &resp);
 	if (e == SCIM_OK)
 		e = store_tenant_get(tx, name, t);
 	store_abort(&tx);

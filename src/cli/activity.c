@@ -1,0 +1,558 @@
+/*
+ * activity.c: `scimlet activity`, `scimlet cycles` and `scimlet cycle`:
+ * the activity log (src/activity.h) and the sync cycles read from it
+ * (src/cycle.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "activity.h"
+#include "cli/cli.h"
+#include "cycle.h"
+#include "schema.h"
+#include "scim.h"
+#include "store.h"
+#include "util.h"
+
+/* What `activity` shows: its filters, and where it stands. */
+struct afilter {
+	const char	*tenant;	/* the name shown; NULL: no tenant */
+	uint64_t	 from;		/* µs */
+	int		 status;	/* 0: any; 4, 5: a class; else a code */
+	char		 type;		/* --user 'U', --group 'G', or 0 */
+	const char	*who;		/* its argument */
+	int		 nids;
+	uint8_t		 ids[4][16];	/* what the name is now */
+	const char	*request;
+	long long	 limit;		/* 0: all */
+	int		 json;
+	/* The newest `limit` records matched, oldest first (a ring). */
+	cJSON		**ring;
+	long long	 nring, head;
+	/* Where a --follow goes on from. */
+	uint64_t	 last_us;
+	uint8_t		 last_rid[8];
+	int		 any;
+	enum scim_err	 err;
+};
+
+static int
+status_match(const struct afilter *f, double status)
+{
+	int	s = (int)status;
+
+	if (f->status == 0)
+		return 1;
+	if (f->status < 10)
+		return s / 100 == f->status;
+	return s == f->status;
+}
+
+/* Does the query (a filter, percent-encoded or not) name who? */
+static int
+query_names(const char *q, const char *who)
+{
+	char	dec[1024];
+	size_t	i, o = 0, n = strlen(who);
+	unsigned int c;
+
+	if (q == NULL || n == 0)
+		return 0;
+	for (i = 0; q[i] != '\0' && o + 1 < sizeof(dec); i++) {
+		if (q[i] == '%' && isxdigit((unsigned char)q[i + 1]) &&
+		    isxdigit((unsigned char)q[i + 2]) &&
+		    sscanf(q + i + 1, "%2x", &c) == 1) {
+			dec[o++] = (char)c;
+			i += 2;
+		} else
+			dec[o++] = q[i] == '+' ? ' ' : q[i];
+	}
+	dec[o] = '\0';
+	for (i = 0; i + n <= o; i++)
+		if (strncasecmp(dec + i, who, n) == 0 &&
+		    (i == 0 || dec[i - 1] == '"') && dec[i + n] == '"')
+			return 1;
+	return 0;
+}
+
+static int
+who_match(const struct afilter *f, const cJSON *rec)
+{
+	const char	*type, *id, *name;
+	uint8_t		 bin[16];
+	int		 i;
+
+	if (f->type == 0)
+		return 1;
+	type = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "resourceType"));
+	id = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "id"));
+	name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "name"));
+	if (type == NULL || type[0] != f->type) {
+		/* A list filtered on the name: Entra's lookup before a create. */
+		return type == NULL || cJSON_GetObjectItem(rec, "id") == NULL ?
+		    (type == NULL || type[0] == f->type) && query_names(
+		    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "query")),
+		    f->who) : 0;
+	}
+	if (id != NULL && util_strcaseeq(id, f->who))
+		return 1;
+	if (name != NULL && util_strcaseeq(name, f->who))
+		return 1;
+	if (id != NULL && util_uuid_parse(id, bin) == 0)
+		for (i = 0; i < f->nids; i++)
+			if (memcmp(bin, f->ids[i], 16) == 0)
+				return 1;
+	return id == NULL && query_names(cJSON_GetStringValue(
+	    cJSON_GetObjectItem(rec, "query")), f->who);
+}
+
+static void
+print_record(const struct afilter *f, cJSON *rec)
+{
+	char		*out, dur[32], st[16];
+	const char	*what, *subject, *detail, *q;
+	char		 path[1100];
+
+	if (f->json) {
+		if ((out = cJSON_PrintUnformatted(rec)) != NULL) {
+			cli_json(stdout, out, strlen(out));
+			putchar('\n');
+			free(out);
+		}
+		return;
+	}
+	q = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "query"));
+	snprintf(path, sizeof(path), "%s%s%s",
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "path")) ?
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "path")) : "-",
+	    q != NULL ? "?" : "", q != NULL ? q : "");
+	snprintf(st, sizeof(st), "%.0f", cJSON_GetNumberValue(
+	    cJSON_GetObjectItem(rec, "status")));
+	snprintf(dur, sizeof(dur), "%.1fms", cJSON_GetNumberValue(
+	    cJSON_GetObjectItem(rec, "duration_us")) / 1000.0);
+	subject = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "name"));
+	if (subject == NULL)
+		subject = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "id"));
+	detail = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "detail"));
+	what = detail != NULL ? detail :
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "summary"));
+	cli_row(stdout, 9,
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "time")), st,
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "method")), path,
+	    subject != NULL ? subject : "-",
+	    what != NULL && *what != '\0' ? what : "-",
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "request")),
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "label")) ?
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "label")) :
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "token")) ?
+	    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "token")) : "-",
+	    dur);
+}
+
+static int
+each_record(uint64_t us, const uint8_t rid[8], const char *json, size_t len,
+    void *arg)
+{
+	struct afilter	*f = arg;
+	cJSON		*rec;
+	const char	*r;
+
+	f->last_us = us;
+	memcpy(f->last_rid, rid, 8);
+	f->any = 1;
+	if ((rec = activity_parse(json, len, us, f->tenant)) == NULL)
+		return 0;	/* damaged: activity.mdb after a power cut */
+	r = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "request"));
+	if (!status_match(f, cJSON_GetNumberValue(cJSON_GetObjectItem(rec,
+	    "status"))) || !who_match(f, rec) || (f->request != NULL &&
+	    (r == NULL || strcmp(r, f->request) != 0))) {
+		cJSON_Delete(rec);
+		return 0;
+	}
+	if (f->ring == NULL) {
+		print_record(f, rec);
+		cJSON_Delete(rec);
+		return 0;
+	}
+	/* --limit N: keep the newest N. */
+	if (f->nring == f->limit) {
+		cJSON_Delete(f->ring[f->head]);
+		f->ring[f->head] = rec;
+		f->head = (f->head + 1) % f->limit;
+	} else
+		f->ring[f->nring++] = rec;
+	return 0;
+}
+
+/* The ids a --user or --group name has now (by the index). */
+static void
+resolve(struct store *st, uint32_t tenant, struct afilter *f)
+{
+	struct store_txn	*tx;
+	char			 folded[SCIM_MAX_KEYSTR + 1];
+	size_t			 n = 0;
+
+	if (f->type == 0 || strlen(f->who) > SCIM_MAX_KEYSTR ||
+	    store_begin(st, 0, &tx) != SCIM_OK)
+		return;
+	schema_fold(f->who, folded);
+	if (store_idx_find(tx, tenant, f->type == 'U' ? RES_USER : RES_GROUP,
+	    f->type == 'U' ? IDX_USERNAME : IDX_DISPLAYNAME, folded,
+	    strlen(folded), f->ids, 4, &n) == SCIM_OK)
+		f->nids = (int)n;
+	store_abort(&tx);
+}
+
+static volatile sig_atomic_t follow_stop;
+
+static void
+on_int(int sig)
+{
+	(void)sig;
+	follow_stop = 1;
+}
+
+/* The tenant named (its number; 0 for --unauthenticated). */
+static int
+tenant_of(struct store *st, const char *name, struct tenant *t)
+{
+	struct store_txn	*tx;
+	enum scim_err		 e;
+
+	memset(t, 0, sizeof(*t));
+	if (name == NULL)
+		return CLI_OK;
+	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+		return cli_storefail("activity", e);
+	e = store_tenant_get(tx, name, t);
+	store_abort(&tx);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: no tenant %s\n", name);
+		return CLI_FAIL;
+	}
+	return e == SCIM_OK ? CLI_OK : cli_storefail("activity", e);
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+/*
+ * `activity TENANT|--unauthenticated [--since TIME|--last DURATION]
+ * [--status 4xx|5xx|CODE] [--user ID|USERNAME] [--group ID|NAME]
+ * [--request ID] [--limit N] [--json] [--follow]`
+ */
+int
+cli_activity(struct cli *cl, int argc, char **argv)
+{
+	struct afilter	 f;
+	struct tenant	 t;
+	struct sigaction sa;
+	const char	*name = NULL, *opt;
+	double		 secs;
+	long long	 n;
+	int		 i, follow = 0, rc;
+	enum scim_err	 e;
+
+	memset(&f, 0, sizeof(f));
+	if (argc < 1)
+		return cli_bad("activity", "missing TENANT");
+	if (strcmp(argv[0], "--unauthenticated") != 0) {
+		if (argv[0][0] == '-')
+			return cli_bad("activity", "missing TENANT before "
+			    "'%s'", argv[0]);
+		name = argv[0];
+	}
+	for (i = 1; i < argc; i++) {
+		opt = argv[i];
+		if (strcmp(opt, "--json") == 0) {
+			f.json = 1;
+			continue;
+		}
+		if (strcmp(opt, "--follow") == 0) {
+			follow = 1;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return cli_bad("activity", "%s: missing value", opt);
+		if (strcmp(opt, "--since") == 0) {
+			if (util_time_parse(argv[++i], &secs) == -1 ||
+			    secs < 0)
+				return cli_bad("activity", "--since: '%s' is "
+				    "not an RFC 3339 time", argv[i]);
+			f.from = (uint64_t)(secs * 1000000);
+		} else if (strcmp(opt, "--last") == 0) {
+			if (util_duration_parse(argv[++i], &n) == -1)
+				return cli_bad("activity", "--last: '%s' is "
+				    "not a duration (30m, 12h, 7d)", argv[i]);
+			f.from = now_us() - (uint64_t)n * 1000000;
+		} else if (strcmp(opt, "--status") == 0) {
+			opt = argv[++i];
+			if (strcmp(opt, "4xx") == 0 || strcmp(opt, "5xx") == 0)
+				f.status = opt[0] - '0';
+			else if (util_strtonum(opt, 100, 599, &n) == 0)
+				f.status = (int)n;
+			else
+				return cli_bad("activity", "--status: '%s' is "
+				    "not 4xx, 5xx or a status code", opt);
+		} else if (strcmp(opt, "--user") == 0 ||
+		    strcmp(opt, "--group") == 0) {
+			if (f.type != 0)
+				return cli_bad("activity", "give one of "
+				    "--user and --group");
+			f.type = opt[2] == 'u' ? 'U' : 'G';
+			f.who = argv[++i];
+		} else if (strcmp(opt, "--request") == 0)
+			f.request = argv[++i];
+		else if (strcmp(opt, "--limit") == 0) {
+			if (util_strtonum(argv[++i], 1, 10000000, &n) == -1)
+				return cli_bad("activity", "--limit: '%s' is "
+				    "not a number from 1", argv[i]);
+			f.limit = n;
+		} else
+			return cli_bad("activity", "unknown option '%s'", opt);
+	}
+	if ((rc = tenant_of(cl->cl_store, name, &t)) != CLI_OK)
+		return rc;
+	f.tenant = name;
+	resolve(cl->cl_store, t.tn_id, &f);
+	if (f.limit > 0 && (f.ring = calloc((size_t)f.limit,
+	    sizeof(*f.ring))) == NULL)
+		return cli_storefail("activity", SCIM_ENOMEM);
+	e = store_act_each(cl->cl_store, t.tn_id, f.from, NULL, each_record,
+	    &f);
+	for (n = 0; n < f.nring; n++) {
+		print_record(&f, f.ring[(f.head + n) % f.nring]);
+		cJSON_Delete(f.ring[(f.head + n) % f.nring]);
+	}
+	free(f.ring);
+	f.ring = NULL;
+	fflush(stdout);
+	if (e != SCIM_OK)
+		return cli_storefail("activity", e);
+	if (!follow)
+		return CLI_OK;
+	/* --follow: what came since, every half second, until interrupted. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_int;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!follow_stop) {
+		usleep(500000);
+		e = f.any ? store_act_each(cl->cl_store, t.tn_id, f.last_us,
+		    f.last_rid, each_record, &f) : store_act_each(cl->cl_store,
+		    t.tn_id, f.from, NULL, each_record, &f);
+		if (e != SCIM_OK)
+			return cli_storefail("activity", e);
+		fflush(stdout);
+	}
+	return CLI_OK;
+}
+
+static const char *
+field(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+	static char	 num[32];
+
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v)) {
+		snprintf(num, sizeof(num), "%.0f", v->valuedouble);
+		return num;
+	}
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v) ? "yes" : "no";
+	return "-";
+}
+
+static void
+print_json(const cJSON *o)
+{
+	char	*out;
+
+	if ((out = cJSON_PrintUnformatted(o)) != NULL) {
+		cli_json(stdout, out, strlen(out));
+		putchar('\n');
+		free(out);
+	}
+}
+
+/* Drop what the listing does not document. */
+static void
+tidy(cJSON *cy)
+{
+	cJSON_DeleteItemFromObject(cy, "start_us");
+	cJSON_DeleteItemFromObject(cy, "end_us");
+}
+
+static int
+cycles_args(int argc, char **argv, const char *cmd, int nwords,
+    long long *limit, int *json)
+{
+	int		i;
+	long long	n;
+
+	if (cli_nargs(cmd, nwords < argc ? nwords : argc, argv, nwords) !=
+	    CLI_OK)
+		return CLI_USAGE;
+	for (i = nwords; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*json = 1;
+		else if (limit != NULL && strcmp(argv[i], "--limit") == 0 &&
+		    i + 1 < argc) {
+			if (util_strtonum(argv[++i], 1, 1000000, &n) == -1)
+				return cli_bad(cmd, "--limit: '%s' is not a "
+				    "number from 1", argv[i]);
+			*limit = n;
+		} else
+			return cli_bad(cmd, "unknown option '%s'", argv[i]);
+	}
+	return CLI_OK;
+}
+
+/* `cycles TENANT [--limit N] [--json]`: oldest first, the newest N. */
+int
+cli_cycles(struct cli *cl, int argc, char **argv)
+{
+	struct tenant	 t;
+	cJSON		*list, *cy;
+	long long	 limit = 0, skip, k = 0;
+	int		 json = 0, rc;
+	enum scim_err	 e;
+
+	if (argc >= 1 && argv[0][0] == '-')
+		return cli_bad("cycles", "missing TENANT");
+	if ((rc = cycles_args(argc, argv, "cycles", 1, &limit, &json)) !=
+	    CLI_OK)
+		return rc;
+	if ((rc = tenant_of(cl->cl_store, argv[0], &t)) != CLI_OK)
+		return rc;
+	if ((e = cycle_list(cl->cl_store, &t, NULL, &list)) != SCIM_OK)
+		return cli_storefail("cycles", e);
+	skip = limit > 0 && cJSON_GetArraySize(list) > limit ?
+	    cJSON_GetArraySize(list) - limit : 0;
+	cJSON_ArrayForEach(cy, list) {
+		if (k++ < skip)
+			continue;
+		tidy(cy);
+		if (json) {
+			print_json(cy);
+			continue;
+		}
+		printf("%s\t%s\t%s\t", field(cy, "id"), field(cy, "start"),
+		    field(cy, "end"));
+		cli_field(stdout, cJSON_GetObjectItem(cy, "label") != NULL ?
+		    field(cy, "label") : field(cy, "token"));
+		printf("\trequests=%s", field(cy, "requests"));
+		printf(" creates=%s", field(cy, "creates"));
+		printf(" updates=%s", field(cy, "updates"));
+		printf(" deactivations=%s", field(cy, "deactivations"));
+		printf(" deletes=%s", field(cy, "deletes"));
+		printf(" failures=%s", field(cy, "failures"));
+		printf(" outstanding=%s", field(cy, "outstanding"));
+		printf("%s\n", cJSON_IsTrue(cJSON_GetObjectItem(cy,
+		    "running")) ? "\trunning" : "");
+	}
+	cJSON_Delete(list);
+	return CLI_OK;
+}
+
+/* `cycle TENANT ID|last [--json]`: one cycle, failures first. */
+int
+cli_cycle(struct cli *cl, int argc, char **argv)
+{
+	static const char *counts[] = { "requests", "reads", "creates",
+	    "updates", "deactivations", "reactivations", "deletes",
+	    "restores", "members_added", "members_removed", "role_changes",
+	    "failures", "outstanding", "users", "groups" };
+	struct tenant	 t;
+	cJSON		*list, *cy = NULL, *v, *f;
+	int		 json = 0, rc;
+	size_t		 i;
+	enum scim_err	 e;
+
+	if (argc >= 1 && argv[0][0] == '-')
+		return cli_bad("cycle", "missing TENANT");
+	if (argc >= 2 && argv[1][0] == '-')
+		return cli_bad("cycle", "missing ID or last");
+	if ((rc = cycles_args(argc, argv, "cycle", 2, NULL, &json)) !=
+	    CLI_OK)
+		return rc;
+	if ((rc = tenant_of(cl->cl_store, argv[0], &t)) != CLI_OK)
+		return rc;
+	e = cycle_list(cl->cl_store, &t, argv[1], &list);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: tenant %s has no cycle %s\n",
+		    argv[0], argv[1]);
+		return CLI_FAIL;
+	}
+	if (e != SCIM_OK)
+		return cli_storefail("cycle", e);
+	cJSON_ArrayForEach(v, list)
+		if (cJSON_GetObjectItem(v, "failed") != NULL)
+			cy = v;
+	if (cy == NULL) {
+		cJSON_Delete(list);
+		fprintf(stderr, "scimlet: tenant %s has no cycle %s\n",
+		    argv[0], argv[1]);
+		return CLI_FAIL;
+	}
+	tidy(cy);
+	if (json) {
+		print_json(cy);
+		cJSON_Delete(list);
+		return CLI_OK;
+	}
+	/* Failures first: what the operator came for. */
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(cy, "failed")) {
+		printf("failure\t%s\t%s\t%s\t", field(f, "state"),
+		    field(f, "request"), field(f, "status"));
+		cli_field(stdout, field(f, "method"));
+		putchar('\t');
+		cli_field(stdout, field(f, "path"));
+		putchar('\t');
+		cli_field(stdout, cJSON_GetObjectItem(f, "name") != NULL ?
+		    field(f, "name") : field(f, "id"));
+		putchar('\t');
+		cli_field(stdout, field(f, "detail"));
+		if (cJSON_GetObjectItem(f, "recovered_by") != NULL)
+			printf("\trecovered by %s in cycle %s",
+			    field(f, "recovered_by"), field(f, "recovered_in"));
+		putchar('\n');
+	}
+	printf("id\t%s\n", field(cy, "id"));
+	cli_row(stdout, 2, "token", field(cy, "token"));
+	if (cJSON_GetObjectItem(cy, "label") != NULL)
+		cli_row(stdout, 2, "label", field(cy, "label"));
+	printf("start\t%s\nend\t%s\nrunning\t%s\n", field(cy, "start"),
+	    field(cy, "end"), field(cy, "running"));
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		printf("%s\t%s\n", counts[i], field(cy, counts[i]));
+	cJSON_ArrayForEach(v, cJSON_GetObjectItem(cy, "reasons"))
+		printf("reason\t%s\t%.0f\n", v->string, v->valuedouble);
+	cJSON_ArrayForEach(v, cJSON_GetObjectItem(cy, "touched")) {
+		printf("touched\t%s\t%s\t", field(v, "resourceType"),
+		    field(v, "id"));
+		cli_field(stdout, field(v, "name"));
+		putchar('\n');
+	}
+	cJSON_Delete(list);
+	return CLI_OK;
+}
