@@ -116,6 +116,10 @@ act_put(struct store_txn *tx, MDB_dbi log, MDB_dbi meta,
 	if (a->sa_token != NULL && a->sa_token[0] != '\0') {
 		used_key(&uk, a->sa_token);
 		k = skey_val(&uk);
+		/* To the second: most requests then leave the key alone. */
+		if (s_get(tx, meta, &k, &v) == 0 && v.mv_size == 8 &&
+		    skey_uint(v.mv_data, 8) + 1000000 > a->sa_us)
+			return SCIM_OK;
 		for (n = 7, count = a->sa_us; n >= 0; n--, count >>= 8)
 			num[n] = (uint8_t)count;
 		v.mv_data = num;
@@ -161,7 +165,7 @@ act_env(struct store *st)
 	    (rc = mdb_env_set_maxreaders(st->st_act_env, 510)) ||
 	    (rc = mdb_env_set_mapsize(st->st_act_env, st->st_mapsize)) ||
 	    (rc = mdb_env_open(st->st_act_env, path, MDB_NOSUBDIR |
-	    MDB_NOSYNC | MDB_NOMETASYNC, 0600))) {
+	    MDB_WRITEMAP | MDB_NOSYNC | MDB_NOMETASYNC, 0600))) {
 		log_warnx("%s: %s: the activity of reads and failures is not "
 		    "recorded", path, mdb_strerror(rc));
 		goto fail;

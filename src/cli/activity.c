@@ -365,22 +365,23 @@ cli_activity(struct cli *cl, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* A field as text: a string, a number, yes/no, or "-". */
 static const char *
-field(const cJSON *o, const char *k)
+field(const cJSON *o, const char *k, char *num, size_t len)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
-	static char	 num[32];
 
 	if (cJSON_IsString(v))
 		return v->valuestring;
 	if (cJSON_IsNumber(v)) {
-		snprintf(num, sizeof(num), "%.0f", v->valuedouble);
+		snprintf(num, len, "%.0f", v->valuedouble);
 		return num;
 	}
 	if (cJSON_IsBool(v))
 		return cJSON_IsTrue(v) ? "yes" : "no";
 	return "-";
 }
+#define FIELD(o, k)	field((o), (k), nb, sizeof(nb))
 
 static void
 print_json(const cJSON *o)
@@ -434,6 +435,7 @@ cli_cycles(struct cli *cl, int argc, char **argv)
 	struct tenant	 t;
 	cJSON		*list, *cy;
 	long long	 limit = 0, skip, k = 0;
+	char		 nb[32];
 	int		 json = 0, rc;
 	enum scim_err	 e;
 
@@ -456,17 +458,17 @@ cli_cycles(struct cli *cl, int argc, char **argv)
 			print_json(cy);
 			continue;
 		}
-		printf("%s\t%s\t%s\t", field(cy, "id"), field(cy, "start"),
-		    field(cy, "end"));
+		printf("%s\t%s\t%s\t", FIELD(cy, "id"), FIELD(cy, "start"),
+		    FIELD(cy, "end"));
 		cli_field(stdout, cJSON_GetObjectItem(cy, "label") != NULL ?
-		    field(cy, "label") : field(cy, "token"));
-		printf("\trequests=%s", field(cy, "requests"));
-		printf(" creates=%s", field(cy, "creates"));
-		printf(" updates=%s", field(cy, "updates"));
-		printf(" deactivations=%s", field(cy, "deactivations"));
-		printf(" deletes=%s", field(cy, "deletes"));
-		printf(" failures=%s", field(cy, "failures"));
-		printf(" outstanding=%s", field(cy, "outstanding"));
+		    FIELD(cy, "label") : FIELD(cy, "token"));
+		printf("\trequests=%s", FIELD(cy, "requests"));
+		printf(" creates=%s", FIELD(cy, "creates"));
+		printf(" updates=%s", FIELD(cy, "updates"));
+		printf(" deactivations=%s", FIELD(cy, "deactivations"));
+		printf(" deletes=%s", FIELD(cy, "deletes"));
+		printf(" failures=%s", FIELD(cy, "failures"));
+		printf(" outstanding=%s", FIELD(cy, "outstanding"));
 		printf("%s\n", cJSON_IsTrue(cJSON_GetObjectItem(cy,
 		    "running")) ? "\trunning" : "");
 	}
@@ -484,6 +486,7 @@ cli_cycle(struct cli *cl, int argc, char **argv)
 	    "failures", "outstanding", "users", "groups" };
 	struct tenant	 t;
 	cJSON		*list, *cy = NULL, *v, *f;
+	char		 nb[32];
 	int		 json = 0, rc;
 	size_t		 i;
 	enum scim_err	 e;
@@ -522,35 +525,35 @@ cli_cycle(struct cli *cl, int argc, char **argv)
 	}
 	/* Failures first: what the operator came for. */
 	cJSON_ArrayForEach(f, cJSON_GetObjectItem(cy, "failed")) {
-		printf("failure\t%s\t%s\t%s\t", field(f, "state"),
-		    field(f, "request"), field(f, "status"));
-		cli_field(stdout, field(f, "method"));
+		printf("failure\t%s\t%s\t%s\t", FIELD(f, "state"),
+		    FIELD(f, "request"), FIELD(f, "status"));
+		cli_field(stdout, FIELD(f, "method"));
 		putchar('\t');
-		cli_field(stdout, field(f, "path"));
+		cli_field(stdout, FIELD(f, "path"));
 		putchar('\t');
 		cli_field(stdout, cJSON_GetObjectItem(f, "name") != NULL ?
-		    field(f, "name") : field(f, "id"));
+		    FIELD(f, "name") : FIELD(f, "id"));
 		putchar('\t');
-		cli_field(stdout, field(f, "detail"));
+		cli_field(stdout, FIELD(f, "detail"));
 		if (cJSON_GetObjectItem(f, "recovered_by") != NULL)
 			printf("\trecovered by %s in cycle %s",
-			    field(f, "recovered_by"), field(f, "recovered_in"));
+			    FIELD(f, "recovered_by"), FIELD(f, "recovered_in"));
 		putchar('\n');
 	}
-	printf("id\t%s\n", field(cy, "id"));
-	cli_row(stdout, 2, "token", field(cy, "token"));
+	printf("id\t%s\n", FIELD(cy, "id"));
+	cli_row(stdout, 2, "token", FIELD(cy, "token"));
 	if (cJSON_GetObjectItem(cy, "label") != NULL)
-		cli_row(stdout, 2, "label", field(cy, "label"));
-	printf("start\t%s\nend\t%s\nrunning\t%s\n", field(cy, "start"),
-	    field(cy, "end"), field(cy, "running"));
+		cli_row(stdout, 2, "label", FIELD(cy, "label"));
+	printf("start\t%s\nend\t%s\nrunning\t%s\n", FIELD(cy, "start"),
+	    FIELD(cy, "end"), FIELD(cy, "running"));
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-		printf("%s\t%s\n", counts[i], field(cy, counts[i]));
+		printf("%s\t%s\n", counts[i], FIELD(cy, counts[i]));
 	cJSON_ArrayForEach(v, cJSON_GetObjectItem(cy, "reasons"))
 		printf("reason\t%s\t%.0f\n", v->string, v->valuedouble);
 	cJSON_ArrayForEach(v, cJSON_GetObjectItem(cy, "touched")) {
-		printf("touched\t%s\t%s\t", field(v, "resourceType"),
-		    field(v, "id"));
-		cli_field(stdout, field(v, "name"));
+		printf("touched\t%s\t%s\t", FIELD(v, "resourceType"),
+		    FIELD(v, "id"));
+		cli_field(stdout, FIELD(v, "name"));
 		putchar('\n');
 	}
 	cJSON_Delete(list);

@@ -202,8 +202,8 @@ tok3 = s.token("acme")
 t.status(s.req("GET", "/Users", token=tok3), 200, "a second token works")
 lines = s.cli("token", "list", "acme").stdout.strip().split("\n")
 t.eq(len(lines), 2, "token list shows both tokens")
-t.ok(all(re.fullmatch(r"[0-9a-f]{16}\t-\t\S+Z\t-\t-", l) for l in lines),
-     "token list: id, no label, created, no expiry, not revoked", lines)
+t.ok(all(re.fullmatch(r"[0-9a-f]{16}\t-\t\S+Z\t-\t-\t\S+Z", l) for l in lines),
+     "token list: id, no label, created, no expiry, not revoked, last used", lines)
 t.ok(tok not in s.cli("token", "list", "acme").stdout, "token list never shows a token")
 rid = lines[-1].split("\t")[0]
 before = [l for l in lines if l.startswith(rid)]
