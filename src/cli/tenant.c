@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "audit.h"
 #include "auth.h"
 #include "cli/cli.h"
+#include "cycle.h"
 #include "scim.h"
 #include "store.h"
 #include "util.h"
@@ -258,7 +260,8 @@ tenant_show(struct cli *cl, const char *name, int json)
 	char			*out;
 	char			 num[7][32];
 	const char		*patch, *unknown, *source, *unk;
-	long long		 max;
+	long long		 max, actdays, actmax;
+	cJSON			*cycles, *last;
 	enum scim_err		 e;
 
 	if ((e = store_begin(cl->cl_store, 0, &tx)) != SCIM_OK)
@@ -272,6 +275,16 @@ tenant_show(struct cli *cl, const char *name, int json)
 	}
 	if (e != SCIM_OK)
 		return cli_storefail("tenant show", e);
+	/* The last sync cycle, from the activity log (src/cycle.h). */
+	if ((e = cycle_list(cl->cl_store, &t, NULL, &cycles)) != SCIM_OK)
+		return cli_storefail("tenant show", e);
+	last = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
+	if (last != NULL) {
+		cJSON_DeleteItemFromObject(last, "start_us");
+		cJSON_DeleteItemFromObject(last, "end_us");
+	}
+	actdays = t.tn_actdays > 0 ? t.tn_actdays : ACT_DAYS_DEFAULT;
+	actmax = t.tn_actmax > 0 ? t.tn_actmax : ACT_MAX_DEFAULT;
 	patch = (t.tn_flags & TENANT_PATCH_204) ? "no-content" : "resource";
 	unknown = (t.tn_flags & TENANT_SKIP_UNKNOWN) ? "skip" : "reject";
 	max = t.tn_maxresults != 0 ? t.tn_maxresults : SCIM_MAX_COUNT;
@@ -305,10 +318,24 @@ tenant_show(struct cli *cl, const char *name, int json)
 		    (double)tc.revoked) == NULL ||
 		    cJSON_AddNumberToObject(o, "audit-entries",
 		    (double)tc.audit) == NULL ||
+		    cJSON_AddStringToObject(o, "activity",
+		    (t.tn_flags & TENANT_ACTIVITY_OFF) ? "off" : "on") ==
+		    NULL ||
+		    cJSON_AddNumberToObject(o, "activity-days",
+		    (double)actdays) == NULL ||
+		    cJSON_AddNumberToObject(o, "activity-max",
+		    (double)actmax) == NULL ||
+		    cJSON_AddNumberToObject(o, "cycle-gap",
+		    (double)cycle_gap(&t)) == NULL ||
+		    (last != NULL ? (cJSON_AddItemToObject(o, "last-cycle",
+		    cJSON_Duplicate(last, 1)) ? o : NULL) :
+		    cJSON_AddNullToObject(o, "last-cycle")) == NULL ||
 		    (out = cJSON_PrintUnformatted(o)) == NULL) {
 			cJSON_Delete(o);
+			cJSON_Delete(cycles);
 			return cli_storefail("tenant show", SCIM_ENOMEM);
 		}
+		cJSON_Delete(cycles);
 		cJSON_Delete(o);
 		cli_json(stdout, out, strlen(out));
 		fputc('\n', stdout);
@@ -337,6 +364,31 @@ tenant_show(struct cli *cl, const char *name, int json)
 	cli_row(stdout, 2, "tokens-active", num[4]);
 	cli_row(stdout, 2, "tokens-revoked", num[5]);
 	cli_row(stdout, 2, "audit-entries", num[6]);
+	cli_row(stdout, 2, "activity", (t.tn_flags & TENANT_ACTIVITY_OFF) ?
+	    "off" : "on");
+	snprintf(num[0], sizeof(num[0]), "%lld", actdays);
+	cli_row(stdout, 2, "activity-days", num[0]);
+	snprintf(num[0], sizeof(num[0]), "%lld", actmax);
+	cli_row(stdout, 2, "activity-max", num[0]);
+	snprintf(num[0], sizeof(num[0]), "%llds", cycle_gap(&t));
+	cli_row(stdout, 2, "cycle-gap", num[0]);
+	if (last == NULL)
+		cli_row(stdout, 2, "last-cycle", "-");
+	else {
+		/* id start end requests failures outstanding [running] */
+		printf("last-cycle\t%s %s %s requests=%.0f failures=%.0f "
+		    "outstanding=%.0f%s\n",
+		    cJSON_GetStringValue(cJSON_GetObjectItem(last, "id")),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(last, "start")),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(last, "end")),
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(last,
+		    "requests")), cJSON_GetNumberValue(cJSON_GetObjectItem(
+		    last, "failures")), cJSON_GetNumberValue(
+		    cJSON_GetObjectItem(last, "outstanding")),
+		    cJSON_IsTrue(cJSON_GetObjectItem(last, "running")) ?
+		    " running" : "");
+	}
+	cJSON_Delete(cycles);
 	return CLI_OK;
 }
 
@@ -371,6 +423,10 @@ tenant_remove(struct cli *cl, const char *name, int yes)
 		return cli_storefail("tenant remove", e);
 	if (yes && (e = store_commit(&tx)) != SCIM_OK)
 		return cli_storefail("tenant remove", e);
+	/* Its records of requests that changed nothing (store_act.c). */
+	if (yes && (e = store_act_log_clear(cl->cl_store, t.tn_id, &nkeys)) !=
+	    SCIM_OK)
+		return cli_storefail("tenant remove (activity.mdb)", e);
 	fprintf(stderr, "scimlet: %s tenant %s: %" PRIu64 " users, %" PRIu64
 	    " groups, %" PRIu64 " tokens (%" PRIu64 " revoked), %" PRIu64
 	    " role mappings, %" PRIu64 " declared attributes, %" PRIu64
