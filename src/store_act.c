@@ -1,5 +1,5 @@
 /*
- * store_act.c: the activity log's two stores (doc/architecture.md §4.8).
+ * store_act.c: the activity log's two stores (doc/architecture.md §4.9).
  *
  * A request that changed something has its record in the main
  * environment, in `activity`, written in the request's own write
