@@ -173,6 +173,16 @@ act_env(struct store *st)
 	if (mdb_reader_check(st->st_act_env, &dead) == 0 && dead > 0)
 		log_warnx("activity.mdb: cleared %d stale reader slot(s)",
 		    dead);
+	/* A read transaction finds them (a CGI request opens it each time). */
+	if (mdb_txn_begin(st->st_act_env, NULL, MDB_RDONLY, &txn) == 0) {
+		if (mdb_dbi_open(txn, "activity", 0, &st->st_act_log) == 0 &&
+		    mdb_dbi_open(txn, "meta", 0, &st->st_act_meta) == 0) {
+			if (mdb_txn_commit(txn) == 0)	/* frees txn */
+				return 0;
+		} else
+			mdb_txn_abort(txn);
+		txn = NULL;
+	}
 	if ((rc = mdb_txn_begin(st->st_act_env, NULL, 0, &txn)) ||
 	    (rc = mdb_dbi_open(txn, "activity", MDB_CREATE, &st->st_act_log)) ||
 	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->st_act_meta)) ||

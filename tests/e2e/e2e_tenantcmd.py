@@ -97,8 +97,14 @@ got = dict(x for x in rows if len(x) == 2)
 t.eq([x[0] for x in rows],
      ["name", "created", "patch-response", "unknown-members", "max-results",
       "role-source", "role-default", "role-unknown", "attributes", "users",
-      "groups", "tokens-active", "tokens-revoked", "audit-entries"],
+      "groups", "tokens-active", "tokens-revoked", "audit-entries",
+      "activity", "activity-days", "activity-max", "cycle-gap", "last-cycle"],
      "show: the keys, in order")
+t.eq([got.get(k) for k in ("activity", "activity-days", "activity-max", "cycle-gap")],
+     ["on", "30", "200000", "600s"], "show: the activity settings' defaults")
+t.ok(re.fullmatch(r"[0-9a-f]{16} \S+Z \S+Z requests=\d+ failures=\d+ outstanding=\d+( running)?",
+                  got.get("last-cycle", "")) is not None,
+     "show: the last cycle: id, start, end, counts", got.get("last-cycle"))
 t.ok(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", got.get("created", "")),
      "show: created is a time", got.get("created"))
 want = {"name": "acme", "patch-response": "no-content", "unknown-members": "skip",
