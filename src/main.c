@@ -153,6 +153,35 @@ open_ctx(struct worker *wk, struct scim_req *req, struct ctx *cx,
 	return e;
 }
 
+/*
+ * A request refused before authentication (a body too large, a media
+ * type not JSON...): whose token it carried, for its activity record
+ * only.  It authenticates nothing: the request is answered with its
+ * error all the same.
+ */
+static void
+attribute(struct worker *wk, struct scim_req *req, struct activity *act)
+{
+	struct store_txn	*tx = NULL;
+	struct scim_resp	 scratch;
+	char			 tenant[SCIM_TENANT_MAX + 1];
+	char			 tokenid[AUTH_ID_LEN + 1];
+	char			 label[AUTH_LABEL_MAX + 1];
+
+	if (wk->wk_store == NULL || wk->wk_cfgerr != NULL ||
+	    req->rq_auth == NULL || store_begin(wk->wk_store, 0, &tx) !=
+	    SCIM_OK)
+		return;
+	memset(&scratch, 0, sizeof(scratch));
+	auth_check(tx, req->rq_auth, tenant, tokenid, label, &scratch);
+	util_strlcpy(act->at_token, tokenid, sizeof(act->at_token));
+	util_strlcpy(act->at_label, label, sizeof(act->at_label));
+	if (tenant[0] != '\0' &&
+	    store_tenant_get(tx, tenant, &act->at_tenant) != SCIM_OK)
+		memset(&act->at_tenant, 0, sizeof(act->at_tenant));
+	store_abort(&tx);
+}
+
 #ifdef SCIMLET_FAULTS
 /*
  * Test build only: "X-Scimlet-Fault: N KIND" makes the Nth LMDB call of
@@ -234,6 +263,8 @@ serve(struct worker *wk, const struct http_io *io)
 	activity_client(&act, io->io_param(io->io_ctx, "REMOTE_ADDR"),
 	    io->io_param(io->io_ctx, "HTTP_USER_AGENT"));
 	e = http_request_read(io, wk->wk_maxbody, &req, &resp);
+	if (e != SCIM_OK && e != SCIM_ENOMEM)
+		attribute(wk, &req, &act);
 #ifdef SCIMLET_FAULTS
 	fault_arm(wk, io);
 #endif
