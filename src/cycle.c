@@ -38,6 +38,7 @@ struct walk {
 	struct crec	*r;
 	size_t		 n, cap;
 	int		 keep;		/* keep every record (a detail) */
+	cJSON		*labels;	/* token id -> its label */
 	enum scim_err	 err;
 };
 
@@ -99,7 +100,7 @@ walk_cb(uint64_t us, const uint8_t rid[8], const char *json, size_t len,
 	struct walk	*w = arg;
 	struct crec	*c, *nr;
 	cJSON		*rec;
-	const char	*m, *path, *type, *id, *name;
+	const char	*m, *path, *type, *id, *name, *label;
 
 	(void)rid;
 	if (w->n == w->cap) {
@@ -122,6 +123,14 @@ walk_cb(uint64_t us, const uint8_t rid[8], const char *json, size_t len,
 	util_strlcpy(c->token, str(rec, "token") ? str(rec, "token") : "",
 	    sizeof(c->token));
 	c->status = (int)num(rec, "status");
+	/* A cycle's label: its token's, whichever record it has. */
+	if (c->token[0] != '\0' && (label = str(rec, "label")) != NULL &&
+	    cJSON_GetObjectItemCaseSensitive(w->labels, c->token) == NULL &&
+	    cJSON_AddStringToObject(w->labels, c->token, label) == NULL) {
+		cJSON_Delete(rec);
+		w->err = SCIM_ENOMEM;
+		return 1;
+	}
 	c->ops = ops_of(rec);
 	c->attrs = (unsigned)cJSON_GetArraySize(
 	    cJSON_GetObjectItemCaseSensitive(rec, "attributes"));
@@ -327,6 +336,8 @@ cycle_list(struct store *st, const struct tenant *t, const char *detail,
 	*out = NULL;
 	memset(&w, 0, sizeof(w));
 	w.keep = detail != NULL;
+	if ((w.labels = cJSON_CreateObject()) == NULL)
+		return SCIM_ENOMEM;
 	if ((e = store_act_each(st, t->tn_id, 0, NULL, walk_cb, &w)) !=
 	    SCIM_OK || (e = w.err) != SCIM_OK)
 		goto done;
@@ -496,11 +507,11 @@ cycle_list(struct store *st, const struct tenant *t, const char *detail,
 		cJSON_AddStringToObject(cycles[k], "end", ts);
 		cJSON_AddBoolToObject(cycles[k], "running", now - en < gap);
 	}
-	for (i = 0; i < w.n; i++)
-		if (w.r[i].rec != NULL && str(w.r[i].rec, "label") != NULL &&
-		    cJSON_GetObjectItem(cycles[w.r[i].cycle], "label") == NULL)
-			cJSON_AddStringToObject(cycles[w.r[i].cycle], "label",
-			    str(w.r[i].rec, "label"));
+	for (k = 0; k < ncy; k++)
+		if ((o = cJSON_GetObjectItemCaseSensitive(w.labels,
+		    str(cycles[k], "token"))) != NULL)
+			cJSON_AddStringToObject(cycles[k], "label",
+			    o->valuestring);
 	if (detail != NULL && want < 0) {
 		e = SCIM_ENOTFOUND;
 		goto done;
@@ -515,6 +526,7 @@ done:
 	for (i = 0; i < w.n; i++)
 		cJSON_Delete(w.r[i].rec);
 	free(w.r);
+	cJSON_Delete(w.labels);
 	free(open);
 	free(cycles);
 	free(tv);
