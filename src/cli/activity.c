@@ -288,6 +288,11 @@ cli_activity(struct cli *cl, int argc, char **argv)
 			follow = 1;
 			continue;
 		}
+		if (strcmp(opt, "--since") != 0 && strcmp(opt, "--last") != 0 &&
+		    strcmp(opt, "--status") != 0 && strcmp(opt, "--user") != 0 &&
+		    strcmp(opt, "--group") != 0 &&
+		    strcmp(opt, "--request") != 0 && strcmp(opt, "--limit") != 0)
+			return cli_bad("activity", "unknown option '%s'", opt);
 		if (i + 1 >= argc)
 			return cli_bad("activity", "%s: missing value", opt);
 		if (strcmp(opt, "--since") == 0) {
@@ -416,8 +421,9 @@ cycles_args(int argc, char **argv, const char *cmd, int nwords,
 	for (i = nwords; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			*json = 1;
-		else if (limit != NULL && strcmp(argv[i], "--limit") == 0 &&
-		    i + 1 < argc) {
+		else if (limit != NULL && strcmp(argv[i], "--limit") == 0) {
+			if (i + 1 >= argc)
+				return cli_bad(cmd, "--limit: missing value");
 			if (util_strtonum(argv[++i], 1, 1000000, &n) == -1)
 				return cli_bad(cmd, "--limit: '%s' is not a "
 				    "number from 1", argv[i]);
