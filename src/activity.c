@@ -406,7 +406,8 @@ make_record(struct activity *a, const struct scim_req *req,
 	}
 	add_num(b, "duration_us", now > a->at_start ? now - a->at_start : 0);
 	add_num(b, "bytes_in", req->rq_bodylen);
-	add_num(b, "bytes_out", resp->rp_len);
+	/* What was sent: a HEAD's body is not. */
+	add_num(b, "bytes_out", resp->rp_head ? 0 : resp->rp_len);
 	add_str(b, "client", a->at_client, sizeof(a->at_client));
 	add_str(b, "agent", a->at_agent, sizeof(a->at_agent));
 	if (a->at_type != 0)

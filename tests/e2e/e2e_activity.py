@@ -373,6 +373,24 @@ t.eq({k: rec[-1].get(k) for k in ("status", "token", "label")},
      "a revoked token's 401 is in its tenant's log, with its token id")
 t.eq(len(act("--unauthenticated") or []), 1, "and not in the unauthenticated log")
 
+# --- 5b. Requests refused before their token was looked at.
+r = s.req("HEAD", "/Users/" + ann, token=entra)
+rec = act("acme", "--request", r.header("X-Request-Id")) or [{}]
+t.eq((r.status, len(r.body), rec[-1].get("method"), rec[-1].get("bytes_out")),
+     (200, 0, "HEAD", 0), "HEAD: bytes_out 0, as no body was sent", rec)
+big = s.req("PATCH", "/Users/" + ann, patchop({"op": "replace", "path": "displayName",
+                                               "value": "x" * (1100 * 1024)}), token=entra)
+t.status(big, 413, "a body over the limit: 413")
+odd = s.req("PATCH", "/Users/" + ann, patchop(), token=entra, ctype="text/plain")
+t.status(odd, 415, "a body of another media type: 415")
+early = [big.header("X-Request-Id"), odd.header("X-Request-Id")]
+t.ok(all(x in rids(act("--unauthenticated")) + rids(act("acme")) for x in early),
+     "413 and 415 are recorded")
+in_tenant = [x for x in rids(act("acme")) if x in early]
+t.ok(in_tenant == early, "413 and 415 with a valid token are in its tenant's log (and cycles)",
+     in_tenant, todo="src/main.c records a request that failed in http_request_read() "
+     "under no tenant, though its Authorization header was read")
+
 # --- 6. Never the token, never a password.
 pw, pw2 = "Pa55-w0rd-9f1c7e", "N3w-Pa55-44d2ab"
 r = s.req("POST", "/Users", user("pat@contoso.com", password=pw), token=entra)
