@@ -107,13 +107,19 @@ activity_change(struct activity *a, enum res_type type, const uint8_t id[16],
 			a->at_ops |= ops[i].bit;
 }
 
-/* Append name to a comma-separated list, once; a full list ends in "…". */
+/*
+ * Append name to a comma-separated list, once; a full list ends in "…".
+ * An empty name (an extension may declare one) is left out: it would
+ * say nothing, and strstr() finds it everywhere.
+ */
 static void
 list_add(char *list, size_t size, const char *name)
 {
 	size_t	len = strlen(list), n = strlen(name), at;
 	const char *p;
 
+	if (n == 0)
+		return;
 	for (p = list; (p = strstr(p, name)) != NULL; p += n)
 		if ((p == list || p[-1] == ',') && (p[n] == ',' ||
 		    p[n] == '\0'))

@@ -521,5 +521,24 @@ for m in marks:
     t.ok(m.encode() not in raw, "after tenant remove no record holds %s" % m)
 shutil.rmtree(bk, ignore_errors=True)
 
+# --- 12. An attribute named "" (an undeclared extension may have one)
+# that changes with another must not hang the worker noting the names.
+# Last: a hung worker would hold the write lock.
+r = s.req("POST", "/Users", user("empty@x", **{"urn:x:e2e": {"": 1}}), token=entra)
+t.status(r, 201, "an extension attribute named '' is taken")
+body = user("empty@x", displayName="Now", **{"urn:x:e2e": {"": 2}})
+body["schemas"] = [URN_USER, "urn:x:e2e"]
+try:
+    r = s.req("PUT", "/Users/" + (r.json or {}).get("id", "-"), body, token=entra, timeout=5)
+except OSError as e:
+    r = None
+    t.ok(False, "PUT changing it and displayName: answered within 5 s", e)
+if r is not None:
+    t.status(r, 200, "PUT changing it and displayName: answered within 5 s")
+    rec = act("acme", "--request", r.header("X-Request-Id")) or [{}]
+    t.eq((rec[-1].get("attributes"), rec[-1].get("summary")),
+         (["displayName"], "update displayName"), "and recorded, the nameless one left out",
+         rec)
+
 s.stop()
 t.done()
