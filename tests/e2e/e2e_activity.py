@@ -379,6 +379,11 @@ t.eq({k: rec[-1].get(k) for k in ("status", "token", "label")},
      {"status": 401, "token": rev_id, "label": "old"},
      "a revoked token's 401 is in its tenant's log, with its token id")
 t.eq(len(act("--unauthenticated") or []), 1, "and not in the unauthenticated log")
+h = s.req("GET", "/.health")
+t.status(h, 200, "GET /.health without a token")
+t.ok(h.header("X-Request-Id") is not None and
+     h.header("X-Request-Id") not in rids(act("--unauthenticated")) + rids(act("acme")),
+     "a health probe leaves no record")
 
 # --- 5b. Requests refused before their token was looked at.
 r = s.req("HEAD", "/Users/" + ann, token=entra)
@@ -508,6 +513,9 @@ t.eq(len(act("gone") or []), 2, "tenant gone has 2 records")
 s.cli("tenant", "remove", "gone", "--yes")
 s.cli("tenant", "add", "gone")
 t.eq(act("gone"), [], "after remove and re-add: no activity")
+t.eq(run("cycles", "gone").stdout, "", "and no cycle")
+p = run("cycle", "gone", "last")
+t.eq((p.returncode, p.stdout), (1, ""), "cycle last of no cycle: exit 1", p.stderr)
 # A compacted copy holds only what is live.
 bk = os.path.join(s.dir, "backup")
 s.cli("backup", bk)
