@@ -316,7 +316,7 @@ failure_of(const struct crec *r, const struct crec *c)
 
 enum scim_err
 cycle_list(struct store *st, const struct tenant *t, const char *detail,
-    cJSON **out)
+    uint64_t from_us, cJSON **out)
 {
 	struct walk	 w;
 	struct touched	*tv = NULL;
@@ -338,7 +338,7 @@ cycle_list(struct store *st, const struct tenant *t, const char *detail,
 	w.keep = detail != NULL;
 	if ((w.labels = cJSON_CreateObject()) == NULL)
 		return SCIM_ENOMEM;
-	if ((e = store_act_each(st, t->tn_id, 0, NULL, walk_cb, &w)) !=
+	if ((e = store_act_each(st, t->tn_id, from_us, NULL, walk_cb, &w)) !=
 	    SCIM_OK || (e = w.err) != SCIM_OK)
 		goto done;
 	gettimeofday(&tvnow, NULL);

@@ -34,9 +34,11 @@ struct store;
  * "outstanding", recovered_by, recovered_in).  Cycles still running
  * (their last request less than the gap ago) have "running": true.
  * detail: the id of the one cycle to detail, "last", or NULL for none.
+ * from_us: read the log from that time on (0: all of it); a cycle
+ * running across it is seen from there.
  */
 enum scim_err	 cycle_list(struct store *, const struct tenant *,
-		    const char *detail, cJSON **out);
+		    const char *detail, uint64_t from_us, cJSON **out);
 
 /* The gap in seconds that ends a cycle of tenant t. */
 long long	 cycle_gap(const struct tenant *t);

@@ -24,6 +24,26 @@
 #include "store.h"
 #include "util.h"
 
+#define FOLLOW_WINDOW	10	/* seconds: a request slower is missed */
+
+struct seen {
+	uint64_t	 us;
+	uint8_t		 rid[8];
+};
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	const struct seen	*x = a, *y = b;
+
+	if (x->us != y->us)
+		return x->us < y->us ? -1 : 1;
+	return memcmp(x->rid, y->rid, sizeof(x->rid));
+}
+
+struct afilter;
+static int	 seen_add(struct afilter *, const struct seen *);
+
 /* What `activity` shows: its filters, and where it stands. */
 struct afilter {
 	const char	*tenant;	/* the name shown; NULL: no tenant */
@@ -39,10 +59,16 @@ struct afilter {
 	/* The newest `limit` records matched, oldest first (a ring). */
 	cJSON		**ring;
 	long long	 nring, head;
-	/* Where a --follow goes on from. */
+	/*
+	 * --follow: the newest time seen, and the records of the last
+	 * FOLLOW_WINDOW seconds already shown (sorted, for a lookup).  A
+	 * record is keyed by its request's start but written at its end,
+	 * so with several workers one may appear behind a newer one.
+	 */
 	uint64_t	 last_us;
-	uint8_t		 last_rid[8];
-	int		 any;
+	int		 following;
+	struct seen	*prev, *cur;
+	size_t		 nprev, ncur, capcur;
 	enum scim_err	 err;
 };
 
@@ -116,6 +142,43 @@ who_match(const struct afilter *f, const cJSON *rec)
 	    cJSON_GetObjectItem(rec, "query")), f->who);
 }
 
+static int
+seen_add(struct afilter *f, const struct seen *k)
+{
+	struct seen	*ns;
+
+	if (f->ncur == f->capcur) {
+		f->capcur = f->capcur ? f->capcur * 2 : 256;
+		if ((ns = realloc(f->cur, f->capcur * sizeof(*ns))) == NULL) {
+			f->err = SCIM_ENOMEM;
+			return -1;
+		}
+		f->cur = ns;
+	}
+	f->cur[f->ncur++] = *k;
+	return 0;
+}
+
+/*
+ * After a look: what it saw, and what the last one saw from `from` on,
+ * become the records already shown.
+ */
+static void
+seen_roll(struct afilter *f, uint64_t from)
+{
+	size_t	i;
+
+	for (i = 0; i < f->nprev && f->err == SCIM_OK; i++)
+		if (f->prev[i].us >= from)
+			seen_add(f, &f->prev[i]);
+	qsort(f->cur, f->ncur, sizeof(*f->cur), seen_cmp);
+	free(f->prev);
+	f->prev = f->cur;
+	f->nprev = f->ncur;
+	f->cur = NULL;
+	f->ncur = f->capcur = 0;
+}
+
 static void
 print_record(const struct afilter *f, cJSON *rec)
 {
@@ -167,9 +230,19 @@ each_record(uint64_t us, const uint8_t rid[8], const char *json, size_t len,
 	cJSON		*rec;
 	const char	*r;
 
-	f->last_us = us;
-	memcpy(f->last_rid, rid, 8);
-	f->any = 1;
+	if (us > f->last_us)
+		f->last_us = us;
+	if (f->following) {
+		struct seen	k;
+
+		k.us = us;
+		memcpy(k.rid, rid, sizeof(k.rid));
+		if (f->nprev > 0 && bsearch(&k, f->prev, f->nprev,
+		    sizeof(k), seen_cmp) != NULL)
+			return 0;	/* shown by an earlier look */
+		if (seen_add(f, &k) == -1)
+			return 1;
+	}
 	if ((rec = activity_parse(json, len, us, f->tenant)) == NULL)
 		return 0;	/* damaged: activity.mdb after a power cut */
 	r = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "request"));
@@ -335,6 +408,7 @@ cli_activity(struct cli *cl, int argc, char **argv)
 	if ((rc = tenant_of(cl->cl_store, name, &t)) != CLI_OK)
 		return rc;
 	f.tenant = name;
+	f.following = follow;
 	resolve(cl->cl_store, t.tn_id, &f);
 	if (f.limit > 0 && (f.ring = calloc((size_t)f.limit,
 	    sizeof(*f.ring))) == NULL)
@@ -358,16 +432,26 @@ cli_activity(struct cli *cl, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	while (!follow_stop) {
+	seen_roll(&f, 0);
+	while (!follow_stop && e == SCIM_OK && f.err == SCIM_OK) {
+		uint64_t from;
+
 		usleep(500000);
-		e = f.any ? store_act_each(cl->cl_store, t.tn_id, f.last_us,
-		    f.last_rid, each_record, &f) : store_act_each(cl->cl_store,
-		    t.tn_id, f.from, NULL, each_record, &f);
-		if (e != SCIM_OK)
-			return cli_storefail("activity", e);
+		/* Again from a window back: what appeared late in it too. */
+		from = f.last_us > FOLLOW_WINDOW * 1000000ULL ?
+		    f.last_us - FOLLOW_WINDOW * 1000000ULL : 0;
+		if (from < f.from)
+			from = f.from;
+		e = store_act_each(cl->cl_store, t.tn_id, from, NULL,
+		    each_record, &f);
+		seen_roll(&f, from);
 		fflush(stdout);
 	}
-	return CLI_OK;
+	if (e == SCIM_OK)
+		e = f.err;
+	free(f.prev);
+	free(f.cur);
+	return e == SCIM_OK ? CLI_OK : cli_storefail("activity", e);
 }
 
 /* A field as text: a string, a number, yes/no, or "-". */
@@ -452,7 +536,7 @@ cli_cycles(struct cli *cl, int argc, char **argv)
 		return rc;
 	if ((rc = tenant_of(cl->cl_store, argv[0], &t)) != CLI_OK)
 		return rc;
-	if ((e = cycle_list(cl->cl_store, &t, NULL, &list)) != SCIM_OK)
+	if ((e = cycle_list(cl->cl_store, &t, NULL, 0, &list)) != SCIM_OK)
 		return cli_storefail("cycles", e);
 	skip = limit > 0 && cJSON_GetArraySize(list) > limit ?
 	    cJSON_GetArraySize(list) - limit : 0;
@@ -506,7 +590,7 @@ cli_cycle(struct cli *cl, int argc, char **argv)
 		return rc;
 	if ((rc = tenant_of(cl->cl_store, argv[0], &t)) != CLI_OK)
 		return rc;
-	e = cycle_list(cl->cl_store, &t, argv[1], &list);
+	e = cycle_list(cl->cl_store, &t, argv[1], 0, &list);
 	if (e == SCIM_ENOTFOUND) {
 		fprintf(stderr, "scimlet: tenant %s has no cycle %s\n",
 		    argv[0], argv[1]);

@@ -275,8 +275,17 @@ tenant_show(struct cli *cl, const char *name, int json)
 	}
 	if (e != SCIM_OK)
 		return cli_storefail("tenant show", e);
-	/* The last sync cycle, from the activity log (src/cycle.h). */
-	if ((e = cycle_list(cl->cl_store, &t, NULL, &cycles)) != SCIM_OK)
+	/*
+	 * The last sync cycle, from the activity log (src/cycle.h): from
+	 * the last day's records, or all when that has none.
+	 */
+	if ((e = cycle_list(cl->cl_store, &t, NULL, (uint64_t)((util_time_secs()
+	    - 86400) * 1e6), &cycles)) == SCIM_OK &&
+	    cJSON_GetArraySize(cycles) == 0) {
+		cJSON_Delete(cycles);
+		e = cycle_list(cl->cl_store, &t, NULL, 0, &cycles);
+	}
+	if (e != SCIM_OK)
 		return cli_storefail("tenant show", e);
 	last = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
 	if (last != NULL) {

@@ -348,6 +348,29 @@ try:
             lines_ += lines_new
     t.eq([json.loads(l).get("request") for l in lines_[len(every):]],
          [x["rid"] for x in sent[n0:]], "--follow: the 2 new requests within seconds")
+    # A slow request's record: keyed by its start 3 s ago, written now,
+    # behind records already shown.  It is shown, once.
+    late = {"v": 1, "request": "1a7e1a7e1a7e1a7e", "method": "GET", "path": "/late",
+            "status": 200}
+    subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "lmdb_edit.py"),
+                    s.db, "late", "acme", late["request"], "3", json.dumps(late)], check=True)
+    n1 = len(lines_)
+    deadline = time.time() + 5
+    while len(lines_) < n1 + 1 and time.time() < deadline:
+        if select.select([fol.stdout], [], [], 0.5)[0]:
+            chunk = os.read(fol.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            buf += chunk
+            *lines_new, buf = buf.split(b"\n")
+            lines_ += lines_new
+    time.sleep(1.2)     # two more looks: it must not come again
+    if select.select([fol.stdout], [], [], 0.1)[0]:
+        buf += os.read(fol.stdout.fileno(), 65536)
+        *lines_new, buf = buf.split(b"\n")
+        lines_ += lines_new
+    t.eq([json.loads(l).get("request") for l in lines_[n1:]], [late["request"]],
+         "--follow: a record written late, behind newer ones, is shown once")
     fol.send_signal(signal.SIGTERM)
     try:
         rc = fol.wait(5)

@@ -12,6 +12,9 @@ lmdb_edit.py DB token TOKEN NEW-BYTES
     (the record of a token replaced)
 lmdb_edit.py DB role TENANT-NAME FOLDED-VALUE NEW-BYTES
     (a role mapping of an incoming value replaced, e.g. by one too long)
+lmdb_edit.py DB late TENANT-NAME REQUEST-ID SECONDS-AGO JSON
+    (an activity record put into activity.mdb as a slow request's is:
+    keyed by a start time in the past, written now)
 """
 import json
 import struct
@@ -19,6 +22,19 @@ import sys
 import uuid
 
 import lmdb
+
+if sys.argv[2] == "late":
+    db, name, rid, ago, value = sys.argv[1], sys.argv[3], sys.argv[4], float(sys.argv[5]), sys.argv[6]
+    import time
+    main = lmdb.open(db, max_dbs=16, subdir=True, readonly=True)
+    with main.begin() as txn:
+        tid = json.loads(txn.get(name.encode(), db=main.open_db(b"tenants", txn=txn, create=False)))["id"]
+    act = lmdb.open(db + "/activity.mdb", max_dbs=4, subdir=False, map_size=1 << 30)
+    log = act.open_db(b"activity", create=False)
+    us = int((time.time() - ago) * 1e6)
+    with act.begin(write=True) as txn:
+        txn.put(struct.pack(">IQ", tid, us) + bytes.fromhex(rid), value.encode(), db=log)
+    sys.exit(0)
 
 if sys.argv[2] == "resource":
     db, name, rtype, rid, value = sys.argv[1], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
