@@ -238,6 +238,30 @@ schema_value(const struct schema_attr *a, const cJSON *v, cJSON **out,
  * extension (custom: its URN), where they are kept as sent and recorded
  * for declaration.
  */
+/*
+ * An attribute name kept as sent (an extension nobody declared) must be
+ * one: ALPHA *(ALPHA / DIGIT / "-" / "_") (RFC 7643 §2.1).  "" or a name
+ * with a comma or a dot would be stored, listed and declared as nothing
+ * anyone could ask for.
+ */
+static int
+attr_name_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n > 0 && n <= 128 && isalpha((unsigned char)s[0]) &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_") == n;
+}
+
+static enum scim_err
+bad_name(const char *where, const char *name, struct scim_resp *resp)
+{
+	return scim_fail(resp, SCIM_EINVALVALUE, "%.128s%s\"%.64s\" is not "
+	    "an attribute name (RFC 7643 \u00a72.1)", where != NULL ? where : "",
+	    where != NULL ? ": " : "", name);
+}
+
 static enum scim_err
 norm_object(const struct schema *sc, const struct schema_attr *tab,
     const cJSON *in, cJSON *out, const char *where, const char *custom,
@@ -271,6 +295,8 @@ norm_object(const struct schema *sc, const struct schema_attr *tab,
 				continue;
 			name = a->sa_name;
 		} else if (custom != NULL) {
+			if (!attr_name_ok(v->string))
+				return bad_name(where, v->string, resp);
 			if ((item = cJSON_Duplicate(v, 1)) == NULL)
 				return scim_fail(resp, SCIM_ENOMEM, NULL);
 			schema_found_add(sc, custom, v->string, v);
@@ -316,6 +342,8 @@ static enum scim_err
 ext_put(const struct schema *sc, cJSON *eo, const char *urn,
     const char *name, const cJSON *v, struct scim_resp *resp)
 {
+	if (!attr_name_ok(name))
+		return bad_name(urn, name, resp);
 	if (cJSON_GetObjectItem(eo, name) != NULL)
 		return scim_fail(resp, SCIM_EINVALSYNTAX,
 		    "%.128s:%.64s is given twice", urn, name);

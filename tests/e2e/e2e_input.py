@@ -257,10 +257,14 @@ t.ok("value\tin\\tval\\nx\tapp\\x1brole" in out.split("\n")[:-1], "role list: va
      out)
 r = s.req("POST", "/Users", {"userName": "custom", "urn:x:ext:2.0:User": {
     "badge": "b", "tab\tnl\nesc\x1b": "x"}}, token=tok)
+t.error(r, 400, "invalidValue", "an extension attribute whose name has control characters: 400")
+t.ok("tab\tnl\nesc\x1b" in (r.json or {}).get("detail", ""), "its detail names it", r.text)
+r = s.req("POST", "/Users", {"userName": "custom", "urn:x:ext:2.0:User": {"badge": "b"}},
+          token=tok)
 out = s.cli("schema", "list", "acme").stdout
-t.ok(len(out.split("\n")[:-1]) == 2 and all(len(l.split("\t")) == 5 for l in out.split("\n")[:-1])
-     and "urn:x:ext:2.0:User:tab\\tnl\\nesc\\x1b\t" in out,
-     "schema list: a declared name escaped, five columns", out)
+t.ok(len(out.split("\n")[:-1]) == 1 and all(len(l.split("\t")) == 5 for l in out.split("\n")[:-1])
+     and "urn:x:ext:2.0:User:badge\t" in out and "tab" not in out,
+     "schema list: only the valid name declared, five columns", out)
 
 # The same worker answered all of that.
 t.status(s.req("GET", "/Users?count=1", token=tok), 200, "the worker still answers")
