@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,6 +56,18 @@ on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
+}
+
+/* Is a connection waiting on the listening socket (fd 0)? */
+static int
+request_waiting(void)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = 0;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
 }
 
 /* CGI transport: the environment and stdio. */
@@ -480,6 +493,14 @@ main(int argc, char **argv)
 	io.io_write = fcgi_write;
 	io.io_ctx = &fr;
 	for (served = 0; served < wk.wk_maxreq && !stopping; served++) {
+		/*
+		 * Activity records of reads wait for their batch (store.h)
+		 * while requests wait to be accepted; with none waiting, the
+		 * worker has time: they go now.
+		 */
+		if (wk.wk_store != NULL && store_act_pending(wk.wk_store) > 0 &&
+		    !request_waiting())
+			store_act_flush(wk.wk_store);
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
 		sigprocmask(SIG_BLOCK, &hold, NULL);

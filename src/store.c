@@ -274,7 +274,10 @@ store_open(const char *dir, int flags, struct store **out, char *err,
 		mapsize = (unsigned long long)v;
 	}
 
-	if ((st = calloc(1, sizeof(*st))) == NULL) {
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->st_act_pend = calloc(ACT_BATCH, sizeof(*st->st_act_pend))) ==
+	    NULL) {
+		free(st);
 		say(err, errlen, "out of memory");
 		return SCIM_ENOMEM;
 	}
@@ -343,6 +346,8 @@ store_close(struct store *st)
 	 * could never be recovered, not even when this process dies.
 	 */
 	store_reclaim(st, NULL);
+	store_act_flush(st);
+	free(st->st_act_pend);
 	if (st->st_act_env != NULL) {
 		mdb_env_sync(st->st_act_env, 1);
 		mdb_env_close(st->st_act_env);

@@ -313,6 +313,14 @@ struct store_act {
 };
 enum scim_err	 store_act_put(struct store_txn *, const struct store_act *);
 enum scim_err	 store_act_log(struct store *, const struct store_act *);
+/*
+ * store_act_log() batches: the records wait in the store and are written
+ * 32 at a time, or when the oldest has waited a second, or at
+ * store_act_flush() (a worker idle for a second calls it) and
+ * store_close().  store_act_pending(): how many wait.
+ */
+enum scim_err	 store_act_flush(struct store *);
+int		 store_act_pending(const struct store *);
 /* Open (and make) the activity file now; `scimlet init` does. */
 enum scim_err	 store_act_open(struct store *);
 /* Flush the activity file to disk (a worker about to exit). */

@@ -41,6 +41,7 @@
 
 #define ACT_PRUNE_STEP	16
 #define ACT_SYNC_SECS	2
+#define ACT_BATCH_US	1000000	/* a batch waits at most this, busy */
 
 static void
 count_key(struct skey *k, uint32_t tenant)
@@ -214,23 +215,70 @@ act_begin(struct store *st, int write, struct store_txn *tx)
 	    &tx->tx_txn) == 0 ? 0 : -1;
 }
 
+/*
+ * Records for the activity file wait in the store's batch, copied, and
+ * go in one transaction: when ACT_BATCH wait, when the oldest has waited
+ * ACT_BATCH_US, or when the worker flushes (idle, or exiting).
+ */
 enum scim_err
 store_act_log(struct store *st, const struct store_act *a)
 {
-	struct store_txn	tx;
-	enum scim_err		e;
-	time_t			now;
-	int			rc;
+	struct act_pend	*p;
+	uint64_t	 now;
 
+	if (st->st_act_npend == ACT_BATCH && store_act_flush(st) != SCIM_OK)
+		st->st_act_npend = 0;	/* lost: logged by the flush */
+	p = &st->st_act_pend[st->st_act_npend];
+	if ((p->p_json = malloc(a->sa_len)) == NULL)
+		return SCIM_ENOMEM;
+	memcpy(p->p_json, a->sa_json, a->sa_len);
+	p->p_act = *a;
+	p->p_act.sa_json = p->p_json;
+	p->p_act.sa_token = NULL;
+	if (a->sa_token != NULL) {
+		util_strlcpy(p->p_token, a->sa_token, sizeof(p->p_token));
+		p->p_act.sa_token = p->p_token;
+	}
+	st->st_act_npend++;
+	now = a->sa_us;
+	if (st->st_act_npend == ACT_BATCH ||
+	    st->st_act_pend[0].p_act.sa_us + ACT_BATCH_US <= now)
+		return store_act_flush(st);
+	return SCIM_OK;
+}
+
+int
+store_act_pending(const struct store *st)
+{
+	return st->st_act_npend;
+}
+
+enum scim_err
+store_act_flush(struct store *st)
+{
+	struct store_txn	tx;
+	enum scim_err		e = SCIM_OK;
+	time_t			now;
+	int			i, n = st->st_act_npend, rc;
+
+	if (n == 0)
+		return SCIM_OK;
+	st->st_act_npend = 0;
 	if (act_begin(st, 1, &tx) == -1)
-		return SCIM_ESTORE;
-	if ((e = act_put(&tx, st->st_act_log, st->st_act_meta, a)) !=
-	    SCIM_OK) {
+		e = SCIM_ESTORE;
+	for (i = 0; i < n && e == SCIM_OK; i++)
+		e = act_put(&tx, st->st_act_log, st->st_act_meta,
+		    &st->st_act_pend[i].p_act);
+	if (e == SCIM_OK && (rc = mdb_txn_commit(tx.tx_txn)) != 0)
+		e = store_err(rc, "activity commit");
+	else if (e != SCIM_OK && tx.tx_txn != NULL)
 		mdb_txn_abort(tx.tx_txn);
+	for (i = 0; i < n; i++)
+		free(st->st_act_pend[i].p_json);
+	if (e != SCIM_OK) {
+		log_warnx("activity.mdb: %d record(s) lost", n);
 		return e;
 	}
-	if ((rc = mdb_txn_commit(tx.tx_txn)) != 0)
-		return store_err(rc, "activity commit");
 	/* What a power cut may take: the last ACT_SYNC_SECS seconds. */
 	now = time(NULL);
 	if (now - st->st_act_synced >= ACT_SYNC_SECS) {

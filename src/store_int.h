@@ -15,6 +15,14 @@
 
 #include "store.h"
 
+/* A record of the activity file waiting for its batch (store_act.c). */
+#define ACT_BATCH	32	/* records written in one transaction */
+struct act_pend {
+	struct store_act	 p_act;
+	char			 p_token[40];
+	char			*p_json;
+};
+
 struct store {
 	MDB_env		*st_env;
 	MDB_dbi		 st_tenants;
@@ -35,6 +43,8 @@ struct store {
 	MDB_dbi		 st_act_meta;
 	int		 st_act_failed;	/* could not open it: go without */
 	long long	 st_act_synced;	/* last mdb_env_sync, seconds */
+	struct act_pend	*st_act_pend;	/* records waiting (store_act.c) */
+	int		 st_act_npend;
 	struct store_txn *st_open;	/* transactions not yet ended */
 #ifdef SCIMLET_FAULTS
 	unsigned	 st_fault_n;	/* fail the nth eligible call; 0: off */
