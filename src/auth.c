@@ -4,9 +4,10 @@
  * Token record (tokens db, key SHA-256(token)):
  *   {"sha256":"<hex>","tenant":"NAME","id":"<16 hex>",
  *    "created":"<RFC 3339>","revoked":"<RFC 3339>"|null,
- *    "label":"TEXT"|null,"expires":"<RFC 3339>"|null}
+ *    "label":"TEXT"|null,"expires":"<RFC 3339>"|null,
+ *    "scope":"provision"|"read"}
  * Records written before "label" and "expires" existed lack them: both
- * read as null.  A token past its "expires" is refused like a revoked one.
+ * read as null; one written before "scope" existed is "provision".  A token past its "expires" is refused like a revoked one.
  */
 #include "config.h"
 
@@ -53,6 +54,41 @@ auth_label_ok(const char *label)
 	return 1;
 }
 
+const char *
+auth_scope_name(enum auth_scope scope)
+{
+	return scope == AUTH_SCOPE_READ ? "read" : "provision";
+}
+
+int
+auth_scope_parse(const char *name, enum auth_scope *scope)
+{
+	if (name != NULL && strcmp(name, "provision") == 0)
+		*scope = AUTH_SCOPE_PROVISION;
+	else if (name != NULL && strcmp(name, "read") == 0)
+		*scope = AUTH_SCOPE_READ;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * The scope of a record: absent or null is "provision" (records older
+ * than scopes); -1 for anything else that is no scope's name.
+ */
+static int
+token_scope(const cJSON *doc, enum auth_scope *scope)
+{
+	const cJSON	*sc;
+
+	sc = cJSON_GetObjectItemCaseSensitive(doc, "scope");
+	if (sc == NULL || cJSON_IsNull(sc)) {
+		*scope = AUTH_SCOPE_PROVISION;
+		return 0;
+	}
+	return auth_scope_parse(cJSON_GetStringValue(sc), scope);
+}
+
 /* Is the record revoked, expired at time now, or unreadable? */
 static int
 token_dead(const cJSON *doc, double now)
@@ -74,7 +110,7 @@ token_dead(const cJSON *doc, double now)
 /* Store a new token record: expires is NULL for none. */
 static enum scim_err
 token_new(struct store_txn *tx, const char *tenant, const char *label,
-    const char *expires, char *token, char *id)
+    const char *expires, enum auth_scope scope, char *token, char *id)
 {
 	uint8_t		 secret[32], idb[8], hash[STORE_HASHLEN];
 	char		 hex[2 * STORE_HASHLEN + 1], now[TIME_STRLEN + 1];
@@ -105,7 +141,8 @@ token_new(struct store_txn *tx, const char *tenant, const char *label,
 	    json_add(doc, "label", label != NULL && *label != '\0' ?
 	    cJSON_CreateString(label) : cJSON_CreateNull()) == -1 ||
 	    json_add(doc, "expires", expires != NULL ?
-	    cJSON_CreateString(expires) : cJSON_CreateNull()) == -1)
+	    cJSON_CreateString(expires) : cJSON_CreateNull()) == -1 ||
+	    json_add_string(doc, "scope", auth_scope_name(scope)) == -1)
 		rec = NULL;
 	else
 		rec = cJSON_PrintUnformatted(doc);
@@ -119,7 +156,8 @@ token_new(struct store_txn *tx, const char *tenant, const char *label,
 
 enum scim_err
 auth_token_issue(struct store_txn *tx, const struct tenant *t,
-    const char *label, long long ttl, char *token, char *id)
+    const char *label, long long ttl, enum auth_scope scope, char *token,
+    char *id)
 {
 	char	exp[TIME_STRLEN + 1];
 
@@ -127,8 +165,8 @@ auth_token_issue(struct store_txn *tx, const struct tenant *t,
 		return SCIM_EINVALVALUE;
 	if (ttl > 0)
 		util_time_format(util_time_secs() + (double)ttl, exp);
-	return token_new(tx, t->tn_name, label, ttl > 0 ? exp : NULL, token,
-	    id);
+	return token_new(tx, t->tn_name, label, ttl > 0 ? exp : NULL, scope,
+	    token, id);
 }
 
 struct revoke_arg {
@@ -235,6 +273,7 @@ auth_token_rotate(struct store_txn *tx, const char *id, long long grace,
 	char			 end[TIME_STRLEN + 1];
 	double			 tnow, tcr, tex;
 	int			 has_exp = 0;
+	enum auth_scope		 scope;
 	enum scim_err		 e;
 
 	if (grace < 0)
@@ -246,6 +285,11 @@ auth_token_rotate(struct store_txn *tx, const char *id, long long grace,
 	if (token_dead(ra.doc, tnow)) {
 		cJSON_Delete(ra.doc);
 		return SCIM_EPRECOND;
+	}
+	/* The successor may do what its predecessor could, no more. */
+	if (token_scope(ra.doc, &scope) == -1) {
+		cJSON_Delete(ra.doc);
+		return SCIM_ESTORE;
 	}
 	label = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ra.doc,
 	    "label"));
@@ -264,7 +308,8 @@ auth_token_rotate(struct store_txn *tx, const char *id, long long grace,
 	}
 	if (label != NULL && !auth_label_ok(label))
 		label = NULL;
-	e = token_new(tx, tenant, label, has_exp ? exp : NULL, token, newid);
+	e = token_new(tx, tenant, label, has_exp ? exp : NULL, scope, token,
+	    newid);
 	if (e == SCIM_OK && grace == 0) {
 		util_time_now(now);
 		e = token_set(tx, ra.hash, ra.doc, "revoked", now);
@@ -327,6 +372,10 @@ each_token(const uint8_t hash[STORE_HASHLEN], const char *json, size_t len,
 		    cJSON_GetObjectItemCaseSensitive(doc, "expires"));
 		ti.revoked = cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(doc, "revoked"));
+		ti.scope = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(doc, "scope"));
+		if (ti.scope == NULL)
+			ti.scope = auth_scope_name(AUTH_SCOPE_PROVISION);
 		ea->cb(&ti, ea->arg);
 	}
 	cJSON_Delete(doc);
@@ -376,18 +425,22 @@ bearer_token(const char *h, size_t *len)
 
 enum scim_err
 auth_check(struct store_txn *tx, const char *authorization, char *tenant,
-    char *id, char *label, struct scim_resp *resp)
+    char *id, char *label, enum auth_scope *scope, struct scim_resp *resp)
 {
 	const char	*tok, *rec;
 	uint8_t		 hash[STORE_HASHLEN];
 	char		 hex[2 * STORE_HASHLEN + 1];
 	size_t		 toklen, reclen;
 	cJSON		*doc = NULL, *sh, *tn, *tid, *lb;
+	enum auth_scope	 sc = AUTH_SCOPE_READ;
 	enum scim_err	 e;
 
 	tenant[0] = id[0] = '\0';
 	if (label != NULL)
 		label[0] = '\0';
+	/* Until a token says otherwise, it may only read. */
+	if (scope != NULL)
+		*scope = AUTH_SCOPE_READ;
 
 	if (authorization == NULL || *authorization == '\0')
 		return scim_fail(resp, SCIM_EAUTH,
@@ -419,9 +472,11 @@ auth_check(struct store_txn *tx, const char *authorization, char *tenant,
 	memcpy(id, tid->valuestring, AUTH_ID_LEN + 1);
 	if (label != NULL && cJSON_IsString(lb))
 		util_strlcpy(label, lb->valuestring, AUTH_LABEL_MAX + 1);
-	/* Expired answers exactly as revoked does. */
-	if (token_dead(doc, util_time_secs()))
+	/* Expired answers exactly as revoked does; so does a bad scope. */
+	if (token_dead(doc, util_time_secs()) || token_scope(doc, &sc) == -1)
 		e = SCIM_ENOTFOUND;
+	else if (scope != NULL)
+		*scope = sc;
 out:
 	cJSON_Delete(doc);
 	util_bzero(hash, sizeof(hash));

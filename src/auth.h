@@ -21,6 +21,21 @@ struct store;
 struct store_txn;
 
 /*
+ * What a token may do.  provision: everything (the default, and what a
+ * record written before scopes existed holds); read: GET, HEAD and POST
+ * .search only (RFC 7644 §3.4.3), anything else is 403 insufficient_scope
+ * (RFC 6750 §3.1).  Stored as the names auth_scope_name() gives.
+ */
+enum auth_scope {
+	AUTH_SCOPE_PROVISION = 0,
+	AUTH_SCOPE_READ
+};
+
+/* "provision", "read"; and back: -1 for an unknown name. */
+const char	*auth_scope_name(enum auth_scope);
+int		 auth_scope_parse(const char *name, enum auth_scope *);
+
+/*
  * Is label acceptable: NULL, or at most AUTH_LABEL_MAX bytes of UTF-8
  * without control characters (C0, DEL, C1)?
  */
@@ -30,11 +45,12 @@ int		 auth_label_ok(const char *label);
  * Make a token for tenant t inside write transaction tx: token receives
  * the secret (AUTH_TOKEN_LEN + 1 bytes; show it once, then clear it),
  * id the token id (AUTH_ID_LEN + 1).  label may be NULL; ttl is the
- * lifetime in seconds, 0 for none.  Errors: SCIM_EINVALVALUE (label),
- * SCIM_ESTORE, SCIM_EFULL.
+ * lifetime in seconds, 0 for none; scope what it may do.  Errors:
+ * SCIM_EINVALVALUE (label), SCIM_ESTORE, SCIM_EFULL.
  */
 enum scim_err	 auth_token_issue(struct store_txn *tx, const struct tenant *t,
-		    const char *label, long long ttl, char *token, char *id);
+		    const char *label, long long ttl, enum auth_scope scope,
+		    char *token, char *id);
 
 /*
  * Revoke the token with this id; tenant (SCIM_TENANT_MAX + 1 bytes)
@@ -45,7 +61,7 @@ enum scim_err	 auth_token_revoke(struct store_txn *tx, const char *id,
 
 /*
  * Rotate token id: issue a successor for the same tenant with the same
- * label (and, if the old one had an expiry, the same lifetime from now)
+ * label and scope (and, if the old one had an expiry, the same lifetime from now)
  * into token and newid, as auth_token_issue does; the old token is
  * revoked now (grace 0) or expires grace seconds from now (an earlier
  * expiry stands).  tenant receives the tenant name.  SCIM_ENOTFOUND: no
@@ -54,10 +70,14 @@ enum scim_err	 auth_token_revoke(struct store_txn *tx, const char *id,
 enum scim_err	 auth_token_rotate(struct store_txn *tx, const char *id,
 		    long long grace, char *token, char *newid, char *tenant);
 
-/* A token as listed: label, expires and revoked may be NULL. */
+/*
+ * A token as listed: label, expires and revoked may be NULL; scope is
+ * the stored name ("provision" for a record without one).
+ */
 struct auth_token_info {
 	const char	*id;
 	const char	*label;
+	const char	*scope;
 	const char	*created;
 	const char	*expires;
 	const char	*revoked;
@@ -73,14 +93,16 @@ enum scim_err	 auth_token_each(struct store_txn *tx, const char *tenant,
  * without regard to case) in transaction tx.  On success tenant
  * (SCIM_TENANT_MAX + 1 bytes) receives the token's tenant name and id
  * (AUTH_ID_LEN + 1) the token id, and label (AUTH_LABEL_MAX + 1 bytes;
- * may be NULL) its label or "".  Every failure is SCIM_EAUTH (or
- * SCIM_ESTORE), with a detail in resp that never contains the token; a
- * revoked or expired token still fills in tenant, id and label (whose
- * requests they were, for the activity log), an unknown one leaves them
- * "".
+ * may be NULL) its label or "", and scope (may be NULL) what it may do.
+ * A record whose scope is no known name authenticates nobody.  Every
+ * failure is SCIM_EAUTH (or SCIM_ESTORE), with a detail in resp that
+ * never contains the token; a revoked or expired token still fills in
+ * tenant, id and label (whose requests they were, for the activity log),
+ * an unknown one leaves them "".
  */
 struct scim_resp;
 enum scim_err	 auth_check(struct store_txn *tx, const char *authorization,
-		    char *tenant, char *id, char *label, struct scim_resp *resp);
+		    char *tenant, char *id, char *label, enum auth_scope *scope,
+		    struct scim_resp *resp);
 
 #endif /* AUTH_H */

@@ -10,6 +10,7 @@
 #ifndef CTX_H
 #define CTX_H
 
+#include "auth.h"
 #include "scim.h"
 #include "schema.h"
 
@@ -31,6 +32,8 @@ struct ctx {
 	struct tenant		 cx_tenant;
 	struct schema_overlay	 cx_user;	/* the tenant's User schema */
 	struct actor		 cx_actor;
+	/* What the token may do (router.c enforces it); CLI: provision. */
+	enum auth_scope		 cx_scope;
 	/* What the request did, for its activity record; CLI: NULL. */
 	struct activity		*cx_act;
 };

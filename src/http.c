@@ -397,6 +397,12 @@ http_response_write(const struct http_io *io, const struct scim_resp *resp)
 	if (resp->rp_auth && head_add(head, sizeof(head), &n,
 	    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n") == -1)
 		return -1;
+	/* rp_scope is a constant name: "provision". */
+	if (resp->rp_scope != NULL && resp->rp_status == 403 &&
+	    head_add(head, sizeof(head), &n, "WWW-Authenticate: Bearer "
+	    "error=\"insufficient_scope\", scope=\"%s\"\r\n",
+	    resp->rp_scope) == -1)
+		return -1;
 	if (resp->rp_reqid[0] != '\0' && head_add(head, sizeof(head), &n,
 	    "X-Request-Id: %s\r\n", resp->rp_reqid) == -1)
 		return -1;

@@ -57,6 +57,8 @@ struct scim_resp {
 	char		 rp_etag[48];	/* ETag header, or "" */
 	char		 rp_reqid[20];	/* X-Request-Id header, or "" */
 	int		 rp_auth;	/* add WWW-Authenticate: Bearer */
+	/* A 403 for want of this scope (RFC 6750 §3.1), or NULL. */
+	const char	*rp_scope;
 	int		 rp_head;	/* HEAD: headers only */
 	/*
 	 * The detail of an error, and the error it was written for

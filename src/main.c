@@ -140,11 +140,13 @@ open_ctx(struct worker *wk, struct scim_req *req, struct ctx *cx,
 	char			 tenant[SCIM_TENANT_MAX + 1];
 	char			 tokenid[AUTH_ID_LEN + 1];
 	char			 label[AUTH_LABEL_MAX + 1];
+	enum auth_scope		 scope;
 	enum scim_err		 e;
 
 	if ((e = store_begin(wk->wk_store, 0, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
-	e = auth_check(tx, req->rq_auth, tenant, tokenid, label, resp);
+	e = auth_check(tx, req->rq_auth, tenant, tokenid, label, &scope,
+	    resp);
 	util_strlcpy(act->at_token, tokenid, sizeof(act->at_token));
 	util_strlcpy(act->at_label, label, sizeof(act->at_label));
 	if (e == SCIM_OK) {
@@ -157,6 +159,7 @@ open_ctx(struct worker *wk, struct scim_req *req, struct ctx *cx,
 		if (e == SCIM_OK) {
 			act->at_tenant = cx->cx_tenant;
 			cx->cx_act = act;
+			cx->cx_scope = scope;
 		}
 	} else if (tenant[0] != '\0' &&
 	    store_tenant_get(tx, tenant, &act->at_tenant) != SCIM_OK)
@@ -186,7 +189,7 @@ attribute(struct worker *wk, struct scim_req *req, struct activity *act)
 	    SCIM_OK)
 		return;
 	memset(&scratch, 0, sizeof(scratch));
-	auth_check(tx, req->rq_auth, tenant, tokenid, label, &scratch);
+	auth_check(tx, req->rq_auth, tenant, tokenid, label, NULL, &scratch);
 	util_strlcpy(act->at_token, tokenid, sizeof(act->at_token));
 	util_strlcpy(act->at_label, label, sizeof(act->at_label));
 	if (tenant[0] != '\0' &&

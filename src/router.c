@@ -175,6 +175,29 @@ allow_header(unsigned int methods, struct scim_resp *resp)
 	}
 }
 
+/*
+ * May the request's token do this?  A read token (auth.h) may GET and
+ * HEAD anything and POST a search (RFC 7644 §3.4.3); any other method
+ * needs provision, refused here, before a handler could begin a write
+ * transaction: 403 with WWW-Authenticate error="insufficient_scope" and
+ * the scope it needs (RFC 6750 §3.1).
+ */
+static enum scim_err
+scope_check(const struct scim_req *req, struct scim_resp *resp, int search)
+{
+	if (req->rq_cx == NULL || req->rq_cx->cx_scope != AUTH_SCOPE_READ ||
+	    req->rq_method == HTTP_GET || req->rq_method == HTTP_HEAD ||
+	    (search && req->rq_method == HTTP_POST))
+		return SCIM_OK;
+	resp->rp_scope = auth_scope_name(AUTH_SCOPE_PROVISION);
+	return scim_fail(resp, SCIM_EFORBIDDEN, "this token is read-only: "
+	    "%s needs a token of scope \"%s\"",
+	    (size_t)req->rq_method < sizeof(method_names) /
+	    sizeof(method_names[0]) ? method_names[req->rq_method] :
+	    "this method",
+	    auth_scope_name(AUTH_SCOPE_PROVISION));
+}
+
 enum scim_err
 router_dispatch(struct scim_req *req, struct scim_resp *resp)
 {
@@ -182,6 +205,7 @@ router_dispatch(struct scim_req *req, struct scim_resp *resp)
 	unsigned int	 methods = 0, want;
 	size_t		 i, n;
 	int		 withid;
+	enum scim_err	 e;
 
 	if (util_strlcpy(path, req->rq_path, sizeof(path)) >= sizeof(path))
 		return scim_fail(resp, SCIM_ENOTFOUND, "no such endpoint");
@@ -199,6 +223,9 @@ router_dispatch(struct scim_req *req, struct scim_resp *resp)
 			return scim_fail(resp, SCIM_ENOTFOUND,
 			    "no such endpoint");
 	}
+	if ((e = scope_check(req, resp, (id != NULL && strcmp(id, ".search") ==
+	    0) || strcmp(ep, ".search") == 0)) != SCIM_OK)
+		return e;
 	/* RFC 7644 §3.4.3: POST /.search, /Users/.search, /Groups/.search */
 	if ((id != NULL && strcmp(id, ".search") == 0) ||
 	    strcmp(ep, ".search") == 0) {

@@ -41,7 +41,8 @@ static const struct {
 	{ "tenant", "set", "TENANT cycle-gap=DURATION" },
 	{ "tenant", "show", "TENANT [--json]" },
 	{ "tenant", "remove", "TENANT --yes" },
-	{ "token", "issue", "TENANT [--label TEXT] [--expires DURATION]" },
+	{ "token", "issue", "TENANT [--label TEXT] [--expires DURATION] "
+	    "[--scope read|provision]" },
 	{ "token", "list", "TENANT [--json]" },
 	{ "token", "revoke", "TOKEN-ID" },
 	{ "token", "rotate", "TOKEN-ID [--grace DURATION]" },
@@ -67,6 +68,7 @@ static const struct {
 	{ "changes", NULL, "prune --before SEQ" },
 	{ "user", "show", "TENANT ID|USERNAME [--json]" },
 	{ "user", "list", "TENANT [--role APP-ROLE] [--json]" },
+	{ "user", "check", "TENANT ID|USERNAME [APP-ROLE]" },
 	{ "activity", NULL, "TENANT|--unauthenticated [--since TIME|--last "
 	    "DURATION] [--status 4xx|5xx|CODE] [--user ID|USERNAME] "
 	    "[--group ID|NAME] [--request ID] [--limit N] [--json] "

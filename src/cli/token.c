@@ -38,8 +38,8 @@ print_token(const struct auth_token_info *ti, void *arg)
 	if (store_act_used(l->tx, ti->id, &us) == SCIM_OK && us > 0)
 		util_time_format((double)us / 1e6, used);
 	if (!l->json) {
-		cli_row(stdout, 6, ti->id, ti->label != NULL ? ti->label : "-",
-		    ti->created, ti->expires != NULL ? ti->expires : "-",
+		cli_row(stdout, 7, ti->id, ti->label != NULL ? ti->label : "-",
+		    ti->scope, ti->created, ti->expires != NULL ? ti->expires : "-",
 		    ti->revoked != NULL ? ti->revoked : "-",
 		    used[0] != '\0' ? used : "-");
 		return;
@@ -52,6 +52,7 @@ print_token(const struct auth_token_info *ti, void *arg)
 		cJSON_AddStringToObject(o, "label", ti->label);
 	else
 		cJSON_AddNullToObject(o, "label");
+	cJSON_AddStringToObject(o, "scope", ti->scope);
 	cJSON_AddStringToObject(o, "created", ti->created);
 	if (ti->expires != NULL)
 		cJSON_AddStringToObject(o, "expires", ti->expires);
@@ -85,11 +86,14 @@ show_token(char *token, const char *id)
 }
 
 /* Options after the two words, as the verb allows (allow holds the
- * letters): l --label TEXT, e --expires D, g --grace D, j --json. */
+ * letters): l --label TEXT, e --expires D, g --grace D, j --json,
+ * s --scope read|provision. */
 struct topts {
 	const char	*label;
 	long long	 secs;		/* --expires or --grace */
 	int		 json;
+	int		 scoped;	/* --scope given */
+	enum auth_scope	 scope;
 };
 
 static int
@@ -102,6 +106,13 @@ token_opts(int argc, char **argv, const char *allow,
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 && strchr(allow, 'j'))
 			o->json = 1;
+		else if (strcmp(argv[i], "--scope") == 0 &&
+		    strchr(allow, 's') && !o->scoped && i + 1 < argc) {
+			if (auth_scope_parse(argv[++i], &o->scope) == -1)
+				return cli_bad("token", "--scope: '%s' is "
+				    "neither read nor provision", argv[i]);
+			o->scoped = 1;
+		}
 		else if (strcmp(argv[i], "--label") == 0 &&
 		    strchr(allow, 'l') && i + 1 < argc) {
 			o->label = argv[++i];
@@ -142,16 +153,25 @@ cli_token(struct cli *cl, int argc, char **argv)
 	if (argc < 2)
 		return cli_nargs("token", argc, argv, 2);
 	if (strcmp(argv[0], "issue") == 0) {
-		if (token_opts(argc, argv, "le", &o) != CLI_OK)
+		if (token_opts(argc, argv, "les", &o) != CLI_OK)
 			return CLI_USAGE;
 		if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 			return cli_storefail("token issue", e);
 		if ((e = store_tenant_get(tx, argv[1], &t)) == SCIM_OK)
-			e = auth_token_issue(tx, &t, o.label, o.secs, token,
-			    id);
-		if (e == SCIM_OK)
-			e = cli_audit_op(cl, tx, argv[1],
-			    "operator.token.issued", "Token", id, NULL);
+			e = auth_token_issue(tx, &t, o.label, o.secs, o.scope,
+			    token, id);
+		if (e == SCIM_OK) {
+			/* What the new token may do: {"scope":"read"}. */
+			if ((detail = cJSON_CreateObject()) == NULL ||
+			    json_add_string(detail, "scope",
+			    auth_scope_name(o.scope)) == -1) {
+				cJSON_Delete(detail);
+				e = SCIM_ENOMEM;
+			} else
+				e = cli_audit_op(cl, tx, argv[1],
+				    "operator.token.issued", "Token", id,
+				    detail);
+		}
 		if (e != SCIM_OK) {
 			store_abort(&tx);
 			if (e == SCIM_ENOTFOUND) {

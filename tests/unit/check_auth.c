@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
 #include "auth.h"
 #include "http.h"
 #include "scim_error.h"
@@ -47,6 +49,8 @@ count(const struct auth_token_info *ti, void *arg)
 		labelled++;
 }
 
+static enum auth_scope	lastscope;
+
 static enum scim_err
 check(struct store *st, const char *hdr, struct tenant *t, char *id)
 {
@@ -58,7 +62,7 @@ check(struct store *st, const char *hdr, struct tenant *t, char *id)
 	memset(&resp, 0, sizeof(resp));
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return e;
-	e = auth_check(tx, hdr, name, id, NULL, &resp);
+	e = auth_check(tx, hdr, name, id, NULL, &lastscope, &resp);
 	if (e == SCIM_OK)
 		e = store_tenant_get(tx, name, t);
 	store_abort(&tx);
@@ -87,8 +91,9 @@ main(void)
 	store_begin(st, 1, &tx);
 	store_tenant_add(tx, "a", "x", &a);
 	store_tenant_add(tx, "b", "x", &b);
-	ok(auth_token_issue(tx, &a, NULL, 0, tok, id) == SCIM_OK, "issue a token");
-	auth_token_issue(tx, &b, NULL, 0, tok2, id2);
+	ok(auth_token_issue(tx, &a, NULL, 0, AUTH_SCOPE_PROVISION, tok, id) == SCIM_OK, "issue a token");
+	auth_token_issue(tx, &b, NULL, 0, AUTH_SCOPE_PROVISION, tok2,
+	    id2);
 	store_commit(&tx);
 
 	ok(strlen(tok) == AUTH_TOKEN_LEN && strncmp(tok, "scimlet_", 8) == 0,
@@ -102,6 +107,7 @@ main(void)
 	snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
 	ok(check(st, hdr, &t, gotid) == SCIM_OK && t.tn_id == a.tn_id &&
 	    strcmp(gotid, id) == 0, "Bearer TOKEN selects its tenant and id");
+	ok(lastscope == AUTH_SCOPE_PROVISION, "its scope is provision");
 	snprintf(hdr, sizeof(hdr), "bearer %s", tok);
 	ok(check(st, hdr, &t, gotid) == SCIM_OK, "bearer (lower case)");
 	snprintf(hdr, sizeof(hdr), "BEARER  \t%s  ", tok);
@@ -164,9 +170,11 @@ main(void)
 	    !auth_label_ok("a\x7f") && !auth_label_ok("a\xc2\x85") &&
 	    !auth_label_ok("a\xff"), "control characters and bad UTF-8 refused");
 	store_begin(st, 1, &tx);
-	ok(auth_token_issue(tx, &a, "a\tb", 0, tok, id) == SCIM_EINVALVALUE,
+	ok(auth_token_issue(tx, &a, "a\tb", 0, AUTH_SCOPE_PROVISION, tok,
+	    id) == SCIM_EINVALVALUE,
 	    "issue refuses a bad label");
-	ok(auth_token_issue(tx, &a, "ci runner", 1, tok, id) == SCIM_OK,
+	ok(auth_token_issue(tx, &a, "ci runner", 1, AUTH_SCOPE_PROVISION,
+	    tok, id) == SCIM_OK,
 	    "issue with a label and a 1 s lifetime");
 	store_commit(&tx);
 	snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
@@ -194,6 +202,48 @@ main(void)
 	snprintf(hdr, sizeof(hdr), "Bearer %s", tok2);
 	ok(check(st, hdr, &t, gotid) == SCIM_EAUTH,
 	    "rotated without grace: the old token is refused at once");
+
+	/* Scopes: read is kept by rotation; a record without one is
+	 * provision; an unknown one authenticates nobody. */
+	store_begin(st, 1, &tx);
+	ok(auth_token_issue(tx, &a, NULL, 0, AUTH_SCOPE_READ, tok, id) ==
+	    SCIM_OK, "issue a read token");
+	store_commit(&tx);
+	snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
+	ok(check(st, hdr, &t, gotid) == SCIM_OK &&
+	    lastscope == AUTH_SCOPE_READ, "a read token authenticates as read");
+	store_begin(st, 1, &tx);
+	ok(auth_token_rotate(tx, id, 0, tok2, gotid, tname) == SCIM_OK,
+	    "rotate the read token");
+	store_commit(&tx);
+	snprintf(hdr, sizeof(hdr), "Bearer %s", tok2);
+	ok(check(st, hdr, &t, gotid) == SCIM_OK &&
+	    lastscope == AUTH_SCOPE_READ, "its successor is read too");
+	for (i = 0; i < 2; i++) {
+		uint8_t		 hash[32];
+		char		 hex[65], rec[512];
+		const char	*tk = "scimlet_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB";
+
+		SHA256((const unsigned char *)tk, strlen(tk), hash);
+		for (size_t j = 0; j < 32; j++)
+			snprintf(hex + 2 * j, 3, "%02x", hash[j]);
+		snprintf(rec, sizeof(rec), "{\"sha256\":\"%s\",\"tenant\":"
+		    "\"a\",\"id\":\"00000000000000aa\",\"created\":"
+		    "\"2020-01-01T00:00:00Z\",\"revoked\":null%s}", hex,
+		    i == 0 ? "" : ",\"scope\":\"admin\"");
+		store_begin(st, 1, &tx);
+		store_token_put(tx, hash, rec);
+		store_commit(&tx);
+		snprintf(hdr, sizeof(hdr), "Bearer %s", tk);
+		if (i == 0)
+			ok(check(st, hdr, &t, gotid) == SCIM_OK &&
+			    lastscope == AUTH_SCOPE_PROVISION,
+			    "a record without a scope is provision");
+		else
+			ok(check(st, hdr, &t, gotid) == SCIM_EAUTH &&
+			    lastscope == AUTH_SCOPE_READ,
+			    "a record with an unknown scope is refused");
+	}
 
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
