@@ -1,7 +1,10 @@
 /*
- * user.c: `scimlet user show TENANT ID|USERNAME [--json]` and
+ * user.c: `scimlet user show TENANT ID|USERNAME [--json]`,
  * `scimlet user list TENANT [--role ROLE] [--json]`: users as the store
- * has them, with their application roles.
+ * has them, with their application roles; and `scimlet user check
+ * TENANT ID|USERNAME [ROLE]`, for shell scripts and login hooks: exit 0
+ * when the user exists, is active and holds ROLE, 1 (one line on stderr
+ * saying why) when not.
  */
 #include "config.h"
 
@@ -114,6 +117,63 @@ list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
 	return 0;
 }
 
+/*
+ * The stored record of user who in tenant t: by id, else by userName
+ * (any case, as the userName index folds it).
+ */
+static enum scim_err
+user_find(struct store_txn *tx, const struct tenant *t, const char *who,
+    const char **json, size_t *len)
+{
+	uint8_t		 id[16], ids[2][16];
+	char		 folded[SCIM_MAX_KEYSTR + 1];
+	size_t		 n;
+	enum scim_err	 e = SCIM_ENOTFOUND;
+
+	if (util_uuid_parse(who, id) == 0 &&
+	    (e = store_res_get(tx, t->tn_id, RES_USER, id, json, len)) !=
+	    SCIM_ENOTFOUND)
+		return e;
+	if (strlen(who) > SCIM_MAX_KEYSTR)
+		return SCIM_ENOTFOUND;
+	schema_fold(who, folded);
+	e = store_idx_find(tx, t->tn_id, RES_USER, IDX_USERNAME, folded,
+	    strlen(folded), ids, 2, &n);
+	if (e == SCIM_OK && n == 0)
+		e = SCIM_ENOTFOUND;
+	if (e != SCIM_OK)
+		return e;
+	return store_res_get(tx, t->tn_id, RES_USER, ids[0], json, len);
+}
+
+/*
+ * user check: CLI_OK when doc (user who) is active and holds role (NULL:
+ * any), else CLI_FAIL with one line on stderr saying why.
+ */
+static int
+check_user(const cJSON *doc, const char *who, const char *role)
+{
+	const cJSON	*el;
+
+	if (cJSON_IsFalse(cJSON_GetObjectItem(doc, "active"))) {
+		fputs("scimlet: user ", stderr);
+		cli_field(stderr, who);
+		fputs(" is inactive\n", stderr);
+		return CLI_FAIL;
+	}
+	if (role == NULL)
+		return CLI_OK;
+	cJSON_ArrayForEach(el, app_roles(doc))
+		if (cJSON_IsString(el) && strcmp(el->valuestring, role) == 0)
+			return CLI_OK;
+	fputs("scimlet: user ", stderr);
+	cli_field(stderr, who);
+	fputs(" lacks role ", stderr);
+	cli_field(stderr, role);
+	fputc('\n', stderr);
+	return CLI_FAIL;
+}
+
 int
 cli_user(struct cli *cl, int argc, char **argv)
 {
@@ -121,20 +181,24 @@ cli_user(struct cli *cl, int argc, char **argv)
 	struct store_txn	*tx;
 	struct tenant		 t;
 	struct listarg		 la;
-	uint8_t			 id[16], ids[2][16];
-	char			 folded[SCIM_MAX_KEYSTR + 1], *out;
+	char			*out;
 	const char		*json;
-	size_t			 len, n;
+	size_t			 len;
 	cJSON			*doc;
-	int			 i, list = strcmp(argv[0], "list") == 0;
+	int			 i, rc, list = strcmp(argv[0], "list") == 0;
+	int			 check = strcmp(argv[0], "check") == 0;
 	enum scim_err		 e;
 
 	/* The words (a userName may start with "-"), then the options:
-	 * --json, and --role ROLE (list). */
+	 * --json, and --role ROLE (list); check: words only. */
 	memset(&la, 0, sizeof(la));
 	if (argc < (list ? 2 : 3))
 		return cli_nargs("user", argc, argv, list ? 2 : 3);
-	for (i = list ? 2 : 3; i < argc; i++) {
+	if (check && argc > 4)
+		return cli_nargs("user", argc, argv, 4);
+	if (check && argc == 4)
+		la.role = argv[3];
+	for (i = list ? 2 : 3; i < argc && !check; i++) {
 		if (strcmp(argv[i], "--json") == 0 && !la.json)
 			la.json = 1;
 		else if (list && strcmp(argv[i], "--role") == 0 &&
@@ -162,33 +226,27 @@ cli_user(struct cli *cl, int argc, char **argv)
 		store_abort(&tx);
 		return e == SCIM_OK ? CLI_OK : cli_storefail("user list", e);
 	}
-	/* show: by id, else by userName (any case). */
-	if (util_uuid_parse(argv[2], id) == -1) {
-		e = SCIM_ENOTFOUND;
-		if (strlen(argv[2]) <= SCIM_MAX_KEYSTR) {
-			schema_fold(argv[2], folded);
-			e = store_idx_find(tx, t.tn_id, RES_USER, IDX_USERNAME,
-			    folded, strlen(folded), ids, 2, &n);
-			if (e == SCIM_OK && n == 0)
-				e = SCIM_ENOTFOUND;
-			if (e == SCIM_OK)
-				memcpy(id, ids[0], 16);
-		}
-	}
-	if (e == SCIM_OK)
-		e = store_res_get(tx, t.tn_id, RES_USER, id, &json, &len);
-	if (e != SCIM_OK) {
+	/* show, check: by id, else by userName (any case). */
+	if ((e = user_find(tx, &t, argv[2], &json, &len)) != SCIM_OK) {
 		store_abort(&tx);
 		if (e == SCIM_ENOTFOUND) {
-			fprintf(stderr, "scimlet: no user %s\n", argv[2]);
+			fputs("scimlet: no user ", stderr);
+			cli_field(stderr, argv[2]);
+			fputc('\n', stderr);
 			return CLI_FAIL;
 		}
-		return cli_storefail("user show", e);
+		return cli_storefail(check ? "user check" : "user show", e);
 	}
 	doc = cJSON_ParseWithLength(json, len);
 	store_abort(&tx);
 	if (doc == NULL)	/* stored, but not JSON (store.h) */
-		return cli_storefail("user show", SCIM_ESTORE);
+		return cli_storefail(check ? "user check" : "user show",
+		    SCIM_ESTORE);
+	if (check) {
+		rc = check_user(doc, argv[2], la.role);
+		cJSON_Delete(doc);
+		return rc;
+	}
 	/* As stored; --json: on one line. */
 	if ((out = la.json ? cJSON_PrintUnformatted(doc) : cJSON_Print(doc)) ==
 	    NULL) {
