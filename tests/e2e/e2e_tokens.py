@@ -94,10 +94,10 @@ t.ok(len(rot) == 2 and rot[0]["type"] == "Token" and rot[0]["id"] == oldid and
 
 # --- the table: tab-separated, "-" for none, escaped.
 rows = {l.split("\t")[0]: l.split("\t") for l in listing(False).splitlines()}
-t.eq(rows[plain_id][1:2] + rows[plain_id][3:5], ["ci runner", "-", "-"],
-     "list: ID LABEL CREATED EXPIRES REVOKED LAST-USED")
-t.ok(re.fullmatch(r"\S+Z", rows[plain_id][5]) is not None,
+t.eq(rows[plain_id][1:3] + rows[plain_id][4:6], ["ci runner", "provision", "-", "-"],
+     "list: ID LABEL SCOPE CREATED EXPIRES REVOKED LAST-USED")
+t.ok(re.fullmatch(r"\S+Z", rows[plain_id][6]) is not None,
      "list: LAST-USED of a token that made requests is a time", rows[plain_id])
-t.ok(rows[rid][4] != "-", "list: the revocation time")
+t.ok(rows[rid][5] != "-", "list: the revocation time")
 s.stop()
 t.done()

@@ -202,14 +202,14 @@ tok3 = s.token("acme")
 t.status(s.req("GET", "/Users", token=tok3), 200, "a second token works")
 lines = s.cli("token", "list", "acme").stdout.strip().split("\n")
 t.eq(len(lines), 2, "token list shows both tokens")
-t.ok(all(re.fullmatch(r"[0-9a-f]{16}\t-\t\S+Z\t-\t-\t\S+Z", l) for l in lines),
-     "token list: id, no label, created, no expiry, not revoked, last used", lines)
+t.ok(all(re.fullmatch(r"[0-9a-f]{16}\t-\tprovision\t\S+Z\t-\t-\t\S+Z", l) for l in lines),
+     "token list: id, no label, scope, created, no expiry, not revoked, last used", lines)
 t.ok(tok not in s.cli("token", "list", "acme").stdout, "token list never shows a token")
 rid = lines[-1].split("\t")[0]
 before = [l for l in lines if l.startswith(rid)]
 s.cli("token", "revoke", rid)
 after = s.cli("token", "list", "acme").stdout
-t.ok(re.search(re.escape(rid) + r"\t\S+\t\d{4}-", after), "revoked token shows its time", after)
+t.ok(re.search(re.escape(rid) + r"\t\S+\t\S+\t\d{4}-", after), "revoked token shows its time", after)
 codes = sorted(s.req("GET", "/Users", token=x).status for x in (tok, tok3))
 t.eq(codes, [200, 401], "exactly the revoked token is refused")
 t.eq(s.cli("token", "revoke", "0000000000000000", check=False).returncode, 1,
