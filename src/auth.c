@@ -7,7 +7,8 @@
  *    "label":"TEXT"|null,"expires":"<RFC 3339>"|null,
  *    "scope":"provision"|"read"}
  * Records written before "label" and "expires" existed lack them: both
- * read as null; one written before "scope" existed is "provision".  A token past its "expires" is refused like a revoked one.
+ * read as null; one written before "scope" existed is "provision".  A
+ * token past its "expires" is refused like a revoked one.
  */
 #include "config.h"
 

@@ -39,7 +39,8 @@ print_token(const struct auth_token_info *ti, void *arg)
 		util_time_format((double)us / 1e6, used);
 	if (!l->json) {
 		cli_row(stdout, 7, ti->id, ti->label != NULL ? ti->label : "-",
-		    ti->scope, ti->created, ti->expires != NULL ? ti->expires : "-",
+		    ti->scope, ti->created,
+		    ti->expires != NULL ? ti->expires : "-",
 		    ti->revoked != NULL ? ti->revoked : "-",
 		    used[0] != '\0' ? used : "-");
 		return;
@@ -112,8 +113,7 @@ token_opts(int argc, char **argv, const char *allow,
 				return cli_bad("token", "--scope: '%s' is "
 				    "neither read nor provision", argv[i]);
 			o->scoped = 1;
-		}
-		else if (strcmp(argv[i], "--label") == 0 &&
+		} else if (strcmp(argv[i], "--label") == 0 &&
 		    strchr(allow, 'l') && i + 1 < argc) {
 			o->label = argv[++i];
 			if (!auth_label_ok(o->label))

@@ -91,7 +91,8 @@ main(void)
 	store_begin(st, 1, &tx);
 	store_tenant_add(tx, "a", "x", &a);
 	store_tenant_add(tx, "b", "x", &b);
-	ok(auth_token_issue(tx, &a, NULL, 0, AUTH_SCOPE_PROVISION, tok, id) == SCIM_OK, "issue a token");
+	ok(auth_token_issue(tx, &a, NULL, 0, AUTH_SCOPE_PROVISION, tok, id) ==
+	    SCIM_OK, "issue a token");
 	auth_token_issue(tx, &b, NULL, 0, AUTH_SCOPE_PROVISION, tok2,
 	    id2);
 	store_commit(&tx);
