@@ -17,8 +17,10 @@
  *   audit      tenant(4) sequence(8)               -> entry JSON
  *   changes    sequence(8)                         -> change JSON
  *   activity   tenant(4) time µs(8) request id(8)  -> record JSON
+ *   feed       tenant(4) sequence(8)               -> change JSON
  *   meta       "format", "next_tenant", "last_change",
  *              "anchor:" tenant(4), "acount:" tenant(4),
+ *              "fseq:" tenant(4),
  *              "used:" token id                     -> small values
  * and in activity.mdb, the records of requests that changed nothing
  * (store_act.c).
@@ -155,6 +157,7 @@ store_dbis(struct store *st, MDB_txn *txn, unsigned int flags)
 	    (rc = mdb_dbi_open(txn, "audit", flags, &st->st_audit)) ||
 	    (rc = mdb_dbi_open(txn, "changes", flags, &st->st_changes)) ||
 	    (rc = mdb_dbi_open(txn, "activity", flags, &st->st_activity)) ||
+	    (rc = mdb_dbi_open(txn, "feed", flags, &st->st_feed)) ||
 	    (rc = mdb_dbi_open(txn, "meta", flags, &st->st_meta)))
 		return rc;
 	return 0;

@@ -288,6 +288,21 @@ enum scim_err	 store_change_add(struct store_txn *,
 		    char *(*make)(uint64_t seq, void *arg), void *arg);
 enum scim_err	 store_change_each(struct store_txn *, uint64_t from,
 		    store_audit_cb, void *arg);
+/*
+ * A tenant's change feed: records numbered per tenant from 1, without
+ * gaps.  store_feed_add() gives make the next sequence; bounds: the
+ * first record still kept (floor; last + 1 when none is) and the last
+ * sequence given (0: none yet); each walks from sequence from on; prune
+ * removes those before before.
+ */
+enum scim_err	 store_feed_add(struct store_txn *, uint32_t tenant,
+		    char *(*make)(uint64_t seq, void *arg), void *arg);
+enum scim_err	 store_feed_bounds(struct store_txn *, uint32_t tenant,
+		    uint64_t *floor, uint64_t *last);
+enum scim_err	 store_feed_each(struct store_txn *, uint32_t tenant,
+		    uint64_t from, store_audit_cb, void *arg);
+enum scim_err	 store_feed_prune(struct store_txn *, uint32_t tenant,
+		    uint64_t before, uint64_t *n);
 /* Remove changes with sequence < before; *n: how many. */
 enum scim_err	 store_change_prune(struct store_txn *, uint64_t before,
 		    uint64_t *n);

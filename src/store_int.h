@@ -36,6 +36,7 @@ struct store {
 	MDB_dbi		 st_changes;
 	MDB_dbi		 st_meta;
 	MDB_dbi		 st_activity;	/* records of changes (store_act.c) */
+	MDB_dbi		 st_feed;	/* the tenants' change feeds */
 	size_t		 st_mapsize;
 	/* activity.mdb, the other records, opened on first use */
 	MDB_env		*st_act_env;

@@ -18,6 +18,7 @@
 /* Tenants. */
 
 static void	 anchor_key(struct skey *, uint32_t);
+static void	 fseq_key(struct skey *, uint32_t);
 
 static enum scim_err
 tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
@@ -294,7 +295,7 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 	struct tenant	 t;
 	struct skey	 prefix = { 0 }, ak = { 0 };
 	struct drop_arg	 da = { name, 0, SCIM_OK };
-	MDB_dbi		 dbs[6];
+	MDB_dbi		 dbs[7];
 	MDB_val		 k;
 	size_t		 i;
 	enum scim_err	 e;
@@ -310,6 +311,7 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 	dbs[3] = st->st_memberof;
 	dbs[4] = st->st_roles;
 	dbs[5] = st->st_audit;
+	dbs[6] = st->st_feed;
 	skey_pack(&prefix, "t", t.tn_id);
 	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++)
 		if ((e = store_walk(tx, dbs[i], prefix.sk_buf, prefix.sk_len,
@@ -327,6 +329,13 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 		da.da_n++;
 	else if (rc != MDB_NOTFOUND)
 		return store_err(rc, "tenant remove anchor");
+	ak.sk_len = 0;
+	fseq_key(&ak, t.tn_id);
+	k = skey_val(&ak);
+	if ((rc = s_del(tx, st->st_meta, &k, NULL)) == 0)
+		da.da_n++;
+	else if (rc != MDB_NOTFOUND)
+		return store_err(rc, "tenant remove feed");
 	k.mv_data = (void *)name;
 	k.mv_size = strlen(name);
 	if ((rc = s_del(tx, st->st_tenants, &k, NULL)))
@@ -712,6 +721,114 @@ store_change_prune(struct store_txn *tx, uint64_t before, uint64_t *n)
 
 	e = store_walk(tx, tx->tx_store->st_changes, NULL, 0, NULL, 0, 0,
 	    seq_prune_cb, &sa, "change prune");
+	*n = sa.sa_n;
+	return e;
+}
+
+/*
+ * The tenant's change feed (doc/architecture.md §5.8): feed, keyed by
+ * tenant(4) seq(8), seq counted per tenant in meta "fseq:" tenant(4).
+ * Pruning removes the first keys; the first kept key is the floor, or,
+ * with none kept, the next sequence.
+ */
+static void
+fseq_key(struct skey *k, uint32_t tenant)
+{
+	skey_pack(k, "st", "fseq:", (size_t)5, tenant);
+}
+
+enum scim_err
+store_feed_add(struct store_txn *tx, uint32_t tenant,
+    char *(*make)(uint64_t, void *), void *arg)
+{
+	struct store	*st = tx->tx_store;
+	struct skey	 sk = { 0 }, ck = { 0 };
+	MDB_val		 k, v;
+	uint8_t		 num[8];
+	uint64_t	 seq = 1, n;
+	char		*json;
+	int		 rc, i;
+
+	fseq_key(&ck, tenant);
+	k = skey_val(&ck);
+	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 8)
+		seq = skey_uint(v.mv_data, 8) + 1;
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_err(rc, "feed add");
+	if ((json = make(seq, arg)) == NULL)
+		return SCIM_ENOMEM;
+	skey_pack(&sk, "tq", tenant, seq);
+	k = skey_val(&sk);
+	v.mv_data = json;
+	v.mv_size = strlen(json);
+	rc = s_put(tx, st->st_feed, &k, &v, 0);
+	free(json);
+	if (rc != 0)
+		return store_err(rc, "feed add");
+	for (i = 7, n = seq; i >= 0; i--, n >>= 8)
+		num[i] = (uint8_t)n;
+	k = skey_val(&ck);
+	v.mv_data = num;
+	v.mv_size = 8;
+	return store_err(s_put(tx, st->st_meta, &k, &v, 0), "feed add");
+}
+
+enum scim_err
+store_feed_bounds(struct store_txn *tx, uint32_t tenant, uint64_t *floor,
+    uint64_t *last)
+{
+	struct store	*st = tx->tx_store;
+	struct skey	 ck = { 0 }, prefix = { 0 };
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	int		 rc;
+
+	*last = 0;
+	fseq_key(&ck, tenant);
+	k = skey_val(&ck);
+	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 8)
+		*last = skey_uint(v.mv_data, 8);
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_err(rc, "feed bounds");
+	*floor = *last + 1;
+	skey_pack(&prefix, "t", tenant);
+	if ((rc = s_cursor_open(tx, st->st_feed, &c)) != 0)
+		return store_err(rc, "feed bounds");
+	k = skey_val(&prefix);
+	rc = s_cursor_get(tx, c, &k, &v, MDB_SET_RANGE);
+	if (rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, prefix.sk_buf, 4) ==
+	    0)
+		*floor = skey_uint((const uint8_t *)k.mv_data + 4, 8);
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? SCIM_OK :
+	    store_err(rc, "feed bounds");
+}
+
+enum scim_err
+store_feed_each(struct store_txn *tx, uint32_t tenant, uint64_t from,
+    store_audit_cb cb, void *arg)
+{
+	struct skey	prefix = { 0 }, start = { 0 };
+	struct seq_arg	sa = { cb, arg, 4, 0, 0 };
+
+	skey_pack(&prefix, "t", tenant);
+	skey_pack(&start, "tq", tenant, from);
+	return store_walk(tx, tx->tx_store->st_feed, prefix.sk_buf,
+	    prefix.sk_len, start.sk_buf, start.sk_len, WALK_JSON, seq_each_cb,
+	    &sa, "feed list");
+}
+
+enum scim_err
+store_feed_prune(struct store_txn *tx, uint32_t tenant, uint64_t before,
+    uint64_t *n)
+{
+	struct skey	prefix = { 0 };
+	struct seq_arg	sa = { NULL, NULL, 4, before, 0 };
+	enum scim_err	e;
+
+	skey_pack(&prefix, "t", tenant);
+	e = store_walk(tx, tx->tx_store->st_feed, prefix.sk_buf,
+	    prefix.sk_len, NULL, 0, 0, seq_prune_cb, &sa, "feed prune");
 	*n = sa.sa_n;
 	return e;
 }
