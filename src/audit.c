@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "ctx.h"
+#include "feed.h"
 #include "json.h"
 #include "log.h"
 #include "store.h"
@@ -393,10 +394,21 @@ enum scim_err
 audit_change(struct store_txn *tx, const struct ctx *cx,
     enum res_type type, const uint8_t id[16], const char *op)
 {
+	return audit_change_ex(tx, cx, type, id, op, NULL, NULL, NULL);
+}
+
+enum scim_err
+audit_change_ex(struct store_txn *tx, const struct ctx *cx,
+    enum res_type type, const uint8_t id[16], const char *op,
+    const char *name, const cJSON *added, const cJSON *removed)
+{
 	struct change	c = { &cx->cx_tenant, type, id, op };
+	enum scim_err	e;
 
 	activity_change(cx->cx_act, type, id, op);
-	return store_change_add(tx, make_change, &c);
+	if ((e = store_change_add(tx, make_change, &c)) != SCIM_OK)
+		return e;
+	return feed_add(tx, cx, type, id, op, name, added, removed);
 }
 
 struct prune {

@@ -53,9 +53,17 @@ enum scim_err	 audit_record_res(struct store_txn *, const struct ctx *,
 		    const uint8_t id[16], const char *name, cJSON *before,
 		    cJSON *detail);
 
-/* One change-feed record. */
+/*
+ * One change-feed record, and one of the tenant's feed (feed.h) with the
+ * state tx leaves the resource in.  _ex: name is a deleted resource's
+ * last name; added and removed a group's member ids (or NULL).
+ */
 enum scim_err	 audit_change(struct store_txn *, const struct ctx *,
 		    enum res_type type, const uint8_t id[16], const char *op);
+enum scim_err	 audit_change_ex(struct store_txn *, const struct ctx *,
+		    enum res_type type, const uint8_t id[16], const char *op,
+		    const char *name, const cJSON *added,
+		    const cJSON *removed);
 
 /*
  * Check the tenant's chain.  Returns SCIM_OK with *bad 0 when it holds,

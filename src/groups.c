@@ -35,6 +35,9 @@ struct members {
 	struct roles_set	 mb_touched;
 	/* Members taken out ({"value","type","display"}), for the audit. */
 	cJSON			*mb_removed;
+	/* Member ids put in, and those truly gone, for the change feed. */
+	cJSON			*mb_added;
+	cJSON			*mb_gone;
 	int			 mb_changed;
 	int			 mb_skip;	/* unknown-members=skip */
 	enum scim_err		 mb_err;	/* of a walk's callback */
@@ -171,8 +174,16 @@ member_add(void *arg, const char *ids, const char *display,
 	if (e != SCIM_OK)
 		return e;
 	mb->mb_changed = 1;
-	if (added)
+	if (added) {
 		activity_members(mb->mb_cx->cx_act, 1);
+		if (mb->mb_added == NULL &&
+		    (mb->mb_added = cJSON_CreateArray()) == NULL)
+			return SCIM_ENOMEM;
+		util_uuid_format(id, had);	/* as every id is shown */
+		if (!cJSON_AddItemToArray(mb->mb_added,
+		    cJSON_CreateString(had)))
+			return SCIM_ENOMEM;
+	}
 	if (mb->mb_track && type == RES_USER && added)
 		roles_set_add(&mb->mb_touched, id);
 	return SCIM_OK;
@@ -343,6 +354,20 @@ member_set(void *arg, const cJSON *list, struct scim_resp *resp)
  * (a member removed and added back in one request was not removed), and
  * one change feed record when the membership changed.
  */
+/* Take ids out of the members added (it was there before). */
+static void
+unadd(struct members *mb, const char *ids)
+{
+	cJSON	*a;
+
+	cJSON_ArrayForEach(a, mb->mb_added)
+		if (cJSON_IsString(a) && util_strcaseeq(a->valuestring, ids)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(mb->mb_added,
+			    a));
+			return;
+		}
+}
+
 static enum scim_err
 members_audit(struct members *mb, const cJSON *stored)
 {
@@ -373,6 +398,7 @@ members_audit(struct members *mb, const cJSON *stored)
 			if (mb->mb_cx->cx_act != NULL &&
 			    mb->mb_cx->cx_act->at_madd > 0)
 				mb->mb_cx->cx_act->at_madd--;
+			unadd(mb, ids);
 			continue;
 		}
 		if (e != SCIM_ENOTFOUND)
@@ -388,11 +414,19 @@ members_audit(struct members *mb, const cJSON *stored)
 		    "displayName")), before, NULL)) != SCIM_OK)
 			return e;
 		activity_members(mb->mb_cx->cx_act, 0);
+		if ((mb->mb_gone == NULL &&
+		    (mb->mb_gone = cJSON_CreateArray()) == NULL) ||
+		    !cJSON_AddItemToArray(mb->mb_gone, cJSON_CreateString(ids)))
+			return SCIM_ENOMEM;
 	}
-	if (mb->mb_changed)
-		return audit_change(mb->mb_tx, mb->mb_cx, RES_GROUP,
-		    mb->mb_group, "members");
-	return SCIM_OK;
+	if (!mb->mb_changed)
+		return SCIM_OK;
+	if ((mb->mb_added == NULL &&
+	    (mb->mb_added = cJSON_CreateArray()) == NULL) ||
+	    (mb->mb_gone == NULL && (mb->mb_gone = cJSON_CreateArray()) == NULL))
+		return SCIM_ENOMEM;
+	return audit_change_ex(mb->mb_tx, mb->mb_cx, RES_GROUP, mb->mb_group,
+	    "members", NULL, mb->mb_added, mb->mb_gone);
 }
 
 /*
@@ -446,6 +480,8 @@ group_op_free(struct group_op *go)
 {
 	roles_set_free(&go->go_mb.mb_touched);
 	cJSON_Delete(go->go_mb.mb_removed);
+	cJSON_Delete(go->go_mb.mb_added);
+	cJSON_Delete(go->go_mb.mb_gone);
 	cJSON_Delete(go->go_in);
 	cJSON_Delete(go->go_doc);
 	cJSON_Delete(go->go_stored);

@@ -454,7 +454,9 @@ delete_audit(struct store_txn *tx, const struct ctx *cx,
 	    cJSON_GetObjectItemCaseSensitive(doc, user ? "userName" :
 	    "displayName")), before, NULL)) != SCIM_OK)
 		return e;
-	return audit_change(tx, cx, sc->sc_type, id, "delete");
+	return audit_change_ex(tx, cx, sc->sc_type, id, "delete",
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, user ?
+	    "userName" : "displayName")), NULL, NULL);
 }
 
 struct delete_op {

@@ -281,8 +281,19 @@ readd(struct store_txn *tx, const struct ctx *cx, const cJSON *entry,
 	if (e == SCIM_OK)
 		e = audit_record_res(tx, cx, "member.restored", RES_GROUP,
 		    gid, str(entry, "name"), NULL, entry_seq(entry));
-	if (e == SCIM_OK)
-		e = audit_change(tx, cx, RES_GROUP, gid, "members");
+	if (e == SCIM_OK) {
+		cJSON	*added;
+		char	 mids[UUID_STRLEN + 1];
+
+		util_uuid_format(mid, mids);
+		if ((added = cJSON_CreateArray()) == NULL ||
+		    !cJSON_AddItemToArray(added, cJSON_CreateString(mids)))
+			e = SCIM_ENOMEM;
+		else
+			e = audit_change_ex(tx, cx, RES_GROUP, gid, "members",
+			    NULL, added, NULL);
+		cJSON_Delete(added);
+	}
 	if (e == SCIM_OK)
 		say(report, len, "re-added %s to group %s (%s)", ms, gs,
 		    str(entry, "name"));

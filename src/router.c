@@ -12,6 +12,7 @@
 
 #include "ctx.h"
 #include "discovery.h"
+#include "feed.h"
 #include "groups.h"
 #include "http.h"
 #include "list.h"
@@ -122,6 +123,13 @@ types(struct scim_req *req, struct scim_resp *resp, const char *id)
 	return discovery_types(req, resp, id);
 }
 
+static enum scim_err
+changes(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	(void)id;
+	return feed_get(req, resp);
+}
+
 static const struct route {
 	const char	*rt_endpoint;
 	int		 rt_withid;	/* /Endpoint/ID */
@@ -147,6 +155,8 @@ static const struct route {
 	{ "Schemas", 1, M(HTTP_GET), schemas },
 	{ "ResourceTypes", 0, M(HTTP_GET), types },
 	{ "ResourceTypes", 1, M(HTTP_GET), types },
+	/* Not a resource type: a dotted name cannot be one. */
+	{ ".changes", 0, M(HTTP_GET), changes },
 };
 
 static const char *const method_names[] = {

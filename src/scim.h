@@ -76,6 +76,7 @@ enum scim_err {
 	SCIM_ENOMEM,		/* 500: out of memory; the worker exits after */
 	SCIM_EFULL,		/* 507: the database map is full */
 	SCIM_ENOTIMPL,		/* 501 */
+	SCIM_EGONE,		/* 410: change feed records pruned */
 	SCIM_ERR__MAX
 };
 

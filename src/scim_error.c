@@ -43,6 +43,7 @@ static const struct {
 	[SCIM_ENOMEM] =		{ 500, NULL, "out of memory" },
 	[SCIM_EFULL] =		{ 507, NULL, "database is full" },
 	[SCIM_ENOTIMPL] =	{ 501, NULL, "not implemented" },
+	[SCIM_EGONE] =		{ 410, NULL, "gone" },
 };
 
 enum scim_err

@@ -415,8 +415,62 @@ struct feed {
 	const char	*tenant;
 	struct since	 since;		/* by time: records from then on */
 	uint64_t	 last;
+	double		 first;		/* the time of the first kept */
 	enum scim_err	 err;
 };
+
+static int
+first_time(uint64_t seq, const char *json, size_t len, void *arg)
+{
+	struct feed	*f = arg;
+	cJSON		*c;
+
+	(void)seq;
+	f->first = 0;
+	if ((c = cJSON_ParseWithLength(json, len)) != NULL &&
+	    util_time_parse(str(c, "time"), &f->first) == -1)
+		f->first = 0;
+	cJSON_Delete(c);
+	return 1;
+}
+
+/* `changes prune --tenant T --before SEQ`: the tenant's feed. */
+static int
+feed_prune(struct store *st, int argc, char **argv)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	long long		 n;
+	uint64_t		 pruned;
+	enum scim_err		 e;
+
+	if (argc < 5 || strcmp(argv[3], "--before") != 0)
+		return cli_bad("changes", "prune --tenant T: missing --before "
+		    "SEQ");
+	if (argc > 5)
+		return cli_bad("changes", "unexpected argument '%s'", argv[5]);
+	if (util_strtonum(argv[4], 0, 0x7fffffffffffffffLL, &n) == -1)
+		return cli_bad("changes", "--before: '%s' is not a sequence "
+		    "number", argv[4]);
+	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
+		return cli_storefail("changes prune", e);
+	if ((e = store_tenant_get(tx, argv[2], &t)) == SCIM_ENOTFOUND) {
+		store_abort(&tx);
+		fprintf(stderr, "scimlet: no tenant %s\n", argv[2]);
+		return CLI_FAIL;
+	}
+	if (e == SCIM_OK)
+		e = store_feed_prune(tx, t.tn_id, (uint64_t)n, &pruned);
+	if (e != SCIM_OK) {
+		store_abort(&tx);
+		return cli_storefail("changes prune", e);
+	}
+	if ((e = store_commit(&tx)) != SCIM_OK)
+		return cli_storefail("changes prune", e);
+	printf("%llu change%s pruned\n", (unsigned long long)pruned,
+	    pruned == 1 ? "" : "s");
+	return CLI_OK;
+}
 
 static int
 print_change(uint64_t seq, const char *json, size_t len, void *arg)
@@ -445,6 +499,62 @@ print_change(uint64_t seq, const char *json, size_t len, void *arg)
 	return 0;
 }
 
+/*
+ * `changes --tenant T --since TIME|SEQ [--follow]`: the tenant's feed
+ * (feed.h), the records GET /.changes gives, from SEQ (or TIME) on.
+ * Records from there pruned: exit 3, never a silent gap.
+ */
+static int
+tenant_feed(struct store *st, const struct tenant *t, struct feed *f,
+    uint64_t from, int follow)
+{
+	struct store_txn	*tx;
+	uint64_t		 floor, last;
+	enum scim_err		 e;
+	int			 gap = 0;
+
+	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+		return cli_storefail("changes", e);
+	if ((e = store_feed_bounds(tx, t->tn_id, &floor, &last)) != SCIM_OK) {
+		store_abort(&tx);
+		return cli_storefail("changes", e);
+	}
+	if (floor > 1) {
+		if (!f->since.by_time)
+			gap = from < floor;
+		else if ((e = store_feed_each(tx, t->tn_id, floor, first_time,
+		    f)) == SCIM_OK)
+			gap = f->first < f->since.time;
+		else {
+			store_abort(&tx);
+			return cli_storefail("changes", e);
+		}
+	}
+	store_abort(&tx);
+	if (gap) {
+		fprintf(stderr, "scimlet: changes of tenant %s before %llu were "
+		    "pruned: read the full listing again, then follow from "
+		    "%llu\n", t->tn_name, (unsigned long long)floor,
+		    (unsigned long long)floor);
+		return CLI_GONE;
+	}
+	f->last = from > 0 ? from - 1 : 0;
+	for (;;) {
+		if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
+			return cli_storefail("changes", e);
+		e = store_feed_each(tx, t->tn_id, f->last + 1, print_change, f);
+		if (e == SCIM_OK)
+			e = f->err;
+		store_abort(&tx);
+		if (e != SCIM_OK)
+			return cli_storefail("changes", e);
+		fflush(stdout);
+		if (!follow)
+			return CLI_OK;
+		sleep(1);
+	}
+}
+
 int
 cli_changes(struct cli *cl, int argc, char **argv)
 {
@@ -458,6 +568,9 @@ cli_changes(struct cli *cl, int argc, char **argv)
 	enum scim_err		 e;
 
 	memset(&f, 0, sizeof(f));
+	if (argc >= 1 && strcmp(argv[0], "prune") == 0 && argc >= 2 &&
+	    strcmp(argv[1], "--tenant") == 0)
+		return feed_prune(st, argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "prune") == 0) {
 		if (argc < 3 || strcmp(argv[1], "--before") != 0)
 			return argc >= 2 && strcmp(argv[1], "--before") != 0 ?
@@ -510,6 +623,10 @@ cli_changes(struct cli *cl, int argc, char **argv)
 		}
 		if (e != SCIM_OK)
 			return cli_storefail("changes", e);
+	}
+	if (f.tenant != NULL) {
+		f.tenant = NULL;	/* the feed is the tenant's alone */
+		return tenant_feed(st, &t, &f, from, follow);
 	}
 	f.last = from > 0 ? from - 1 : 0;
 	for (;;) {

@@ -66,6 +66,7 @@ static const struct {
 	{ "restore", NULL, "TENANT --since TIME|SEQ [--dry-run]" },
 	{ "changes", NULL, "[--tenant T] --since TIME|SEQ [--follow]" },
 	{ "changes", NULL, "prune --before SEQ" },
+	{ "changes", NULL, "prune --tenant T --before SEQ" },
 	{ "user", "show", "TENANT ID|USERNAME [--json]" },
 	{ "user", "list", "TENANT [--role APP-ROLE] [--json]" },
 	{ "user", "check", "TENANT ID|USERNAME [APP-ROLE]" },

@@ -27,6 +27,7 @@ struct cli {
 #define CLI_OK		0
 #define CLI_FAIL	1
 #define CLI_USAGE	2
+#define CLI_GONE	3	/* changes: what was asked for was pruned */
 
 int	 cli_tenant(struct cli *, int argc, char **argv);
 int	 cli_token(struct cli *, int argc, char **argv);

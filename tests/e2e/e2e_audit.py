@@ -82,7 +82,9 @@ ops = [json.loads(l)["op"] for l in lines]
 t.ok(ops[:2] == ["create", "create"] and "deactivate" in ops and "members" in ops
      and "restore" in ops or "members" in ops, "the change feed records every change", ops)
 first = json.loads(lines[0])
-t.eq(sorted(first), ["id", "op", "seq", "tenant", "time", "type"], "change record fields")
+t.eq(sorted(first), ["active", "appRoles", "externalId", "groups", "id", "op", "seq",
+                     "tenant", "time", "type", "userName"],
+     "change record fields: a user's with its state")
 follow = subprocess.Popen([CLI, "--db", s.db, "changes", "--since", "1", "--follow"],
                           stdout=subprocess.PIPE, text=True)
 time.sleep(0.5)
