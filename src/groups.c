@@ -349,48 +349,69 @@ member_set(void *arg, const cJSON *list, struct scim_resp *resp)
 	return members_set(arg, list, resp);
 }
 
+/* A member taken out, by id, and where it is in mb_removed. */
+struct out {
+	uint8_t		 o_id[16];
+	size_t		 o_at;
+};
+
+static int
+out_cmp(const void *a, const void *b)
+{
+	const struct out	*x = a, *y = b;
+	int			 c;
+
+	if ((c = memcmp(x->o_id, y->o_id, 16)) != 0)
+		return c;
+	return x->o_at < y->o_at ? -1 : x->o_at > y->o_at;
+}
+
 /*
  * Before commit: an audit entry for each member no longer in the group
  * (a member removed and added back in one request was not removed), and
- * one change feed record when the membership changed.
+ * one change feed record when the membership changed, with the ids added
+ * and removed.  Sorted arrays, not nested loops: an Okta PUT replaces a
+ * group of 100 000 members, every one of them taken out and put back.
  */
-/* Take ids out of the members added (it was there before). */
-static void
-unadd(struct members *mb, const char *ids)
-{
-	cJSON	*a;
-
-	cJSON_ArrayForEach(a, mb->mb_added)
-		if (cJSON_IsString(a) && util_strcaseeq(a->valuestring, ids)) {
-			cJSON_Delete(cJSON_DetachItemViaPointer(mb->mb_added,
-			    a));
-			return;
-		}
-}
-
 static enum scim_err
 members_audit(struct members *mb, const cJSON *stored)
 {
-	const cJSON	*m, *prev;
+	const cJSON	*m;
+	cJSON		*a, *next;
 	enum res_type	 type;
-	uint8_t		 id[16];
-	char		 display[STORE_DISPLAY_MAX + 1];
-	const char	*ids;
+	struct out	*outs = NULL;
+	uint8_t		(*back)[16] = NULL, id[16];
+	char		 display[STORE_DISPLAY_MAX + 1], ids[UUID_STRLEN + 1];
 	cJSON		*before;
-	enum scim_err	 e;
-	int		 dup;
+	size_t		 n = 0, nback = 0, i, k;
+	int		*first = NULL;
+	enum scim_err	 e = SCIM_OK;
 
+	k = (size_t)cJSON_GetArraySize(mb->mb_removed);
+	if (k > 0 && ((outs = calloc(k, sizeof(*outs))) == NULL ||
+	    (back = calloc(k, sizeof(*back))) == NULL ||
+	    (first = calloc(k, sizeof(*first))) == NULL)) {
+		e = SCIM_ENOMEM;
+		goto out;
+	}
+	i = 0;
 	cJSON_ArrayForEach(m, mb->mb_removed) {
-		ids = cJSON_GetStringValue(cJSON_GetObjectItem(m, "value"));
-		if (ids == NULL || util_uuid_parse(ids, id) == -1)
+		if (util_uuid_parse(cJSON_GetStringValue(cJSON_GetObjectItem(m,
+		    "value")), outs[n].o_id) == 0)
+			outs[n++].o_at = i;
+		i++;
+	}
+	/* The first time each id was taken out. */
+	qsort(outs, n, sizeof(*outs), out_cmp);
+	for (i = 0; i < n; i++)
+		if (i == 0 || memcmp(outs[i - 1].o_id, outs[i].o_id, 16) != 0)
+			first[outs[i].o_at] = 1;
+	i = 0;
+	cJSON_ArrayForEach(m, mb->mb_removed) {
+		if (i >= k || !first[i++])
 			continue;
-		dup = 0;
-		for (prev = mb->mb_removed->child; prev != m; prev = prev->next)
-			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(
-			    prev, "value")), ids) == 0)
-				dup = 1;
-		if (dup)
-			continue;
+		util_uuid_parse(cJSON_GetStringValue(cJSON_GetObjectItem(m,
+		    "value")), id);
 		e = store_member_get(mb->mb_tx, mb->mb_tenant, mb->mb_group,
 		    id, &type, display, sizeof(display));
 		if (e == SCIM_OK) {
@@ -398,35 +419,58 @@ members_audit(struct members *mb, const cJSON *stored)
 			if (mb->mb_cx->cx_act != NULL &&
 			    mb->mb_cx->cx_act->at_madd > 0)
 				mb->mb_cx->cx_act->at_madd--;
-			unadd(mb, ids);
+			memcpy(back[nback++], id, 16);
 			continue;
 		}
 		if (e != SCIM_ENOTFOUND)
-			return e;
+			goto out;
 		if ((before = cJSON_CreateObject()) == NULL ||
 		    json_add(before, "member", cJSON_Duplicate(m, 1)) == -1) {
 			cJSON_Delete(before);
-			return SCIM_ENOMEM;
+			e = SCIM_ENOMEM;
+			goto out;
 		}
 		if ((e = audit_record_res(mb->mb_tx, mb->mb_cx,
 		    "member.removed", RES_GROUP, mb->mb_group,
 		    cJSON_GetStringValue(cJSON_GetObjectItem(stored,
 		    "displayName")), before, NULL)) != SCIM_OK)
-			return e;
+			goto out;
 		activity_members(mb->mb_cx->cx_act, 0);
+		util_uuid_format(id, ids);
 		if ((mb->mb_gone == NULL &&
 		    (mb->mb_gone = cJSON_CreateArray()) == NULL) ||
-		    !cJSON_AddItemToArray(mb->mb_gone, cJSON_CreateString(ids)))
-			return SCIM_ENOMEM;
+		    !cJSON_AddItemToArray(mb->mb_gone, cJSON_CreateString(ids))) {
+			e = SCIM_ENOMEM;
+			goto out;
+		}
 	}
+	e = SCIM_OK;
 	if (!mb->mb_changed)
-		return SCIM_OK;
+		goto out;
+	/* Those put back were never added. */
+	qsort(back, nback, sizeof(*back), id_cmp);
+	for (a = mb->mb_added != NULL ? mb->mb_added->child : NULL; a != NULL;
+	    a = next) {
+		next = a->next;
+		if (nback > 0 && util_uuid_parse(a->valuestring, id) == 0 &&
+		    bsearch(id, back, nback, sizeof(*back), id_cmp) != NULL)
+			cJSON_Delete(cJSON_DetachItemViaPointer(mb->mb_added,
+			    a));
+	}
 	if ((mb->mb_added == NULL &&
 	    (mb->mb_added = cJSON_CreateArray()) == NULL) ||
-	    (mb->mb_gone == NULL && (mb->mb_gone = cJSON_CreateArray()) == NULL))
-		return SCIM_ENOMEM;
-	return audit_change_ex(mb->mb_tx, mb->mb_cx, RES_GROUP, mb->mb_group,
+	    (mb->mb_gone == NULL && (mb->mb_gone = cJSON_CreateArray()) ==
+	    NULL)) {
+		e = SCIM_ENOMEM;
+		goto out;
+	}
+	e = audit_change_ex(mb->mb_tx, mb->mb_cx, RES_GROUP, mb->mb_group,
 	    "members", NULL, mb->mb_added, mb->mb_gone);
+out:
+	free(outs);
+	free(back);
+	free(first);
+	return e;
 }
 
 /*
