@@ -276,7 +276,9 @@ store_act_flush(struct store *st)
 	for (i = 0; i < n; i++)
 		free(st->st_act_pend[i].p_json);
 	if (e != SCIM_OK) {
-		log_warnx("activity.mdb: %d record(s) lost", n);
+		/* A file that would not open was reported once (act_env). */
+		if (!st->st_act_failed)
+			log_warnx("activity.mdb: %d record(s) lost", n);
 		return e;
 	}
 	/* What a power cut may take: the last ACT_SYNC_SECS seconds. */
