@@ -288,7 +288,8 @@ store_open(const char *dir, int flags, struct store **out, char *err,
 	    (rc = mdb_env_set_maxdbs(st->st_env, 16)) ||
 	    (rc = mdb_env_set_maxreaders(st->st_env, STORE_MAXREADERS)) ||
 	    (rc = mdb_env_set_mapsize(st->st_env, (size_t)mapsize)) ||
-	    (rc = mdb_env_open(st->st_env, dir, 0, 0600))) {
+	    (rc = mdb_env_open(st->st_env, dir, (flags & STORE_READONLY) ?
+	    MDB_RDONLY | MDB_NOTLS : 0, 0600))) {
 		if (rc == EACCES || rc == EPERM || rc == EROFS)
 			say(err, errlen, "cannot open database %s: %s "
 			    "(running as user %s)", dir, mdb_strerror(rc),
@@ -300,6 +301,7 @@ store_open(const char *dir, int flags, struct store **out, char *err,
 		return SCIM_ECONFIG;
 	}
 	st->st_mapsize = (size_t)mapsize;
+	st->st_readonly = (flags & STORE_READONLY) != 0;
 	/* Web servers kill idle workers: clear the slots they held. */
 	if (mdb_reader_check(st->st_env, &dead) == 0 && dead > 0)
 		log_warnx("cleared %d stale reader slot(s)", dead);
@@ -507,6 +509,28 @@ txn_begin(struct store_txn *tx)
 	FAULT_CALL(tx, FAULT_READ, "txn_begin");
 	return mdb_txn_begin(tx->tx_store->st_env, NULL, tx->tx_write ? 0 :
 	    MDB_RDONLY, &tx->tx_txn);
+}
+
+enum scim_err
+store_begin_shared(struct store *st, struct store_txn **out)
+{
+	struct store_txn	*tx;
+	int			 rc;
+
+	*out = NULL;
+	if (!st->st_readonly)
+		return SCIM_ESTORE;
+	if ((tx = calloc(1, sizeof(*tx))) == NULL)
+		return SCIM_ENOMEM;
+	tx->tx_store = st;
+	/* Off the list: store_abort() unlinks it from itself. */
+	tx->tx_prevp = &tx->tx_self;
+	if ((rc = txn_begin(tx)) != 0) {
+		free(tx);
+		return store_err(rc, "begin transaction");
+	}
+	*out = tx;
+	return SCIM_OK;
 }
 
 enum scim_err

@@ -40,6 +40,12 @@ struct store;
 struct store_txn;
 
 #define STORE_CREATE	0x1	/* create the directory, env and dbs */
+/*
+ * Read only, for the library (src/lib/scimlet.h): MDB_RDONLY, and
+ * MDB_NOTLS so that threads may each read in a transaction of their own,
+ * begun with store_begin_shared().
+ */
+#define STORE_READONLY	0x2
 
 /* Default map size; SCIMLET_MAP_SIZE (bytes) overrides it. */
 #define STORE_MAPSIZE_DEFAULT	(1024ULL * 1024 * 1024)
@@ -79,6 +85,12 @@ enum scim_err	 store_format(struct store_txn *, char *out, size_t len);
  * accepts a NULL handle, so an owner can abort on every way out.
  */
 enum scim_err	 store_begin(struct store *, int write, struct store_txn **);
+/*
+ * A read transaction of a STORE_READONLY store that any thread may begin
+ * and end (store_abort()) on its own: it is not on the store's list of
+ * open transactions, which only one thread may touch.
+ */
+enum scim_err	 store_begin_shared(struct store *, struct store_txn **);
 enum scim_err	 store_commit(struct store_txn **);
 void		 store_abort(struct store_txn **);
 

@@ -47,6 +47,7 @@ struct store {
 	struct act_pend	*st_act_pend;	/* records waiting (store_act.c) */
 	int		 st_act_npend;
 	struct store_txn *st_open;	/* transactions not yet ended */
+	int		 st_readonly;	/* STORE_READONLY */
 #ifdef SCIMLET_FAULTS
 	unsigned	 st_fault_n;	/* fail the nth eligible call; 0: off */
 	int		 st_fault_kind;	/* STORE_FAULT_* */
@@ -62,6 +63,7 @@ struct store_txn {
 	int		 tx_write;
 	struct store_txn *tx_next;	/* in st_open */
 	struct store_txn **tx_prevp;
+	struct store_txn *tx_self;	/* store_begin_shared(): tx_prevp */
 #ifdef SCIMLET_FAULTS
 	int		 tx_broken;	/* a fault hit it: LMDB's MDB_TXN_ERROR */
 #endif
