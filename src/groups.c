@@ -38,6 +38,12 @@ struct members {
 	/* Member ids put in, and those truly gone, for the change feed. */
 	cJSON			*mb_added;
 	cJSON			*mb_gone;
+	/*
+	 * Puts and removals numbered in order (the valueint of items of
+	 * mb_added and mb_removed): what came first tells whether a member
+	 * was in the group before the request.
+	 */
+	int			 mb_ev;
 	int			 mb_changed;
 	int			 mb_skip;	/* unknown-members=skip */
 	enum scim_err		 mb_err;	/* of a walk's callback */
@@ -65,6 +71,7 @@ note_removed(struct members *mb, const uint8_t id[16])
 	if ((m = cJSON_CreateObject()) == NULL)
 		return SCIM_ENOMEM;
 	cJSON_AddItemToArray(mb->mb_removed, m);
+	m->valueint = ++mb->mb_ev;
 	if (json_add_string(m, "value", ids) == -1 ||
 	    json_add_string(m, "type", type == RES_GROUP ? "Group" :
 	    "User") == -1 || json_add_string(m, "display", display) == -1)
@@ -128,7 +135,7 @@ member_add(void *arg, const char *ids, const char *display,
 	uint8_t		 id[16];
 	const char	*json;
 	size_t		 len;
-	cJSON		*doc;
+	cJSON		*doc, *a;
 	enum res_type	 type = RES_USER, htype;
 	char		 had[STORE_DISPLAY_MAX + 1];
 	enum scim_err	 e;
@@ -180,9 +187,12 @@ member_add(void *arg, const char *ids, const char *display,
 		    (mb->mb_added = cJSON_CreateArray()) == NULL)
 			return SCIM_ENOMEM;
 		util_uuid_format(id, had);	/* as every id is shown */
-		if (!cJSON_AddItemToArray(mb->mb_added,
-		    cJSON_CreateString(had)))
+		if ((a = cJSON_CreateString(had)) == NULL ||
+		    !cJSON_AddItemToArray(mb->mb_added, a)) {
+			cJSON_Delete(a);
 			return SCIM_ENOMEM;
+		}
+		a->valueint = ++mb->mb_ev;
 	}
 	if (mb->mb_track && type == RES_USER && added)
 		roles_set_add(&mb->mb_touched, id);
@@ -366,9 +376,27 @@ out_cmp(const void *a, const void *b)
 	return x->o_at < y->o_at ? -1 : x->o_at > y->o_at;
 }
 
+/* The number of the first put of id in puts (sorted by out_cmp), or 0. */
+static int
+first_put(const struct out *puts, size_t n, const uint8_t id[16])
+{
+	size_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(puts[mid].o_id, id, 16) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && memcmp(puts[lo].o_id, id, 16) == 0 ?
+	    (int)puts[lo].o_at : 0;
+}
+
 /*
  * Before commit: an audit entry for each member no longer in the group
- * (a member removed and added back in one request was not removed), and
+ * (a member removed and added back in one request was not removed, one
+ * put in and taken out again never was a member), and
  * one change feed record when the membership changed, with the ids added
  * and removed.  Sorted arrays, not nested loops: an Okta PUT replaces a
  * group of 100 000 members, every one of them taken out and put back.
@@ -379,12 +407,12 @@ members_audit(struct members *mb, const cJSON *stored)
 	const cJSON	*m;
 	cJSON		*a, *next;
 	enum res_type	 type;
-	struct out	*outs = NULL;
+	struct out	*outs = NULL, *puts = NULL;
 	uint8_t		(*back)[16] = NULL, id[16];
 	char		 display[STORE_DISPLAY_MAX + 1], ids[UUID_STRLEN + 1];
 	cJSON		*before;
-	size_t		 n = 0, nback = 0, i, k;
-	int		*first = NULL;
+	size_t		 n = 0, nback = 0, np = 0, i, k;
+	int		*first = NULL, was;
 	enum scim_err	 e = SCIM_OK;
 
 	k = (size_t)cJSON_GetArraySize(mb->mb_removed);
@@ -394,6 +422,16 @@ members_audit(struct members *mb, const cJSON *stored)
 		e = SCIM_ENOMEM;
 		goto out;
 	}
+	k = (size_t)cJSON_GetArraySize(mb->mb_added);
+	if (k > 0 && (puts = calloc(k, sizeof(*puts))) == NULL) {
+		e = SCIM_ENOMEM;
+		goto out;
+	}
+	cJSON_ArrayForEach(m, mb->mb_added)
+		if (util_uuid_parse(m->valuestring, puts[np].o_id) == 0)
+			puts[np++].o_at = (size_t)m->valueint;
+	qsort(puts, np, sizeof(*puts), out_cmp);
+	k = (size_t)cJSON_GetArraySize(mb->mb_removed);
 	i = 0;
 	cJSON_ArrayForEach(m, mb->mb_removed) {
 		if (util_uuid_parse(cJSON_GetStringValue(cJSON_GetObjectItem(m,
@@ -412,18 +450,23 @@ members_audit(struct members *mb, const cJSON *stored)
 			continue;
 		util_uuid_parse(cJSON_GetStringValue(cJSON_GetObjectItem(m,
 		    "value")), id);
+		/* In the group before: taken out before it was put in. */
+		was = first_put(puts, np, id);
+		was = was == 0 || was > m->valueint;
 		e = store_member_get(mb->mb_tx, mb->mb_tenant, mb->mb_group,
 		    id, &type, display, sizeof(display));
 		if (e == SCIM_OK) {
 			/* Back in the group: neither added nor removed. */
-			if (mb->mb_cx->cx_act != NULL &&
-			    mb->mb_cx->cx_act->at_madd > 0)
-				mb->mb_cx->cx_act->at_madd--;
-			memcpy(back[nback++], id, 16);
+			if (was)	/* (or new: added) */
+				memcpy(back[nback++], id, 16);
 			continue;
 		}
 		if (e != SCIM_ENOTFOUND)
 			goto out;
+		/* Not in the group now: not added, whatever was put in. */
+		memcpy(back[nback++], id, 16);
+		if (!was)	/* put in and taken out: not removed either */
+			continue;
 		if ((before = cJSON_CreateObject()) == NULL ||
 		    json_add(before, "member", cJSON_Duplicate(m, 1)) == -1) {
 			cJSON_Delete(before);
@@ -447,16 +490,26 @@ members_audit(struct members *mb, const cJSON *stored)
 	e = SCIM_OK;
 	if (!mb->mb_changed)
 		goto out;
-	/* Those put back were never added. */
+	/* Those there before or gone now were not added; none twice. */
 	qsort(back, nback, sizeof(*back), id_cmp);
 	for (a = mb->mb_added != NULL ? mb->mb_added->child : NULL; a != NULL;
 	    a = next) {
 		next = a->next;
-		if (nback > 0 && util_uuid_parse(a->valuestring, id) == 0 &&
-		    bsearch(id, back, nback, sizeof(*back), id_cmp) != NULL)
+		if (util_uuid_parse(a->valuestring, id) == 0 &&
+		    ((nback > 0 && bsearch(id, back, nback, sizeof(*back),
+		    id_cmp) != NULL) || a->valueint != first_put(puts, np,
+		    id))) {
 			cJSON_Delete(cJSON_DetachItemViaPointer(mb->mb_added,
 			    a));
+			if (mb->mb_cx->cx_act != NULL &&
+			    mb->mb_cx->cx_act->at_madd > 0)
+				mb->mb_cx->cx_act->at_madd--;
+		}
 	}
+	/* No member came or went (a display changed): no record. */
+	if (cJSON_GetArraySize(mb->mb_added) == 0 &&
+	    cJSON_GetArraySize(mb->mb_gone) == 0)
+		goto out;
 	if ((mb->mb_added == NULL &&
 	    (mb->mb_added = cJSON_CreateArray()) == NULL) ||
 	    (mb->mb_gone == NULL && (mb->mb_gone = cJSON_CreateArray()) ==
@@ -468,6 +521,7 @@ members_audit(struct members *mb, const cJSON *stored)
 	    "members", NULL, mb->mb_added, mb->mb_gone);
 out:
 	free(outs);
+	free(puts);
 	free(back);
 	free(first);
 	return e;
