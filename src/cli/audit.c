@@ -520,11 +520,16 @@ tenant_feed(struct store *st, const struct tenant *t, struct feed *f,
 		return cli_storefail("changes", e);
 	}
 	if (floor > 1) {
+		/*
+		 * By time: the records pruned are no newer than the oldest
+		 * kept, so only a since after it is sure to miss none (with
+		 * none kept, nothing says how new the pruned ones were).
+		 */
 		if (!f->since.by_time)
 			gap = from < floor;
 		else if ((e = store_feed_each(tx, t->tn_id, floor, first_time,
 		    f)) == SCIM_OK)
-			gap = f->first < f->since.time;
+			gap = floor > last || f->first >= f->since.time;
 		else {
 			store_abort(&tx);
 			return cli_storefail("changes", e);
