@@ -21,6 +21,7 @@
  *   meta       "format", "next_tenant", "last_change",
  *              "anchor:" tenant(4), "acount:" tenant(4),
  *              "fseq:" tenant(4),
+ *              "deliver:" tenant(4) SHA-256(url),
  *              "used:" token id                     -> small values
  * and in activity.mdb, the records of requests that changed nothing
  * (store_act.c).

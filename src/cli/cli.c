@@ -77,6 +77,8 @@ static const struct {
 	{ "cycles", NULL, "TENANT [--limit N] [--json]" },
 	{ "cycle", NULL, "TENANT ID|last [--json]" },
 	{ "backup", NULL, "DEST" },
+	{ "deliver", NULL, "TENANT --url URL --secret-file FILE [--once] "
+	    "[--batch N]" },
 };
 #define NUSAGES	(sizeof(usages) / sizeof(usages[0]))
 
@@ -372,6 +374,8 @@ main(int argc, char **argv)
 		rc = cli_cycle(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "backup") == 0)
 		rc = cli_backup(&cl, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "deliver") == 0)
+		rc = cli_deliver(&cl, argc - i - 1, argv + i + 1);
 	else
 		rc = cli_token(&cl, argc - i - 1, argv + i + 1);
 	store_close(st);

@@ -28,6 +28,7 @@ struct cli {
 #define CLI_FAIL	1
 #define CLI_USAGE	2
 #define CLI_GONE	3	/* changes: what was asked for was pruned */
+#define CLI_DELIVER_GONE 4	/* deliver: the receiver answered 410 */
 
 int	 cli_tenant(struct cli *, int argc, char **argv);
 int	 cli_token(struct cli *, int argc, char **argv);
@@ -38,6 +39,7 @@ int	 cli_schema(struct cli *, int argc, char **argv);
 int	 cli_audit(struct cli *, int argc, char **argv);
 int	 cli_changes(struct cli *, int argc, char **argv);
 int	 cli_backup(struct cli *, int argc, char **argv);
+int	 cli_deliver(struct cli *, int argc, char **argv);
 int	 cli_activity(struct cli *, int argc, char **argv);
 int	 cli_cycles(struct cli *, int argc, char **argv);
 int	 cli_cycle(struct cli *, int argc, char **argv);

@@ -1,0 +1,64 @@
+/*
+ * store_deliver.c: the cursors of `scimlet deliver`, one per tenant and
+ * receiver: meta "deliver:" tenant(4) SHA-256(url)(32) -> the last
+ * sequence of the tenant's feed that receiver acknowledged (8 bytes,
+ * big-endian).  The URL is hashed so that any length fits in a key.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "scim.h"
+#include "store.h"
+#include "store_int.h"
+
+static void
+deliver_key(struct skey *k, uint32_t tenant, const char *url)
+{
+	unsigned char	md[SHA256_DIGEST_LENGTH];
+
+	SHA256((const unsigned char *)url, strlen(url), md);
+	skey_pack(k, "sts", "deliver:", (size_t)8, tenant, md, sizeof(md));
+}
+
+enum scim_err
+store_deliver_get(struct store_txn *tx, uint32_t tenant, const char *url,
+    uint64_t *seq)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k, v;
+	int		rc;
+
+	*seq = 0;
+	deliver_key(&sk, tenant, url);
+	k = skey_val(&sk);
+	if ((rc = s_get(tx, tx->tx_store->st_meta, &k, &v)) == MDB_NOTFOUND)
+		return SCIM_OK;
+	if (rc != 0)
+		return store_err(rc, "deliver cursor");
+	if (v.mv_size == 8)
+		*seq = skey_uint(v.mv_data, 8);
+	return SCIM_OK;
+}
+
+enum scim_err
+store_deliver_set(struct store_txn *tx, uint32_t tenant, const char *url,
+    uint64_t seq)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k, v;
+	uint8_t		num[8];
+	int		i;
+
+	deliver_key(&sk, tenant, url);
+	for (i = 7; i >= 0; i--, seq >>= 8)
+		num[i] = seq & 0xff;
+	k = skey_val(&sk);
+	v.mv_data = num;
+	v.mv_size = sizeof(num);
+	return store_err(s_put(tx, tx->tx_store->st_meta, &k, &v, 0),
+	    "deliver cursor");
+}
