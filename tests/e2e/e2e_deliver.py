@@ -8,8 +8,6 @@ second run sends nothing, a later run only what is new, 410 stops deliver
 without moving the cursor, a tampered body is rejected, a world-readable
 secret file is refused, pruned records stop it (exit 3), and the
 long-running form stops cleanly on SIGTERM."""
-import hashlib
-import hmac
 import http.client
 import http.server
 import json
@@ -20,7 +18,18 @@ import subprocess
 import threading
 import time
 
-from harness import CLI, URN_GROUP, Server, Tap, free_port, patchop, user
+from harness import (CLI, SRCDIR, URN_GROUP, Server, Tap, free_port, patchop,
+                     user)
+
+
+# The receiver checks signatures with the README's own Python snippet.
+with open(os.path.join(SRCDIR, "README.md")) as f:
+    readme = f.read()
+section = readme[readme.index("## Push: scimlet deliver"):]
+snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+ns = {}
+exec(snippet, ns)
+readme_verified = ns["verified"]
 
 SECRET = "s3cret-for-the-receiver"
 TENANT = "acme-deliver"
@@ -45,15 +54,7 @@ class Receiver:
         self.lock = threading.Lock()
 
     def verify(self, header, body):
-        m = re.fullmatch(r"t=(\d+),v1=([0-9a-f]{64})", header or "")
-        if not m:
-            return False
-        ts, v1 = m.group(1), m.group(2)
-        if abs(time.time() - int(ts)) > 300:
-            return False
-        want = hmac.new(SECRET.encode(), ts.encode() + b"." + body,
-                        hashlib.sha256).hexdigest()
-        return hmac.compare_digest(want, v1)
+        return readme_verified(header, body, SECRET.encode())
 
     def handle(self, h, body):
         with self.lock:
