@@ -45,7 +45,7 @@
 #define BATCH_MAX	1000
 #define BACKOFF_FIRST	1000		/* ms */
 #define BACKOFF_MAX	300000		/* ms: 5 minutes */
-#define ONCE_GIVE_UP	60		/* --once: when the wait reaches 60x the first */
+#define ONCE_GIVE_UP	60		/* --once: wait >= 60x the first */
 #define BODY_MAX	(64 * 1024 * 1024)
 
 static volatile sig_atomic_t	 stopping;
@@ -57,17 +57,24 @@ on_stop(int sig)
 	stopping = 1;
 }
 
-/* Sleep ms milliseconds, or less when a stop signal comes. */
+/*
+ * Sleep ms milliseconds, or less when a stop signal comes: in slices, so
+ * that one arriving just before a slice starts delays the stop by at most
+ * that slice.
+ */
 static void
 nap(long long ms)
 {
 	struct timespec	ts;
+	long long	slice;
 
-	if (stopping || ms <= 0)
-		return;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	(void)nanosleep(&ts, NULL);	/* EINTR: a signal, checked by the caller */
+	while (!stopping && ms > 0) {
+		slice = ms > 200 ? 200 : ms;
+		ts.tv_sec = 0;
+		ts.tv_nsec = slice * 1000000L;
+		(void)nanosleep(&ts, NULL);	/* EINTR: a signal */
+		ms -= slice;
+	}
 }
 
 /*
@@ -401,7 +408,7 @@ deliver_run(struct deliver *d)
 			buf_free(&ba.b_body);
 			if (d->d_once)
 				break;
-			nap(1000);	/* short read transactions, one a second */
+			nap(1000);	/* short read transactions */
 			continue;
 		}
 		rc = send_batch(d, c, &ba);
