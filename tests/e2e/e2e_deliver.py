@@ -13,7 +13,9 @@ import http.server
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -245,7 +247,46 @@ t.ok(p.returncode != 0 and "empty" in p.stderr,
      "an empty secret file is refused", p.stderr)
 t.eq(len(rcv.attempts), before, "neither sent anything")
 
-# 8. Pruned before delivery: a new receiver URL starts from 0; exit 3.
+# 8. The README's PHP snippet as the receiver (php -S), when PHP is there:
+# the right secret is accepted, a wrong one refused.
+if shutil.which("php") is None:
+    print("# SKIP the README's PHP snippet: php is not installed")
+else:
+    php = re.search(r"```php\n(.*?)```", section, re.S).group(1)
+    docroot = os.path.join(s.dir, "php")
+    os.mkdir(docroot)
+    with open(os.path.join(docroot, "hook.php"), "w") as f:
+        f.write("<?php\n" + php.replace("/path/to/deliver.secret",
+                                         secret_file) +
+                "echo count($batch['changes']);\n")
+    wrong = os.path.join(s.dir, "wrong.secret")
+    with open(os.open(wrong, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write("not-" + SECRET + "\n")
+    pport = free_port()
+    pproc = subprocess.Popen(["php", "-S", "127.0.0.1:%d" % pport, "-t",
+                              docroot], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", pport), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        purl = "http://127.0.0.1:%d/hook.php" % pport
+        p = deliver("--once", url=purl, secret=wrong)
+        t.ok(p.returncode == 1 and "HTTP status 400" in p.stderr,
+             "PHP snippet: a wrong secret is refused (400)", p.stderr)
+        p = deliver("--once", url=purl)
+        t.ok(p.returncode == 0 and "delivered changes 1-" in p.stdout,
+             "PHP snippet: the signature verifies", p.stdout + p.stderr)
+    finally:
+        pproc.terminate()
+        pproc.wait()
+
+# 9. Pruned before delivery: a new receiver URL starts from 0; exit 3.
 s.cli("changes", "prune", "--tenant", TENANT, "--before", "3")
 before = len(rcv.attempts)
 p = deliver("--once", url=URL + "?other")
@@ -253,7 +294,7 @@ t.eq(p.returncode, 3, "records pruned before delivery: exit 3", p.stderr)
 t.ok("pruned" in p.stderr, "and says so", p.stderr)
 t.eq(len(rcv.attempts), before, "nothing skipped, nothing sent")
 
-# 9. Long-running: picks up a new change, stops on SIGTERM between batches.
+# 10. Long-running: picks up a new change, stops on SIGTERM between batches.
 proc = subprocess.Popen([CLI, "--db", s.db, "deliver", TENANT, "--url", URL,
                          "--secret-file", secret_file], env=ENV,
                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
