@@ -329,6 +329,12 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 		da.da_n++;
 	else if (rc != MDB_NOTFOUND)
 		return store_err(rc, "tenant remove anchor");
+	/* Its deliveries' cursors (store_deliver.c), one per receiver. */
+	ak.sk_len = 0;
+	skey_pack(&ak, "st", "deliver:", (size_t)8, t.tn_id);
+	if ((e = store_walk(tx, st->st_meta, ak.sk_buf, ak.sk_len, NULL, 0, 0,
+	    drop_cb, &da, "tenant remove deliveries")) != SCIM_OK)
+		return e;
 	ak.sk_len = 0;
 	fseq_key(&ak, t.tn_id);
 	k = skey_val(&ak);
