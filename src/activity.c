@@ -86,7 +86,7 @@ activity_change(struct activity *a, enum res_type type, const uint8_t id[16],
     const char *op)
 {
 	static const struct {
-		const char	*op;
+		const char	*const op;
 		unsigned	 bit;
 	} ops[] = {
 		{ "create", ACT_CREATE }, { "update", ACT_UPDATE },
@@ -327,13 +327,13 @@ query_clean(const char *q, char *out, size_t len)
 static const char *
 method_name(enum http_method m)
 {
-	static const char *names[] = { "GET", "POST", "PUT", "PATCH",
+	static const char *const names[] = { "GET", "POST", "PUT", "PATCH",
 	    "DELETE", "HEAD", "OTHER" };
 
 	return m <= HTTP_OTHER ? names[m] : "OTHER";
 }
 
-static const char *
+static const char *const
 op_names[] = { "create", "update", "delete", "deactivate", "reactivate",
     "restore", "members" };
 

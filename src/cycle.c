@@ -79,7 +79,7 @@ num(const cJSON *o, const char *k)
 static unsigned
 ops_of(const cJSON *rec)
 {
-	static const char *names[] = { "create", "update", "delete",
+	static const char *const names[] = { "create", "update", "delete",
 	    "deactivate", "reactivate", "restore", "members" };
 	const cJSON	*v;
 	unsigned	 ops = 0;
@@ -289,7 +289,7 @@ count_reason(cJSON *reasons, const struct crec *c)
 static cJSON *
 failure_of(const struct crec *r, const struct crec *c)
 {
-	static const char *keep[] = { "time", "request", "method", "path",
+	static const char *const keep[] = { "time", "request", "method", "path",
 	    "query", "resourceType", "id", "name", "status", "scimType",
 	    "detail" };
 	cJSON		*f;

@@ -430,7 +430,8 @@ members_audit(struct members *mb, const cJSON *stored)
 	cJSON_ArrayForEach(m, mb->mb_added)
 		if (util_uuid_parse(m->valuestring, puts[np].o_id) == 0)
 			puts[np++].o_at = (size_t)m->valueint;
-	qsort(puts, np, sizeof(*puts), out_cmp);
+	if (np > 0)	/* (puts may be NULL) */
+		qsort(puts, np, sizeof(*puts), out_cmp);
 	k = (size_t)cJSON_GetArraySize(mb->mb_removed);
 	i = 0;
 	cJSON_ArrayForEach(m, mb->mb_removed) {
@@ -440,7 +441,8 @@ members_audit(struct members *mb, const cJSON *stored)
 		i++;
 	}
 	/* The first time each id was taken out. */
-	qsort(outs, n, sizeof(*outs), out_cmp);
+	if (n > 0)
+		qsort(outs, n, sizeof(*outs), out_cmp);
 	for (i = 0; i < n; i++)
 		if (i == 0 || memcmp(outs[i - 1].o_id, outs[i].o_id, 16) != 0)
 			first[outs[i].o_at] = 1;
@@ -491,7 +493,8 @@ members_audit(struct members *mb, const cJSON *stored)
 	if (!mb->mb_changed)
 		goto out;
 	/* Those there before or gone now were not added; none twice. */
-	qsort(back, nback, sizeof(*back), id_cmp);
+	if (nback > 0)
+		qsort(back, nback, sizeof(*back), id_cmp);
 	for (a = mb->mb_added != NULL ? mb->mb_added->child : NULL; a != NULL;
 	    a = next) {
 		next = a->next;

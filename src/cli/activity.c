@@ -171,7 +171,8 @@ seen_roll(struct afilter *f, uint64_t from)
 	for (i = 0; i < f->nprev && f->err == SCIM_OK; i++)
 		if (f->prev[i].us >= from)
 			seen_add(f, &f->prev[i]);
-	qsort(f->cur, f->ncur, sizeof(*f->cur), seen_cmp);
+	if (f->ncur > 0)
+		qsort(f->cur, f->ncur, sizeof(*f->cur), seen_cmp);
 	free(f->prev);
 	f->prev = f->cur;
 	f->nprev = f->ncur;
@@ -570,7 +571,7 @@ cli_cycles(struct cli *cl, int argc, char **argv)
 int
 cli_cycle(struct cli *cl, int argc, char **argv)
 {
-	static const char *counts[] = { "requests", "reads", "creates",
+	static const char *const counts[] = { "requests", "reads", "creates",
 	    "updates", "deactivations", "reactivations", "deletes",
 	    "restores", "members_added", "members_removed", "role_changes",
 	    "failures", "outstanding", "users", "groups" };
