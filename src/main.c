@@ -496,19 +496,22 @@ main(int argc, char **argv)
 	io.io_write = fcgi_write;
 	io.io_ctx = &fr;
 	for (served = 0; served < wk.wk_maxreq && !stopping; served++) {
-		/*
-		 * Activity records of reads wait for their batch (store.h)
-		 * while requests wait to be accepted; with none waiting, the
-		 * worker has time: they go now.
-		 */
-		if (wk.wk_store != NULL && store_act_pending(wk.wk_store) > 0 &&
-		    !request_waiting())
-			store_act_flush(wk.wk_store);
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
 		sigprocmask(SIG_BLOCK, &hold, NULL);
 		rc = serve(&wk, &io);
 		FCGX_Finish_r(&fr);
+		/*
+		 * Activity records of reads wait for their batch (store.h)
+		 * while requests wait to be accepted; with none waiting, the
+		 * worker has time: they go now.  Still with the stop signals
+		 * held: one that came meanwhile lands at the unblock below,
+		 * before the loop's test, not in the gap before accept (where
+		 * it would be lost and the accept would wait for good).
+		 */
+		if (wk.wk_store != NULL && store_act_pending(wk.wk_store) > 0 &&
+		    !request_waiting())
+			store_act_flush(wk.wk_store);
 		sigprocmask(SIG_UNBLOCK, &hold, NULL);
 		if (rc == -1) {
 			fresh = 1;	/* out of memory: start afresh */
