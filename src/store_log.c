@@ -596,18 +596,26 @@ seq_prune_cb(const MDB_val *k, const MDB_val *v, void *arg)
 	return WALK_DEL;
 }
 
-enum scim_err
-store_audit_each(struct store_txn *tx, uint32_t tenant, uint64_t from,
-    store_audit_cb cb, void *arg)
+/* The records of a tenant(4) seq(8) database from sequence from on. */
+static enum scim_err
+tenant_seq_each(struct store_txn *tx, MDB_dbi dbi, uint32_t tenant,
+    uint64_t from, store_audit_cb cb, void *arg, const char *where)
 {
 	struct skey	prefix = { 0 }, start = { 0 };
 	struct seq_arg	sa = { cb, arg, 4, 0, 0 };
 
 	skey_pack(&prefix, "t", tenant);
 	skey_pack(&start, "tq", tenant, from);
-	return store_walk(tx, tx->tx_store->st_audit, prefix.sk_buf,
-	    prefix.sk_len, start.sk_buf, start.sk_len, WALK_JSON, seq_each_cb,
-	    &sa, "audit list");
+	return store_walk(tx, dbi, prefix.sk_buf, prefix.sk_len, start.sk_buf,
+	    start.sk_len, WALK_JSON, seq_each_cb, &sa, where);
+}
+
+enum scim_err
+store_audit_each(struct store_txn *tx, uint32_t tenant, uint64_t from,
+    store_audit_cb cb, void *arg)
+{
+	return tenant_seq_each(tx, tx->tx_store->st_audit, tenant, from, cb,
+	    arg, "audit list");
 }
 
 static void
@@ -814,14 +822,8 @@ enum scim_err
 store_feed_each(struct store_txn *tx, uint32_t tenant, uint64_t from,
     store_audit_cb cb, void *arg)
 {
-	struct skey	prefix = { 0 }, start = { 0 };
-	struct seq_arg	sa = { cb, arg, 4, 0, 0 };
-
-	skey_pack(&prefix, "t", tenant);
-	skey_pack(&start, "tq", tenant, from);
-	return store_walk(tx, tx->tx_store->st_feed, prefix.sk_buf,
-	    prefix.sk_len, start.sk_buf, start.sk_len, WALK_JSON, seq_each_cb,
-	    &sa, "feed list");
+	return tenant_seq_each(tx, tx->tx_store->st_feed, tenant, from, cb,
+	    arg, "feed list");
 }
 
 enum scim_err

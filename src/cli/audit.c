@@ -55,7 +55,7 @@ static const char *const actions[] = {
 	"operator.token.issued", "operator.token.revoked",
 	"operator.token.rotated",
 	"operator.role", "operator.schema.added", "operator.schema.removed",
-	"operator.audit.pruned",
+	"operator.audit.pruned", "operator.changes.pruned",
 };
 
 static int
@@ -436,8 +436,9 @@ first_time(uint64_t seq, const char *json, size_t len, void *arg)
 
 /* `changes prune --tenant T --before SEQ`: the tenant's feed. */
 static int
-feed_prune(struct store *st, int argc, char **argv)
+feed_prune(struct cli *cl, int argc, char **argv)
 {
+	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct tenant		 t;
 	long long		 n;
@@ -461,6 +462,10 @@ feed_prune(struct store *st, int argc, char **argv)
 	}
 	if (e == SCIM_OK)
 		e = store_feed_prune(tx, t.tn_id, (uint64_t)n, &pruned);
+	/* What the application may still read changed: say who did it. */
+	if (e == SCIM_OK)
+		e = cli_audit_op(cl, tx, t.tn_name, "operator.changes.pruned",
+		    "Tenant", t.tn_name, cJSON_CreateNumber((double)pruned));
 	if (e != SCIM_OK) {
 		store_abort(&tx);
 		return cli_storefail("changes prune", e);
@@ -575,7 +580,7 @@ cli_changes(struct cli *cl, int argc, char **argv)
 	memset(&f, 0, sizeof(f));
 	if (argc >= 1 && strcmp(argv[0], "prune") == 0 && argc >= 2 &&
 	    strcmp(argv[1], "--tenant") == 0)
-		return feed_prune(st, argc, argv);
+		return feed_prune(cl, argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "prune") == 0) {
 		if (argc < 3 || strcmp(argv[1], "--before") != 0)
 			return argc >= 2 && strcmp(argv[1], "--before") != 0 ?

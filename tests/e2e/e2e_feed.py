@@ -288,6 +288,10 @@ t.status(get(0, 1000), 200, "count=1000 is allowed")
 K = 6
 p = s.cli("changes", "prune", "--tenant", "acme", "--before", str(K))
 t.eq(p.stdout, "%d changes pruned\n" % (K - 1), "changes prune --tenant --before K")
+pruned = [json.loads(l) for l in s.cli("audit", "list", "acme", "--action",
+                                       "operator.changes.pruned", "--json").stdout.splitlines()]
+t.eq([(e.get("type"), e.get("id"), e.get("detail"), e.get("token")) for e in pruned],
+     [("Tenant", "acme", K - 1, "cli")], "the prune is audited: who, how many")
 for since in (K - 2, 0):
     r = get(since)
     t.error(r, 410, None, "since=%d after pruning before %d: 410 Gone" % (since, K))
