@@ -2,8 +2,10 @@
  * store.c: the LMDB environment: opening, closing, transactions, errors,
  * and the test build's fault hook.  The keyspace primitives (key packing,
  * cursor walks) are in store_keys.c; resources, index and membership in
- * store_res.c; tenants, tokens, roles, audit log and change feed in
- * store_log.c.  Nothing outside these files calls mdb_*.
+ * store_res.c; tenants, tokens, roles and the audit log in store_log.c;
+ * the change feeds in store_feed.c; the activity log in store_act.c;
+ * delivery cursors in store_deliver.c.  Nothing outside these files calls
+ * mdb_* (and the library's src/lib/scimlet.c only through them).
  *
  * Keys (all integers big-endian):
  *   tenants    name                                  -> tenant JSON

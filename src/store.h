@@ -315,6 +315,9 @@ enum scim_err	 store_feed_each(struct store_txn *, uint32_t tenant,
 		    uint64_t from, store_audit_cb, void *arg);
 enum scim_err	 store_feed_prune(struct store_txn *, uint32_t tenant,
 		    uint64_t before, uint64_t *n);
+/* All of a tenant's feed and its counter (tenant remove); *n += keys. */
+enum scim_err	 store_feed_clear(struct store_txn *, uint32_t tenant,
+		    uint64_t *n);
 /*
  * The cursor of `scimlet deliver` for tenant and the receiver at url: the
  * last sequence of the tenant's feed it acknowledged (0: none yet).
@@ -323,6 +326,9 @@ enum scim_err	 store_deliver_get(struct store_txn *, uint32_t tenant,
 		    const char *url, uint64_t *seq);
 enum scim_err	 store_deliver_set(struct store_txn *, uint32_t tenant,
 		    const char *url, uint64_t seq);
+/* Every cursor of the tenant (tenant remove); *n += keys. */
+enum scim_err	 store_deliver_clear(struct store_txn *, uint32_t tenant,
+		    uint64_t *n);
 /* Remove changes with sequence < before; *n: how many. */
 enum scim_err	 store_change_prune(struct store_txn *, uint64_t before,
 		    uint64_t *n);

@@ -61,9 +61,9 @@ act_put(struct store_txn *tx, MDB_dbi log, MDB_dbi meta,
     const struct store_act *a)
 {
 	struct skey	 rk = { 0 }, ck = { 0 }, prefix = { 0 }, uk = { 0 };
+	struct skey	 num = { 0 };
 	MDB_cursor	*c = NULL;
 	MDB_val		 k, v;
-	uint8_t		 num[8];
 	uint64_t	 count = 0;
 	int		 rc, n;
 
@@ -108,10 +108,8 @@ act_put(struct store_txn *tx, MDB_dbi log, MDB_dbi meta,
 		return store_err(rc, "activity prune");
 
 	k = skey_val(&ck);
-	for (n = 7; n >= 0; n--, count >>= 8)
-		num[n] = (uint8_t)count;
-	v.mv_data = num;
-	v.mv_size = 8;
+	skey_pack(&num, "q", count);	/* 8 bytes, big-endian */
+	v = skey_val(&num);
 	if ((rc = s_put(tx, meta, &k, &v, 0)) != 0)
 		return store_err(rc, "activity count");
 	if (a->sa_token != NULL && a->sa_token[0] != '\0') {
@@ -121,10 +119,9 @@ act_put(struct store_txn *tx, MDB_dbi log, MDB_dbi meta,
 		if (s_get(tx, meta, &k, &v) == 0 && v.mv_size == 8 &&
 		    skey_uint(v.mv_data, 8) + 1000000 > a->sa_us)
 			return SCIM_OK;
-		for (n = 7, count = a->sa_us; n >= 0; n--, count >>= 8)
-			num[n] = (uint8_t)count;
-		v.mv_data = num;
-		v.mv_size = 8;
+		num.sk_len = 0;
+		skey_pack(&num, "q", a->sa_us);
+		v = skey_val(&num);
 		if ((rc = s_put(tx, meta, &k, &v, 0)) != 0)
 			return store_err(rc, "activity token use");
 	}
@@ -432,26 +429,14 @@ act_clear(struct store_txn *tx, MDB_dbi log, MDB_dbi meta, uint32_t tenant,
     uint64_t *n)
 {
 	struct skey	 prefix = { 0 }, ck = { 0 };
-	MDB_cursor	*c;
-	MDB_val		 k, v;
+	MDB_val		 k;
+	enum scim_err	 e;
 	int		 rc;
 
 	skey_pack(&prefix, "t", tenant);
-	if ((rc = s_cursor_open(tx, log, &c)) != 0)
-		return store_err(rc, "activity clear");
-	k = skey_val(&prefix);
-	rc = s_cursor_get(tx, c, &k, &v, MDB_SET_RANGE);
-	while (rc == 0 && k.mv_size >= 4 &&
-	    memcmp(k.mv_data, prefix.sk_buf, 4) == 0) {
-		if ((rc = s_cursor_del(tx, c)) != 0)
-			break;
-		(*n)++;
-		k = skey_val(&prefix);
-		rc = s_cursor_get(tx, c, &k, &v, MDB_SET_RANGE);
-	}
-	mdb_cursor_close(c);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return store_err(rc, "activity clear");
+	if ((e = store_drop_prefix(tx, log, prefix.sk_buf, prefix.sk_len, n,
+	    "activity clear")) != SCIM_OK)
+		return e;
 	count_key(&ck, tenant);
 	k = skey_val(&ck);
 	if ((rc = s_del(tx, meta, &k, NULL)) != 0 && rc != MDB_NOTFOUND)

@@ -48,17 +48,23 @@ enum scim_err
 store_deliver_set(struct store_txn *tx, uint32_t tenant, const char *url,
     uint64_t seq)
 {
-	struct skey	sk = { 0 };
+	struct skey	sk = { 0 }, num = { 0 };
 	MDB_val		k, v;
-	uint8_t		num[8];
-	int		i;
 
 	deliver_key(&sk, tenant, url);
-	for (i = 7; i >= 0; i--, seq >>= 8)
-		num[i] = seq & 0xff;
+	skey_pack(&num, "q", seq);	/* 8 bytes, big-endian */
 	k = skey_val(&sk);
-	v.mv_data = num;
-	v.mv_size = sizeof(num);
+	v = skey_val(&num);
 	return store_err(s_put(tx, tx->tx_store->st_meta, &k, &v, 0),
 	    "deliver cursor");
+}
+
+enum scim_err
+store_deliver_clear(struct store_txn *tx, uint32_t tenant, uint64_t *n)
+{
+	struct skey	prefix = { 0 };
+
+	skey_pack(&prefix, "st", "deliver:", (size_t)8, tenant);
+	return store_drop_prefix(tx, tx->tx_store->st_meta, prefix.sk_buf,
+	    prefix.sk_len, n, "deliver clear");
 }

@@ -124,6 +124,24 @@ enum scim_err	 store_walk(struct store_txn *, MDB_dbi, const void *prefix,
 enum scim_err	 store_last(struct store_txn *, MDB_dbi, const void *prefix,
 		    size_t plen, MDB_val *k, MDB_val *v, const char *where);
 
+/*
+ * Records keyed by prefix[0..plen) and a sequence (8 bytes): the audit
+ * log and the tenants' feeds (prefix: the tenant), the global change feed
+ * (no prefix).  store_seq_each() gives cb each from sequence from on;
+ * store_seq_prune() deletes those before before, *n how many.
+ */
+enum scim_err	 store_seq_each(struct store_txn *, MDB_dbi,
+		    const void *prefix, size_t plen, uint64_t from,
+		    store_audit_cb, void *arg, const char *where);
+enum scim_err	 store_seq_prune(struct store_txn *, MDB_dbi,
+		    const void *prefix, size_t plen, uint64_t before,
+		    uint64_t *n, const char *where);
+
+/* Delete every key of dbi that begins with prefix; *n counts them (+=). */
+enum scim_err	 store_drop_prefix(struct store_txn *, MDB_dbi,
+		    const void *prefix, size_t plen, uint64_t *n,
+		    const char *where);
+
 /* The LMDB calls, each one a place a test build can make fail. */
 #define FAULT_READ	0	/* a lookup or a cursor move */
 #define FAULT_WRITE	1	/* a put, a delete, a commit */

@@ -203,3 +203,80 @@ store_last(struct store_txn *tx, MDB_dbi dbi, const void *prefix,
 	mdb_cursor_close(c);
 	return store_err(rc, where);
 }
+
+/* Sequence-keyed records: what store_seq_each() and _prune() share. */
+struct seq_arg {
+	store_audit_cb	 sa_cb;
+	void		*sa_arg;
+	size_t		 sa_at;		/* where the sequence is in a key */
+	uint64_t	 sa_before;	/* pruning: stop at this sequence */
+	uint64_t	 sa_n;		/* pruning: how many went */
+};
+
+static int
+seq_each_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct seq_arg	*sa = arg;
+
+	if (k->mv_size != sa->sa_at + 8)
+		return WALK_NEXT;
+	return sa->sa_cb(skey_uint((const uint8_t *)k->mv_data + sa->sa_at,
+	    8), v->mv_data, v->mv_size, sa->sa_arg) ? WALK_STOP : WALK_NEXT;
+}
+
+static int
+seq_prune_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct seq_arg	*sa = arg;
+
+	(void)v;
+	if (k->mv_size != sa->sa_at + 8 || skey_uint((const uint8_t *)
+	    k->mv_data + sa->sa_at, 8) >= sa->sa_before)
+		return WALK_STOP;
+	sa->sa_n++;
+	return WALK_DEL;
+}
+
+enum scim_err
+store_seq_each(struct store_txn *tx, MDB_dbi dbi, const void *prefix,
+    size_t plen, uint64_t from, store_audit_cb cb, void *arg,
+    const char *where)
+{
+	struct skey	start = { 0 };
+	struct seq_arg	sa = { cb, arg, plen, 0, 0 };
+
+	if (skey_pack(&start, "sq", prefix, plen, from) == -1)
+		return SCIM_ESTORE;
+	return store_walk(tx, dbi, prefix, plen, start.sk_buf, start.sk_len,
+	    WALK_JSON, seq_each_cb, &sa, where);
+}
+
+enum scim_err
+store_seq_prune(struct store_txn *tx, MDB_dbi dbi, const void *prefix,
+    size_t plen, uint64_t before, uint64_t *n, const char *where)
+{
+	struct seq_arg	sa = { NULL, NULL, plen, before, 0 };
+	enum scim_err	e;
+
+	e = store_walk(tx, dbi, prefix, plen, NULL, 0, 0, seq_prune_cb, &sa,
+	    where);
+	*n = sa.sa_n;
+	return e;
+}
+
+static int
+drop_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	(void)k;
+	(void)v;
+	(*(uint64_t *)arg)++;
+	return WALK_DEL;
+}
+
+enum scim_err
+store_drop_prefix(struct store_txn *tx, MDB_dbi dbi, const void *prefix,
+    size_t plen, uint64_t *n, const char *where)
+{
+	return store_walk(tx, dbi, prefix, plen, NULL, 0, 0, drop_cb, n,
+	    where);
+}

@@ -1,6 +1,6 @@
 /*
- * store_log.c: tenants, tokens, role mappings, the audit log and the
- * change feed (the keys are described in store.c).
+ * store_log.c: tenants, tokens, role mappings and the audit log (the
+ * keys are described in store.c).
  */
 #include "config.h"
 
@@ -18,7 +18,6 @@
 /* Tenants. */
 
 static void	 anchor_key(struct skey *, uint32_t);
-static void	 fseq_key(struct skey *, uint32_t);
 
 static enum scim_err
 tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
@@ -245,25 +244,15 @@ store_tenant_each(struct store_txn *tx, store_tenant_cb cb, void *arg)
 
 /*
  * Removing a tenant: every key that begins with its id, in each db keyed
- * so; its tokens (keyed by hash: the records say whose); its audit anchor;
- * its record.  The change feed is global and keeps its entries.
+ * so; its activity, its feed and its deliveries' cursors; its tokens
+ * (keyed by hash: the records say whose); its audit anchor; its record.
+ * The global change feed keeps its entries.
  */
 struct drop_arg {
 	const char	*da_name;	/* tokens: the tenant's name */
 	uint64_t	 da_n;		/* keys deleted */
 	enum scim_err	 da_err;
 };
-
-static int
-drop_cb(const MDB_val *k, const MDB_val *v, void *arg)
-{
-	struct drop_arg	*da = arg;
-
-	(void)k;
-	(void)v;
-	da->da_n++;
-	return WALK_DEL;
-}
 
 static int
 drop_token_cb(const MDB_val *k, const MDB_val *v, void *arg)
@@ -295,7 +284,7 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 	struct tenant	 t;
 	struct skey	 prefix = { 0 }, ak = { 0 };
 	struct drop_arg	 da = { name, 0, SCIM_OK };
-	MDB_dbi		 dbs[7];
+	MDB_dbi		 dbs[6];
 	MDB_val		 k;
 	size_t		 i;
 	enum scim_err	 e;
@@ -311,13 +300,14 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 	dbs[3] = st->st_memberof;
 	dbs[4] = st->st_roles;
 	dbs[5] = st->st_audit;
-	dbs[6] = st->st_feed;
 	skey_pack(&prefix, "t", t.tn_id);
 	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++)
-		if ((e = store_walk(tx, dbs[i], prefix.sk_buf, prefix.sk_len,
-		    NULL, 0, 0, drop_cb, &da, "tenant remove")) != SCIM_OK)
+		if ((e = store_drop_prefix(tx, dbs[i], prefix.sk_buf,
+		    prefix.sk_len, &da.da_n, "tenant remove")) != SCIM_OK)
 			return e;
-	if ((e = store_act_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK)
+	if ((e = store_act_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
+	    (e = store_feed_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
+	    (e = store_deliver_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK)
 		return e;
 	e = store_walk(tx, st->st_tokens, NULL, 0, NULL, 0, WALK_JSON,
 	    drop_token_cb, &da, "tenant remove tokens");
@@ -329,19 +319,6 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 		da.da_n++;
 	else if (rc != MDB_NOTFOUND)
 		return store_err(rc, "tenant remove anchor");
-	/* Its deliveries' cursors (store_deliver.c), one per receiver. */
-	ak.sk_len = 0;
-	skey_pack(&ak, "st", "deliver:", (size_t)8, t.tn_id);
-	if ((e = store_walk(tx, st->st_meta, ak.sk_buf, ak.sk_len, NULL, 0, 0,
-	    drop_cb, &da, "tenant remove deliveries")) != SCIM_OK)
-		return e;
-	ak.sk_len = 0;
-	fseq_key(&ak, t.tn_id);
-	k = skey_val(&ak);
-	if ((rc = s_del(tx, st->st_meta, &k, NULL)) == 0)
-		da.da_n++;
-	else if (rc != MDB_NOTFOUND)
-		return store_err(rc, "tenant remove feed");
 	k.mv_data = (void *)name;
 	k.mv_size = strlen(name);
 	if ((rc = s_del(tx, st->st_tenants, &k, NULL)))
@@ -564,58 +541,15 @@ store_audit_get(struct store_txn *tx, uint32_t tenant, uint64_t seq,
 	return SCIM_OK;
 }
 
-struct seq_arg {
-	store_audit_cb	 sa_cb;
-	void		*sa_arg;
-	size_t		 sa_at;		/* where the sequence is in a key */
-	uint64_t	 sa_before;	/* pruning: stop at this sequence */
-	uint64_t	 sa_n;		/* pruning: how many went */
-};
-
-static int
-seq_each_cb(const MDB_val *k, const MDB_val *v, void *arg)
-{
-	struct seq_arg	*sa = arg;
-
-	if (k->mv_size != sa->sa_at + 8)
-		return WALK_NEXT;
-	return sa->sa_cb(skey_uint((const uint8_t *)k->mv_data + sa->sa_at,
-	    8), v->mv_data, v->mv_size, sa->sa_arg) ? WALK_STOP : WALK_NEXT;
-}
-
-static int
-seq_prune_cb(const MDB_val *k, const MDB_val *v, void *arg)
-{
-	struct seq_arg	*sa = arg;
-
-	(void)v;
-	if (k->mv_size != sa->sa_at + 8 || skey_uint((const uint8_t *)
-	    k->mv_data + sa->sa_at, 8) >= sa->sa_before)
-		return WALK_STOP;
-	sa->sa_n++;
-	return WALK_DEL;
-}
-
-/* The records of a tenant(4) seq(8) database from sequence from on. */
-static enum scim_err
-tenant_seq_each(struct store_txn *tx, MDB_dbi dbi, uint32_t tenant,
-    uint64_t from, store_audit_cb cb, void *arg, const char *where)
-{
-	struct skey	prefix = { 0 }, start = { 0 };
-	struct seq_arg	sa = { cb, arg, 4, 0, 0 };
-
-	skey_pack(&prefix, "t", tenant);
-	skey_pack(&start, "tq", tenant, from);
-	return store_walk(tx, dbi, prefix.sk_buf, prefix.sk_len, start.sk_buf,
-	    start.sk_len, WALK_JSON, seq_each_cb, &sa, where);
-}
-
 enum scim_err
 store_audit_each(struct store_txn *tx, uint32_t tenant, uint64_t from,
     store_audit_cb cb, void *arg)
 {
-	return tenant_seq_each(tx, tx->tx_store->st_audit, tenant, from, cb,
-	    arg, "audit list");
+	struct skey	prefix = { 0 };
+
+	skey_pack(&prefix, "t", tenant);
+	return store_seq_each(tx, tx->tx_store->st_audit, prefix.sk_buf,
+	    prefix.sk_len, from, cb, arg, "audit list");
 }
 
 static void
@@ -652,15 +586,12 @@ store_audit_prune(struct store_txn *tx, uint32_t tenant, uint64_t before,
     const char *anchor, uint64_t *n)
 {
 	struct skey	prefix = { 0 }, ak = { 0 };
-	struct seq_arg	sa = { NULL, NULL, 4, before, 0 };
 	MDB_val		k, v;
 	enum scim_err	e;
 
-	*n = 0;
 	skey_pack(&prefix, "t", tenant);
-	e = store_walk(tx, tx->tx_store->st_audit, prefix.sk_buf,
-	    prefix.sk_len, NULL, 0, 0, seq_prune_cb, &sa, "audit prune");
-	*n = sa.sa_n;
+	e = store_seq_prune(tx, tx->tx_store->st_audit, prefix.sk_buf,
+	    prefix.sk_len, before, n, "audit prune");
 	if (e != SCIM_OK || *n == 0)
 		return e;
 	anchor_key(&ak, tenant);
@@ -669,174 +600,4 @@ store_audit_prune(struct store_txn *tx, uint32_t tenant, uint64_t before,
 	v.mv_size = strlen(anchor);
 	return store_err(s_put(tx, tx->tx_store->st_meta, &k, &v, 0),
 	    "audit anchor");
-}
-
-/* Change feed. */
-
-enum scim_err
-store_change_add(struct store_txn *tx, char *(*make)(uint64_t, void *),
-    void *arg)
-{
-	struct skey	 sk = { 0 };
-	MDB_val		 k, v;
-	uint64_t	 seq = 1;
-	char		*json;
-	enum scim_err	 e;
-	int		 rc;
-
-	e = store_last(tx, tx->tx_store->st_changes, NULL, 0, &k, &v,
-	    "change add");
-	if (e == SCIM_OK && k.mv_size == 8)
-		seq = skey_uint(k.mv_data, 8) + 1;
-	else if (e != SCIM_OK && e != SCIM_ENOTFOUND)
-		return e;
-	/* A pruned feed keeps counting: the last sequence is in meta. */
-	k.mv_data = "last_change";
-	k.mv_size = 11;
-	if ((rc = s_get(tx, tx->tx_store->st_meta, &k, &v)) == 0 &&
-	    v.mv_size == 8 && skey_uint(v.mv_data, 8) >= seq)
-		seq = skey_uint(v.mv_data, 8) + 1;
-	else if (rc != 0 && rc != MDB_NOTFOUND)
-		return store_err(rc, "change add");
-	if ((json = make(seq, arg)) == NULL)
-		return SCIM_ENOMEM;
-	skey_pack(&sk, "q", seq);
-	k = skey_val(&sk);
-	v.mv_data = json;
-	v.mv_size = strlen(json);
-	rc = s_put(tx, tx->tx_store->st_changes, &k, &v, MDB_APPEND);
-	free(json);
-	if (rc == 0) {
-		k.mv_data = "last_change";
-		k.mv_size = 11;
-		v = skey_val(&sk);
-		rc = s_put(tx, tx->tx_store->st_meta, &k, &v, 0);
-	}
-	return store_err(rc, "change add");
-}
-
-enum scim_err
-store_change_each(struct store_txn *tx, uint64_t from, store_audit_cb cb,
-    void *arg)
-{
-	struct skey	start = { 0 };
-	struct seq_arg	sa = { cb, arg, 0, 0, 0 };
-
-	skey_pack(&start, "q", from);
-	return store_walk(tx, tx->tx_store->st_changes, NULL, 0, start.sk_buf,
-	    start.sk_len, WALK_JSON, seq_each_cb, &sa, "change list");
-}
-
-enum scim_err
-store_change_prune(struct store_txn *tx, uint64_t before, uint64_t *n)
-{
-	struct seq_arg	sa = { NULL, NULL, 0, before, 0 };
-	enum scim_err	e;
-
-	e = store_walk(tx, tx->tx_store->st_changes, NULL, 0, NULL, 0, 0,
-	    seq_prune_cb, &sa, "change prune");
-	*n = sa.sa_n;
-	return e;
-}
-
-/*
- * The tenant's change feed (doc/architecture.md §5.8): feed, keyed by
- * tenant(4) seq(8), seq counted per tenant in meta "fseq:" tenant(4).
- * Pruning removes the first keys; the first kept key is the floor, or,
- * with none kept, the next sequence.
- */
-static void
-fseq_key(struct skey *k, uint32_t tenant)
-{
-	skey_pack(k, "st", "fseq:", (size_t)5, tenant);
-}
-
-enum scim_err
-store_feed_add(struct store_txn *tx, uint32_t tenant,
-    char *(*make)(uint64_t, void *), void *arg)
-{
-	struct store	*st = tx->tx_store;
-	struct skey	 sk = { 0 }, ck = { 0 };
-	MDB_val		 k, v;
-	uint8_t		 num[8];
-	uint64_t	 seq = 1, n;
-	char		*json;
-	int		 rc, i;
-
-	fseq_key(&ck, tenant);
-	k = skey_val(&ck);
-	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 8)
-		seq = skey_uint(v.mv_data, 8) + 1;
-	else if (rc != 0 && rc != MDB_NOTFOUND)
-		return store_err(rc, "feed add");
-	if ((json = make(seq, arg)) == NULL)
-		return SCIM_ENOMEM;
-	skey_pack(&sk, "tq", tenant, seq);
-	k = skey_val(&sk);
-	v.mv_data = json;
-	v.mv_size = strlen(json);
-	rc = s_put(tx, st->st_feed, &k, &v, 0);
-	free(json);
-	if (rc != 0)
-		return store_err(rc, "feed add");
-	for (i = 7, n = seq; i >= 0; i--, n >>= 8)
-		num[i] = (uint8_t)n;
-	k = skey_val(&ck);
-	v.mv_data = num;
-	v.mv_size = 8;
-	return store_err(s_put(tx, st->st_meta, &k, &v, 0), "feed add");
-}
-
-enum scim_err
-store_feed_bounds(struct store_txn *tx, uint32_t tenant, uint64_t *floor,
-    uint64_t *last)
-{
-	struct store	*st = tx->tx_store;
-	struct skey	 ck = { 0 }, prefix = { 0 };
-	MDB_cursor	*c;
-	MDB_val		 k, v;
-	int		 rc;
-
-	*last = 0;
-	fseq_key(&ck, tenant);
-	k = skey_val(&ck);
-	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 8)
-		*last = skey_uint(v.mv_data, 8);
-	else if (rc != 0 && rc != MDB_NOTFOUND)
-		return store_err(rc, "feed bounds");
-	*floor = *last + 1;
-	skey_pack(&prefix, "t", tenant);
-	if ((rc = s_cursor_open(tx, st->st_feed, &c)) != 0)
-		return store_err(rc, "feed bounds");
-	k = skey_val(&prefix);
-	rc = s_cursor_get(tx, c, &k, &v, MDB_SET_RANGE);
-	if (rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, prefix.sk_buf, 4) ==
-	    0)
-		*floor = skey_uint((const uint8_t *)k.mv_data + 4, 8);
-	mdb_cursor_close(c);
-	return rc == 0 || rc == MDB_NOTFOUND ? SCIM_OK :
-	    store_err(rc, "feed bounds");
-}
-
-enum scim_err
-store_feed_each(struct store_txn *tx, uint32_t tenant, uint64_t from,
-    store_audit_cb cb, void *arg)
-{
-	return tenant_seq_each(tx, tx->tx_store->st_feed, tenant, from, cb,
-	    arg, "feed list");
-}
-
-enum scim_err
-store_feed_prune(struct store_txn *tx, uint32_t tenant, uint64_t before,
-    uint64_t *n)
-{
-	struct skey	prefix = { 0 };
-	struct seq_arg	sa = { NULL, NULL, 4, before, 0 };
-	enum scim_err	e;
-
-	skey_pack(&prefix, "t", tenant);
-	e = store_walk(tx, tx->tx_store->st_feed, prefix.sk_buf,
-	    prefix.sk_len, NULL, 0, 0, seq_prune_cb, &sa, "feed prune");
-	*n = sa.sa_n;
-	return e;
 }
