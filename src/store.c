@@ -356,10 +356,13 @@ store_close(struct store *st)
 	store_reclaim(st, NULL);
 	store_act_flush(st);
 	free(st->st_act_pend);
-	if (st->st_act_env != NULL) {
-		mdb_env_sync(st->st_act_env, 1);
+	/*
+	 * No sync of the activity file here: the flush above synced it if
+	 * the last sync was long enough ago.  A CGI request closes the
+	 * store every time, and must not pay an fsync for its record.
+	 */
+	if (st->st_act_env != NULL)
 		mdb_env_close(st->st_act_env);
-	}
 	if (st->st_env != NULL)
 		mdb_env_close(st->st_env);
 	free(st);

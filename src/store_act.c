@@ -168,6 +168,8 @@ act_env(struct store *st)
 		    "recorded", path, mdb_strerror(rc));
 		goto fail;
 	}
+	/* Synced at most every ACT_SYNC_SECS from now (store_act_flush()). */
+	st->st_act_synced = time(NULL);
 	if (mdb_reader_check(st->st_act_env, &dead) == 0 && dead > 0)
 		log_warnx("activity.mdb: cleared %d stale reader slot(s)",
 		    dead);
