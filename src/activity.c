@@ -445,6 +445,9 @@ make_record(struct activity *a, const struct scim_req *req,
 	add_list(b, "roles_removed", a->at_rolesdel);
 	if (a->at_others > 0)
 		add_num(b, "others", a->at_others);
+	/* Refused by the breaker: the deprovisioning actions it held. */
+	if (e == SCIM_EHELD && a->at_brk > 0)
+		add_num(b, "held", a->at_brk);
 	buf_add(b, "}", 1);
 }
 

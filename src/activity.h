@@ -63,6 +63,9 @@ struct activity {
 	char		 at_rolesadd[ACT_LIST_MAX];	/* "admin,reader" */
 	char		 at_rolesdel[ACT_LIST_MAX];
 	int		 at_stored;	/* written with the change */
+	/* Deprovisioning actions the breaker counted for it (breaker.h);
+	 * when it held the request, the count it would have reached. */
+	unsigned	 at_brk;
 };
 
 /* A fresh record for a request starting now; rid: its 8-byte id. */

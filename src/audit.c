@@ -14,6 +14,7 @@
 
 #include "activity.h"
 #include "audit.h"
+#include "breaker.h"
 #include "buf.h"
 #include "ctx.h"
 #include "feed.h"
@@ -180,6 +181,9 @@ audit_record(struct store_txn *tx, const struct ctx *cx, const char *action,
 	enum scim_err		 err;
 	int			 n;
 
+	/* A deprovisioning the breaker holds is not made (breaker.h). */
+	if ((err = breaker_count(tx, cx, action)) != SCIM_OK)
+		return err;
 	buf_init(&b, SCIM_MAX_AUDIT_ENTRY);
 	if ((err = store_audit_last(tx, t->tn_id, &seq, &last, &len)))
 		goto out;

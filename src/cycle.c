@@ -385,6 +385,7 @@ cycle_list(struct store *st, const struct tenant *t, const char *detail,
 			cJSON_AddNumberToObject(cy, "role_changes", 0);
 			cJSON_AddNumberToObject(cy, "failures", 0);
 			cJSON_AddNumberToObject(cy, "outstanding", 0);
+			cJSON_AddNumberToObject(cy, "held", 0);
 			cJSON_AddItemToObject(cy, "reasons",
 			    cJSON_CreateObject());
 		}
@@ -420,6 +421,11 @@ cycle_list(struct store *st, const struct tenant *t, const char *detail,
 			BUMP("failures", 1);
 			count_reason(cJSON_GetObjectItem(cy, "reasons"), c);
 		}
+		/* Refused by the breaker (breaker.h; its details begin so). */
+		if (c->status == 503 && c->rec != NULL &&
+		    strncmp(str(c->rec, "detail") != NULL ? str(c->rec,
+		    "detail") : "", "deprovisioning held", 19) == 0)
+			BUMP("held", 1);
 	}
 	if ((e = recoveries(w.r, w.n)) != SCIM_OK)
 		goto done;

@@ -26,7 +26,8 @@ struct store;
  * The tenant's cycles, oldest first, as a JSON array: each an object
  * with id, token, label, start, end, requests, reads, creates, updates,
  * deactivations, reactivations, deletes, restores, members_added,
- * members_removed, role_changes, failures, outstanding, reasons (an
+ * members_removed, role_changes, failures, outstanding, held (requests
+ * the breaker refused, breaker.h), reasons (an
  * object: "409 uniqueness" -> count), users, groups (how many touched)
  * and, when detail is set, touched (the users and groups touched: type,
  * id, name) and failed (the failures: time, request, method, path,

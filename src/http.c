@@ -412,6 +412,9 @@ http_response_write(const struct http_io *io, const struct scim_resp *resp)
 	if (resp->rp_allow[0] != '\0' && head_add(head, sizeof(head), &n,
 	    "Allow: %s\r\n", resp->rp_allow) == -1)
 		return -1;
+	if (resp->rp_retry > 0 && head_add(head, sizeof(head), &n,
+	    "Retry-After: %d\r\n", resp->rp_retry) == -1)
+		return -1;
 	if (head_add(head, sizeof(head), &n,
 	    "Cache-Control: no-store\r\n\r\n") == -1)
 		return -1;

@@ -54,6 +54,7 @@ struct scim_resp {
 	size_t		 rp_len;
 	char		*rp_location;	/* owned, or NULL */
 	char		 rp_allow[64];	/* Allow header for 405, or "" */
+	int		 rp_retry;	/* Retry-After seconds, or 0 */
 	char		 rp_etag[48];	/* ETag header, or "" */
 	char		 rp_reqid[20];	/* X-Request-Id header, or "" */
 	int		 rp_auth;	/* add WWW-Authenticate: Bearer */

@@ -13,6 +13,7 @@
 
 #include "activity.h"
 #include "audit.h"
+#include "breaker.h"
 #include "ctx.h"
 #include "grant.h"
 #include "http.h"
@@ -48,6 +49,9 @@ resource_txn(struct scim_req *req, struct scim_resp *resp, resource_op fn,
 	store_abort(&tx);		/* on every way out but a commit */
 	if (e != SCIM_OK)
 		http_response_drop(resp);	/* made for a write now undone */
+	/* Held by the breaker: the trip is recorded on its own. */
+	if (e == SCIM_EHELD)
+		e = breaker_held(req->rq_cx, resp);
 	return e;
 }
 

@@ -77,6 +77,7 @@ enum scim_err {
 	SCIM_EFULL,		/* 507: the database map is full */
 	SCIM_ENOTIMPL,		/* 501 */
 	SCIM_EGONE,		/* 410: change feed records pruned */
+	SCIM_EHELD,		/* 503: held by the breaker (breaker.h) */
 	SCIM_ERR__MAX
 };
 
@@ -103,6 +104,12 @@ struct tenant {
 	long long	 tn_actdays;
 	long long	 tn_actmax;
 	long long	 tn_cyclegap;
+	/* The breaker (breaker.h): -1 off, 0 the default, else a limit
+	 * of actions (tn_brkpct 0) or a percentage of the users; its
+	 * window in seconds (0: the default). */
+	long long	 tn_brk;
+	int		 tn_brkpct;
+	long long	 tn_brkwin;
 };
 
 /* Tenant settings (`scimlet tenant set`). */

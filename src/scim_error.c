@@ -44,6 +44,8 @@ static const struct {
 	[SCIM_EFULL] =		{ 507, NULL, "database is full" },
 	[SCIM_ENOTIMPL] =	{ 501, NULL, "not implemented" },
 	[SCIM_EGONE] =		{ 410, NULL, "gone" },
+	[SCIM_EHELD] =		{ 503, NULL,
+	    "deprovisioning held by the breaker" },
 };
 
 enum scim_err

@@ -329,6 +329,17 @@ enum scim_err	 store_deliver_set(struct store_txn *, uint32_t tenant,
 /* Every cursor of the tenant (tenant remove); *n += keys. */
 enum scim_err	 store_deliver_clear(struct store_txn *, uint32_t tenant,
 		    uint64_t *n);
+/*
+ * The state of the tenant's breaker (breaker.h), opaque bytes: *len 0
+ * when it has none; SCIM_ESTORE when it is larger than cap.
+ */
+enum scim_err	 store_breaker_get(struct store_txn *, uint32_t tenant,
+		    void *buf, size_t cap, size_t *len);
+enum scim_err	 store_breaker_put(struct store_txn *, uint32_t tenant,
+		    const void *buf, size_t len);
+/* The breaker's state (tenant remove); *n += keys. */
+enum scim_err	 store_breaker_clear(struct store_txn *, uint32_t tenant,
+		    uint64_t *n);
 /* Remove changes with sequence < before; *n: how many. */
 enum scim_err	 store_change_prune(struct store_txn *, uint64_t before,
 		    uint64_t *n);

@@ -25,6 +25,7 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 {
 	cJSON		*doc, *id, *cr, *pr;
 	long long	 n;
+	int		 pct;
 
 	if ((doc = cJSON_ParseWithLength(v->mv_data, v->mv_size)) == NULL)
 		return SCIM_ESTORE;
@@ -69,6 +70,21 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 	if (cJSON_IsString(pr) &&
 	    util_duration_parse(pr->valuestring, &n) == 0 && n > 0)
 		t->tn_cyclegap = n;
+	/* The breaker: "off", "N" or "P%"; anything else: the default. */
+	t->tn_brk = t->tn_brkwin = 0;
+	t->tn_brkpct = 0;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "breaker");
+	if (cJSON_IsString(pr) && strcmp(pr->valuestring, "off") == 0)
+		t->tn_brk = -1;
+	else if (cJSON_IsString(pr) && util_breaker_parse(pr->valuestring,
+	    &n, &pct) == 0) {
+		t->tn_brk = n;
+		t->tn_brkpct = pct;
+	}
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "breaker-window");
+	if (cJSON_IsString(pr) &&
+	    util_duration_parse(pr->valuestring, &n) == 0 && n > 0)
+		t->tn_brkwin = n;
 	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
 	    id->valuedouble > UINT32_MAX || k->mv_size == 0 ||
 	    k->mv_size > SCIM_TENANT_MAX) {
@@ -307,7 +323,8 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 			return e;
 	if ((e = store_act_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
 	    (e = store_feed_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
-	    (e = store_deliver_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK)
+	    (e = store_deliver_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
+	    (e = store_breaker_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK)
 		return e;
 	e = store_walk(tx, st->st_tokens, NULL, 0, NULL, 0, WALK_JSON,
 	    drop_token_cb, &da, "tenant remove tokens");

@@ -142,6 +142,26 @@ util_time_secs(void)
 }
 
 int
+util_breaker_parse(const char *s, long long *n, int *pct)
+{
+	char		 num[16];
+	size_t		 len = strlen(s);
+	long long	 v;
+
+	*n = 0;
+	*pct = 0;
+	if (len > 1 && len < sizeof(num) && s[len - 1] == '%') {
+		memcpy(num, s, len - 1);
+		num[len - 1] = '\0';
+		if (util_strtonum(num, 1, 100, &v) == -1)
+			return -1;
+		*pct = (int)v;
+		return 0;
+	}
+	return util_strtonum(s, 1, 10000000, n);
+}
+
+int
 util_duration_parse(const char *s, long long *out)
 {
 	long long	n = 0, mul;

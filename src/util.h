@@ -49,6 +49,11 @@ double	 util_time_secs(void);
  */
 #define UTIL_DURATION_MAX	(3650LL * 86400)	/* ten years */
 int	 util_duration_parse(const char *s, long long *out);
+/*
+ * Parse a breaker limit (breaker.h): "N" (1 to 10000000) sets *n and
+ * *pct 0; "P%" (1 to 100) sets *pct and *n 0.  0 or -1.
+ */
+int	 util_breaker_parse(const char *s, long long *n, int *pct);
 
 /* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
 void	 util_hex(const void *buf, size_t len, char *out);

@@ -560,6 +560,9 @@ cli_cycles(struct cli *cl, int argc, char **argv)
 		printf(" deletes=%s", FIELD(cy, "deletes"));
 		printf(" failures=%s", FIELD(cy, "failures"));
 		printf(" outstanding=%s", FIELD(cy, "outstanding"));
+		/* Requests the breaker refused (src/breaker.h). */
+		if (cJSON_GetNumberValue(cJSON_GetObjectItem(cy, "held")) > 0)
+			printf(" held=%s", FIELD(cy, "held"));
 		printf("%s\n", cJSON_IsTrue(cJSON_GetObjectItem(cy,
 		    "running")) ? "\trunning" : "");
 	}
@@ -574,7 +577,7 @@ cli_cycle(struct cli *cl, int argc, char **argv)
 	static const char *const counts[] = { "requests", "reads", "creates",
 	    "updates", "deactivations", "reactivations", "deletes",
 	    "restores", "members_added", "members_removed", "role_changes",
-	    "failures", "outstanding", "users", "groups" };
+	    "failures", "outstanding", "held", "users", "groups" };
 	struct tenant	 t;
 	cJSON		*list, *cy = NULL, *v, *f;
 	char		 nb[32];

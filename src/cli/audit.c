@@ -51,11 +51,13 @@ static const char *const actions[] = {
 	"user.deactivated", "user.reactivated", "user.deleted",
 	"group.deleted", "member.removed", "role.lost",
 	"user.restored", "group.restored", "member.restored",
+	"breaker.tripped",
 	"operator.tenant.added", "operator.tenant.set",
 	"operator.token.issued", "operator.token.revoked",
 	"operator.token.rotated",
 	"operator.role", "operator.schema.added", "operator.schema.removed",
 	"operator.audit.pruned", "operator.changes.pruned",
+	"operator.breaker.released", "operator.breaker.reset",
 };
 
 static int

@@ -39,6 +39,8 @@ static const struct {
 	{ "tenant", "set", "TENANT activity-days=N" },
 	{ "tenant", "set", "TENANT activity-max=N" },
 	{ "tenant", "set", "TENANT cycle-gap=DURATION" },
+	{ "tenant", "set", "TENANT breaker=N|P%|off" },
+	{ "tenant", "set", "TENANT breaker-window=DURATION" },
 	{ "tenant", "show", "TENANT [--json]" },
 	{ "tenant", "remove", "TENANT --yes" },
 	{ "token", "issue", "TENANT [--label TEXT] [--expires DURATION] "
@@ -76,6 +78,9 @@ static const struct {
 	    "[--follow]" },
 	{ "cycles", NULL, "TENANT [--limit N] [--json]" },
 	{ "cycle", NULL, "TENANT ID|last [--json]" },
+	{ "breaker", NULL, "TENANT status [--json]" },
+	{ "breaker", NULL, "TENANT release [--for DURATION]" },
+	{ "breaker", NULL, "TENANT reset" },
 	{ "backup", NULL, "DEST" },
 	{ "deliver", NULL, "TENANT --url URL --secret-file FILE [--once] "
 	    "[--batch N]" },
@@ -372,6 +377,8 @@ main(int argc, char **argv)
 		rc = cli_cycles(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "cycle") == 0)
 		rc = cli_cycle(&cl, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "breaker") == 0)
+		rc = cli_breaker(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "backup") == 0)
 		rc = cli_backup(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "deliver") == 0)

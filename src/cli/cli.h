@@ -43,6 +43,12 @@ int	 cli_deliver(struct cli *, int argc, char **argv);
 int	 cli_activity(struct cli *, int argc, char **argv);
 int	 cli_cycles(struct cli *, int argc, char **argv);
 int	 cli_cycle(struct cli *, int argc, char **argv);
+int	 cli_breaker(struct cli *, int argc, char **argv);
+/* The breaker's state (breaker.h) for `tenant show`: an object, or
+ * one line of text. */
+struct breaker_status;
+cJSON	*cli_breaker_json(const struct breaker_status *);
+void	 cli_breaker_line(const struct breaker_status *, char *, size_t);
 
 /*
  * The request context of a command on tenant, built as the worker builds

@@ -11,6 +11,7 @@
 #include "activity.h"
 #include "audit.h"
 #include "auth.h"
+#include "breaker.h"
 #include "cli/cli.h"
 #include "cycle.h"
 #include "scim.h"
@@ -80,6 +81,10 @@ static const struct {
 	{ "activity-max", { NULL }, 1, 100000000, 0 },
 	/* The quiet time that ends a sync cycle (src/cycle.h). */
 	{ "cycle-gap", { NULL }, 1, 7 * 86400, 1 },
+	/* The mass-deprovisioning breaker (src/breaker.h): N, P% or off
+	 * (dur 2: util_breaker_parse()), and its window. */
+	{ "breaker", { NULL }, 0, 0, 2 },
+	{ "breaker-window", { NULL }, 60, 7 * 86400, 1 },
 };
 
 /* `tenant set TENANT KEY=VALUE` */
@@ -92,6 +97,7 @@ tenant_set(struct cli *cl, const char *name, const char *kv)
 	char			 key[64];
 	size_t			 i, j;
 	long long		 n;
+	int			 pct;
 	enum scim_err		 e;
 
 	if ((eq = strchr(kv, '=')) == NULL || (size_t)(eq - kv) >= sizeof(key))
@@ -105,7 +111,16 @@ tenant_set(struct cli *cl, const char *name, const char *kv)
 		fprintf(stderr, "scimlet: unknown setting %s\n", key);
 		return CLI_FAIL;
 	}
-	if (settings[i].values[0] == NULL && settings[i].dur) {
+	if (settings[i].dur == 2) {
+		if (strcmp(eq + 1, "off") != 0 &&
+		    util_breaker_parse(eq + 1, &n, &pct) == -1) {
+			fprintf(stderr, "scimlet: %s takes a number of actions "
+			    "(1 to 10000000), a percentage of the tenant's "
+			    "users (1%% to 100%%) or off\n", key);
+			return CLI_FAIL;
+		}
+		j = 0;
+	} else if (settings[i].values[0] == NULL && settings[i].dur) {
 		if (util_duration_parse(eq + 1, &n) == -1 ||
 		    n < settings[i].min || n > settings[i].max) {
 			fprintf(stderr, "scimlet: %s takes a duration from "
@@ -256,8 +271,9 @@ tenant_show(struct cli *cl, const char *name, int json)
 	struct store_txn	*tx;
 	struct tenant		 t;
 	struct tenant_counts	 tc;
+	struct breaker_status	 bs;
 	cJSON			*o;
-	char			*out;
+	char			*out, line[256];
 	char			 num[7][32];
 	const char		*patch, *unknown, *source, *unk;
 	long long		 max, actdays, actmax;
@@ -266,8 +282,9 @@ tenant_show(struct cli *cl, const char *name, int json)
 
 	if ((e = store_begin(cl->cl_store, 0, &tx)) != SCIM_OK)
 		return cli_storefail("tenant show", e);
-	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK)
-		e = tenant_count(tx, &t, &tc);
+	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK &&
+	    (e = tenant_count(tx, &t, &tc)) == SCIM_OK)
+		e = breaker_status(tx, &t, &bs);
 	store_abort(&tx);
 	if (e == SCIM_ENOTFOUND) {
 		fprintf(stderr, "scimlet: no tenant %s\n", name);
@@ -336,6 +353,8 @@ tenant_show(struct cli *cl, const char *name, int json)
 		    (double)actmax) == NULL ||
 		    cJSON_AddNumberToObject(o, "cycle-gap",
 		    (double)cycle_gap(&t)) == NULL ||
+		    !cJSON_AddItemToObject(o, "breaker",
+		    cli_breaker_json(&bs)) ||
 		    (last != NULL ? (cJSON_AddItemToObject(o, "last-cycle",
 		    cJSON_Duplicate(last, 1)) ? o : NULL) :
 		    cJSON_AddNullToObject(o, "last-cycle")) == NULL ||
@@ -381,6 +400,8 @@ tenant_show(struct cli *cl, const char *name, int json)
 	cli_row(stdout, 2, "activity-max", num[0]);
 	snprintf(num[0], sizeof(num[0]), "%llds", cycle_gap(&t));
 	cli_row(stdout, 2, "cycle-gap", num[0]);
+	cli_breaker_line(&bs, line, sizeof(line));
+	cli_row(stdout, 2, "breaker", line);
 	if (last == NULL)
 		cli_row(stdout, 2, "last-cycle", "-");
 	else {

@@ -98,8 +98,11 @@ t.eq([x[0] for x in rows],
      ["name", "created", "patch-response", "unknown-members", "max-results",
       "role-source", "role-default", "role-unknown", "attributes", "users",
       "groups", "tokens-active", "tokens-revoked", "audit-entries",
-      "activity", "activity-days", "activity-max", "cycle-gap", "last-cycle"],
+      "activity", "activity-days", "activity-max", "cycle-gap", "breaker",
+      "last-cycle"],
      "show: the keys, in order")
+t.ok(re.fullmatch(r"armed \d+ of 50 in 3600s \(setting default\)", got.get("breaker", ""))
+     is not None, "show: the breaker's default", got.get("breaker"))
 t.eq([got.get(k) for k in ("activity", "activity-days", "activity-max", "cycle-gap")],
      ["on", "30", "200000", "600s"], "show: the activity settings' defaults")
 t.ok(re.fullmatch(r"[0-9a-f]{16} \S+Z \S+Z requests=\d+ failures=\d+ outstanding=\d+( running)?",

@@ -1,0 +1,213 @@
+/*
+ * breaker.c: `scimlet breaker TENANT status|release|reset` (breaker.h),
+ * and the breaker's lines in `tenant show`.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "breaker.h"
+#include "cli/cli.h"
+#include "scim.h"
+#include "store.h"
+#include "util.h"
+
+static void
+us_time(uint64_t us, char *out)
+{
+	if (us == 0)
+		util_strlcpy(out, "-", TIME_STRLEN + 1);
+	else
+		util_time_format((double)us / 1e6, out);
+}
+
+cJSON *
+cli_breaker_json(const struct breaker_status *bs)
+{
+	cJSON	*o;
+	char	 t[TIME_STRLEN + 1];
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "setting", bs->bs_setting);
+	cJSON_AddStringToObject(o, "state", bs->bs_off ? "off" :
+	    breaker_state_name(bs->bs_state));
+	cJSON_AddNumberToObject(o, "count", (double)bs->bs_count);
+	cJSON_AddNumberToObject(o, "limit", (double)bs->bs_limit);
+	cJSON_AddNumberToObject(o, "window", (double)bs->bs_window);
+	cJSON_AddNumberToObject(o, "trips", (double)bs->bs_trips);
+	if (bs->bs_state == BREAKER_TRIPPED) {
+		us_time(bs->bs_since, t);
+		cJSON_AddStringToObject(o, "tripped", t);
+		cJSON_AddStringToObject(o, "request", bs->bs_request);
+		cJSON_AddNumberToObject(o, "tripped-count",
+		    (double)bs->bs_tripcount);
+		cJSON_AddNumberToObject(o, "tripped-limit",
+		    (double)bs->bs_triplimit);
+	}
+	if (bs->bs_state == BREAKER_RELEASED) {
+		us_time(bs->bs_until, t);
+		cJSON_AddStringToObject(o, "released-until", t);
+	}
+	/* cJSON_Add* failing leaves a member out: say so rather than lie. */
+	if (cJSON_GetArraySize(o) < 6) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* One line: "tripped 2026-... 51/50 in 3600s (default)". */
+void
+cli_breaker_line(const struct breaker_status *bs, char *out, size_t len)
+{
+	char	t[TIME_STRLEN + 1];
+
+	if (bs->bs_off) {
+		util_strlcpy(out, "off", len);
+		return;
+	}
+	switch (bs->bs_state) {
+	case BREAKER_TRIPPED:
+		us_time(bs->bs_since, t);
+		snprintf(out, len, "tripped %s by request %s (%" PRIu64
+		    " of %" PRIu64 " in %llds; setting %s)", t, bs->bs_request,
+		    bs->bs_tripcount, bs->bs_triplimit, bs->bs_window,
+		    bs->bs_setting);
+		break;
+	case BREAKER_RELEASED:
+		us_time(bs->bs_until, t);
+		snprintf(out, len, "released until %s (setting %s, window "
+		    "%llds)", t, bs->bs_setting, bs->bs_window);
+		break;
+	default:
+		snprintf(out, len, "armed %" PRIu64 " of %" PRIu64 " in %llds "
+		    "(setting %s)", bs->bs_count, bs->bs_limit, bs->bs_window,
+		    bs->bs_setting);
+	}
+}
+
+static int
+status(struct cli *cl, const char *name, int json)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	struct breaker_status	 bs;
+	cJSON			*o;
+	char			*out, line[256];
+	enum scim_err		 e;
+
+	if ((e = store_begin(cl->cl_store, 0, &tx)) != SCIM_OK)
+		return cli_storefail("breaker status", e);
+	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK)
+		e = breaker_status(tx, &t, &bs);
+	store_abort(&tx);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: no tenant %s\n", name);
+		return CLI_FAIL;
+	}
+	if (e != SCIM_OK)
+		return cli_storefail("breaker status", e);
+	if (!json) {
+		cli_breaker_line(&bs, line, sizeof(line));
+		cli_row(stdout, 2, t.tn_name, line);
+		return CLI_OK;
+	}
+	if ((o = cli_breaker_json(&bs)) == NULL ||
+	    (out = cJSON_PrintUnformatted(o)) == NULL) {
+		cJSON_Delete(o);
+		return cli_storefail("breaker status", SCIM_ENOMEM);
+	}
+	cli_json(stdout, out, strlen(out));
+	fputc('\n', stdout);
+	free(out);
+	cJSON_Delete(o);
+	return CLI_OK;
+}
+
+/* release [--for DURATION] | reset: audited with the operator. */
+static int
+change(struct cli *cl, const char *name, const char *verb, long long secs)
+{
+	struct store_txn	*tx;
+	struct tenant		 t;
+	struct breaker_status	 bs;
+	cJSON			*d = NULL;
+	char			 line[256];
+	int			 release = strcmp(verb, "release") == 0;
+	enum scim_err		 e;
+
+	if ((e = store_begin(cl->cl_store, 1, &tx)) != SCIM_OK)
+		return cli_storefail("breaker", e);
+	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK)
+		e = breaker_status(tx, &t, &bs);
+	if (e == SCIM_OK && ((d = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(d, "was", bs.bs_off ? "off" :
+	    breaker_state_name(bs.bs_state)) == NULL ||
+	    cJSON_AddNumberToObject(d, "count", (double)bs.bs_count) == NULL ||
+	    (release && cJSON_AddNumberToObject(d, "for", (double)secs) ==
+	    NULL)))
+		e = SCIM_ENOMEM;
+	if (e == SCIM_OK)
+		e = release ? breaker_release(tx, &t, secs) :
+		    breaker_reset(tx, &t);
+	if (e == SCIM_OK) {
+		e = cli_audit_op(cl, tx, name, release ?
+		    "operator.breaker.released" : "operator.breaker.reset",
+		    "Tenant", name, d);
+		d = NULL;
+	}
+	if (e == SCIM_OK && (e = breaker_status(tx, &t, &bs)) == SCIM_OK)
+		e = store_commit(&tx);
+	store_abort(&tx);
+	cJSON_Delete(d);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: no tenant %s\n", name);
+		return CLI_FAIL;
+	}
+	if (e != SCIM_OK)
+		return cli_storefail("breaker", e);
+	cli_breaker_line(&bs, line, sizeof(line));
+	cli_row(stdout, 2, t.tn_name, line);
+	return CLI_OK;
+}
+
+int
+cli_breaker(struct cli *cl, int argc, char **argv)
+{
+	long long	secs = BREAKER_RELEASE_FOR;
+	int		json = 0;
+
+	if (argc < 2)
+		return cli_bad("breaker", argc == 0 ? "missing TENANT" :
+		    "missing status, release or reset");
+	if (strcmp(argv[1], "status") == 0) {
+		if (argc == 3 && strcmp(argv[2], "--json") == 0)
+			json = 1;
+		else if (argc != 2)
+			return cli_bad("breaker", "unexpected argument '%s'",
+			    argv[2]);
+		return status(cl, argv[0], json);
+	}
+	if (strcmp(argv[1], "release") == 0) {
+		if (argc == 4 && strcmp(argv[2], "--for") == 0) {
+			if (util_duration_parse(argv[3], &secs) == -1 ||
+			    secs < 1 || secs > 30 * 86400)
+				return cli_bad("breaker", "--for: '%s' is not a "
+				    "duration up to 30d (30m, 2h, 1d)", argv[3]);
+		} else if (argc != 2)
+			return cli_bad("breaker", "unexpected argument '%s'",
+			    argv[2]);
+		return change(cl, argv[0], "release", secs);
+	}
+	if (strcmp(argv[1], "reset") == 0) {
+		if (argc != 2)
+			return cli_bad("breaker", "unexpected argument '%s'",
+			    argv[2]);
+		return change(cl, argv[0], "reset", 0);
+	}
+	return cli_bad("breaker", "unknown word '%s'", argv[1]);
+}
