@@ -1,0 +1,3 @@
+-- wrk: every request with the bearer token TOKEN (environment).
+local token = os.getenv("TOKEN") or ""
+wrk.headers["Authorization"] = "Bearer " .. token
