@@ -386,6 +386,49 @@ visit(const uint8_t id[16], const char *json, size_t len, void *arg)
 	return l->l_err != SCIM_OK;
 }
 
+/* One resource of a plain page. */
+static int
+page_item(const uint8_t id[16], const char *json, size_t len, void *arg)
+{
+	struct lister	*l = arg;
+	cJSON		*doc;
+
+	(void)id;
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		l->l_err = SCIM_ESTORE;
+		return 1;
+	}
+	write_item(l, l->l_sc, doc);
+	return l->l_err != SCIM_OK;
+}
+
+/*
+ * No filter, no sorting, startIndex paging (Okta's import): the total
+ * is the kept count, and only the page's records are read and parsed,
+ * from the nearest page served before (store_res_page()).
+ */
+static enum scim_err
+plain(struct lister *l, const struct schema *sc, const struct listq *q,
+    struct scim_resp *resp)
+{
+	uint32_t	tn = l->l_req->rq_cx->cx_tenant.tn_id;
+	uint64_t	n, gen, first, lo, hi, end;
+	enum scim_err	e;
+
+	l->l_sc = sc;
+	if ((e = store_res_count(l->l_tx, tn, sc->sc_type, &n, &gen)))
+		return scim_fail(resp, e, NULL);
+	first = (uint64_t)l->l_total + 1;	/* positions count from 1 */
+	l->l_total += (long long)n;
+	end = (uint64_t)q->lq_start + (uint64_t)q->lq_count;
+	lo = (uint64_t)q->lq_start > first ? (uint64_t)q->lq_start : first;
+	hi = end < first + n ? end : first + n;
+	if (lo < hi && (e = store_res_page(l->l_tx, tn, sc->sc_type,
+	    lo - first, hi - lo, page_item, l)) == SCIM_OK)
+		e = l->l_err;
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
 /* Stream the matches of one resource type through visit(). */
 static enum scim_err
 stream(struct lister *l, const struct schema *sc, const struct listq *q,
@@ -401,6 +444,8 @@ stream(struct lister *l, const struct schema *sc, const struct listq *q,
 	enum scim_err		 e = SCIM_OK;
 	int			 scan = 1;
 
+	if (!q->lq_hasfilter && !l->l_sorting && !q->lq_cursor)
+		return plain(l, sc, q, resp);
 	l->l_sc = sc;
 	if (q->lq_hasfilter) {
 		if ((f = filter_parse(q->lq_filter, err, sizeof(err))) == NULL)

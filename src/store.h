@@ -259,6 +259,27 @@ enum scim_err	 store_idx_prefix(struct store_txn *, uint32_t tenant,
 		    enum res_type, enum store_idx, const char *prefix,
 		    size_t len, store_id_cb, void *arg);
 
+/*
+ * How many resources of a type the tenant has, kept in the transaction of
+ * every create and delete; *gen changes whenever the count does (0: not
+ * kept yet, counted now).  _reset drops the tenant's counts, for code
+ * that writes resource keys by range (they are counted again when next
+ * needed).
+ */
+enum scim_err	 store_res_count(struct store_txn *, uint32_t tenant,
+		    enum res_type, uint64_t *n, uint64_t *gen);
+enum scim_err	 store_res_count_reset(struct store_txn *, uint32_t tenant);
+
+/*
+ * The resources of a type at positions skip .. skip + count - 1 of the id
+ * order (from 0), each to cb (a return of 1 stops).  Walks from the
+ * nearest page this process served before, when the count has not
+ * changed since (store_page.c); else from the first.
+ */
+enum scim_err	 store_res_page(struct store_txn *, uint32_t tenant,
+		    enum res_type, uint64_t skip, uint64_t count,
+		    store_res_cb, void *arg);
+
 /* Every resource of a type whose id is greater than after, in id order. */
 enum scim_err	 store_res_each_after(struct store_txn *, uint32_t tenant,
 		    enum res_type, const uint8_t after[16], store_res_cb,

@@ -23,6 +23,21 @@ struct act_pend {
 	char			*p_json;
 };
 
+/* Marks of pages served, per process (store_page.c). */
+#define PAGE_MARKS	64
+#define PAGE_SETS	4
+struct page_marks {
+	uint32_t	 pm_tenant;
+	int		 pm_type;
+	uint64_t	 pm_gen;	/* store_res_count()'s generation */
+	uint64_t	 pm_count;
+	unsigned	 pm_n, pm_next;
+	struct {
+		uint64_t	 pos;	/* position from 0, in id order */
+		uint8_t		 id[16];
+	}		 pm_mark[PAGE_MARKS];
+};
+
 struct store {
 	MDB_env		*st_env;
 	MDB_dbi		 st_tenants;
@@ -48,6 +63,8 @@ struct store {
 	int		 st_act_npend;
 	struct store_txn *st_open;	/* transactions not yet ended */
 	int		 st_readonly;	/* STORE_READONLY */
+	struct page_marks st_marks[PAGE_SETS];
+	unsigned	 st_marks_next;
 #ifdef SCIMLET_FAULTS
 	unsigned	 st_fault_n;	/* fail the nth eligible call; 0: off */
 	int		 st_fault_kind;	/* STORE_FAULT_* */

@@ -324,7 +324,8 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 	if ((e = store_act_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
 	    (e = store_feed_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
 	    (e = store_deliver_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
-	    (e = store_breaker_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK)
+	    (e = store_breaker_clear(tx, t.tn_id, &da.da_n)) != SCIM_OK ||
+	    (e = store_res_count_reset(tx, t.tn_id)) != SCIM_OK)
 		return e;
 	e = store_walk(tx, st->st_tokens, NULL, 0, NULL, 0, WALK_JSON,
 	    drop_token_cb, &da, "tenant remove tokens");

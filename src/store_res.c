@@ -31,19 +31,116 @@ store_res_get(struct store_txn *tx, uint32_t tenant, enum res_type type,
 	return SCIM_OK;
 }
 
+/*
+ * How many resources of a type a tenant has: meta "rcount:" tenant(4)
+ * type(1) -> count(8) generation(8), changed in the transaction of every
+ * create and delete.  The generation is the id of the last write
+ * transaction that changed the count: positions in the id order move
+ * only then, so it tells a cached position (store_page.c) still holds.
+ * A database written before the counters has none: they are counted
+ * (a walk) when first needed and kept from the next change on.
+ */
+static void
+rcount_key(struct skey *k, uint32_t tenant, enum res_type type)
+{
+	skey_pack(k, "stc", "rcount:", (size_t)7, tenant, (int)type);
+}
+
+static int
+count_cb(const uint8_t id[16], const char *json, size_t len, void *arg)
+{
+	(void)id;
+	(void)json;
+	(void)len;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+enum scim_err
+store_res_count(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    uint64_t *n, uint64_t *gen)
+{
+	struct skey	sk = { 0 };
+	MDB_val		k, v;
+	int		rc;
+
+	*n = *gen = 0;
+	rcount_key(&sk, tenant, type);
+	k = skey_val(&sk);
+	if ((rc = s_get(tx, tx->tx_store->st_meta, &k, &v)) == 0 &&
+	    v.mv_size == 16) {
+		*n = skey_uint(v.mv_data, 8);
+		*gen = skey_uint((const uint8_t *)v.mv_data + 8, 8);
+		return SCIM_OK;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_err(rc, "resource count");
+	return store_res_each(tx, tenant, type, count_cb, n);
+}
+
+static enum scim_err
+rcount_add(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    int delta)
+{
+	struct skey	sk = { 0 }, val = { 0 };
+	MDB_val		k, v;
+	uint64_t	n, gen;
+	enum scim_err	e;
+
+	/* After the change: a count kept moves by delta; one counted now
+	 * (gen 0) has the change in it already. */
+	if ((e = store_res_count(tx, tenant, type, &n, &gen)) != SCIM_OK)
+		return e;
+	if (gen != 0 && delta < 0 && n == 0)
+		return SCIM_ESTORE;	/* a count that lies */
+	if (gen != 0)
+		n = delta < 0 ? n - 1 : n + 1;
+	skey_pack(&val, "qq", n, (uint64_t)mdb_txn_id(tx->tx_txn));
+	rcount_key(&sk, tenant, type);
+	k = skey_val(&sk);
+	v = skey_val(&val);
+	return store_err(s_put(tx, tx->tx_store->st_meta, &k, &v, 0),
+	    "resource count");
+}
+
+enum scim_err
+store_res_count_reset(struct store_txn *tx, uint32_t tenant)
+{
+	struct skey	prefix = { 0 };
+	uint64_t	n = 0;
+
+	skey_pack(&prefix, "st", "rcount:", (size_t)7, tenant);
+	return store_drop_prefix(tx, tx->tx_store->st_meta, prefix.sk_buf,
+	    prefix.sk_len, &n, "resource count reset");
+}
+
+/*
+ * A put is a create when the key is new, whatever the caller says; with
+ * create set, an existing key is an error (MDB_KEYEXIST).
+ */
 enum scim_err
 store_res_put(struct store_txn *tx, uint32_t tenant, enum res_type type,
     const uint8_t id[16], const char *json, size_t len, int create)
 {
 	struct skey	sk = { 0 };
 	MDB_val		k, v;
+	enum scim_err	e;
+	int		rc;
 
 	skey_pack(&sk, "tci", tenant, type, id);
 	k = skey_val(&sk);
 	v.mv_data = (void *)json;
 	v.mv_size = len;
-	return store_err(s_put(tx, tx->tx_store->st_resources, &k, &v,
-	    create ? MDB_NOOVERWRITE : 0), "resource put");
+	rc = s_put(tx, tx->tx_store->st_resources, &k, &v, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST && !create) {
+		v.mv_data = (void *)json;	/* the put set it to the old */
+		v.mv_size = len;
+		return store_err(s_put(tx, tx->tx_store->st_resources, &k,
+		    &v, 0), "resource put");
+	}
+	if ((e = store_err(rc, "resource put")) != SCIM_OK)
+		return e;
+	return rcount_add(tx, tenant, type, 1);
 }
 
 enum scim_err
@@ -52,11 +149,14 @@ store_res_del(struct store_txn *tx, uint32_t tenant, enum res_type type,
 {
 	struct skey	sk = { 0 };
 	MDB_val		k;
+	enum scim_err	e;
 
 	skey_pack(&sk, "tci", tenant, type, id);
 	k = skey_val(&sk);
-	return store_err(s_del(tx, tx->tx_store->st_resources, &k, NULL),
-	    "resource delete");
+	if ((e = store_err(s_del(tx, tx->tx_store->st_resources, &k, NULL),
+	    "resource delete")) != SCIM_OK)
+		return e;
+	return rcount_add(tx, tenant, type, -1);
 }
 
 struct res_arg {
