@@ -539,3 +539,89 @@ done:
 	cJSON_Delete(arr);
 	return e;
 }
+
+/* The request ids of one token's records up to a time (cycle_find). */
+struct rids {
+	const char	*token;
+	uint64_t	 end_us;
+	cJSON		*out;
+	enum scim_err	 err;
+};
+
+static int
+rids_cb(uint64_t us, const uint8_t rid[8], const char *json, size_t len,
+    void *arg)
+{
+	struct rids	*r = arg;
+	cJSON		*rec;
+	const char	*tok, *req;
+
+	(void)rid;
+	if (us > r->end_us)
+		return 1;
+	if ((rec = cJSON_ParseWithLength(json, len)) == NULL)
+		return 0;	/* damaged: cycle_list() skipped it too */
+	tok = str(rec, "token");
+	req = str(rec, "request");
+	if (strcmp(tok != NULL ? tok : "", r->token) == 0 && req != NULL &&
+	    cJSON_AddItemToArray(r->out, cJSON_CreateString(req)) == 0)
+		r->err = SCIM_ENOMEM;
+	cJSON_Delete(rec);
+	return r->err != SCIM_OK;
+}
+
+/* Did the cycle change anything: a write that worked? */
+static int
+changed(const cJSON *cy)
+{
+	static const char *const ops[] = { "creates", "updates",
+	    "deactivations", "reactivations", "deletes", "restores",
+	    "members_added", "members_removed", "role_changes" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (num(cy, ops[i]) > 0)
+			return 1;
+	return 0;
+}
+
+enum scim_err
+cycle_find(struct store *st, const struct tenant *t, const char *id,
+    cJSON **cycle, cJSON **requests)
+{
+	struct rids	 r;
+	cJSON		*list, *cy, *want = NULL;
+	enum scim_err	 e;
+
+	*cycle = *requests = NULL;
+	if ((e = cycle_list(st, t, NULL, 0, &list)) != SCIM_OK)
+		return e;
+	cJSON_ArrayForEach(cy, list)
+		if (strcmp(id, "last") == 0 ? changed(cy) :
+		    strcmp(str(cy, "id") != NULL ? str(cy, "id") : "", id) == 0)
+			want = cy;
+	if (want == NULL) {
+		cJSON_Delete(list);
+		return SCIM_ENOTFOUND;
+	}
+	memset(&r, 0, sizeof(r));
+	r.token = str(want, "token") != NULL ? str(want, "token") : "";
+	r.end_us = (uint64_t)num(want, "end_us");
+	if ((r.out = cJSON_CreateArray()) == NULL) {
+		cJSON_Delete(list);
+		return SCIM_ENOMEM;
+	}
+	e = store_act_each(st, t->tn_id, (uint64_t)num(want, "start_us"), NULL,
+	    rids_cb, &r);
+	if (e == SCIM_OK)
+		e = r.err;
+	if (e != SCIM_OK) {
+		cJSON_Delete(r.out);
+		cJSON_Delete(list);
+		return e;
+	}
+	*cycle = cJSON_DetachItemViaPointer(list, want);
+	*requests = r.out;
+	cJSON_Delete(list);
+	return SCIM_OK;
+}

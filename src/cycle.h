@@ -41,6 +41,21 @@ struct store;
 enum scim_err	 cycle_list(struct store *, const struct tenant *,
 		    const char *detail, uint64_t from_us, cJSON **out);
 
+/*
+ * One cycle of the tenant as cycle_list() gives it (*cycle, detached),
+ * id its id or "last": the latest that changed something, running or
+ * not (a monitor's reads, or retries all refused, make cycles with
+ * nothing to undo: never the one an operator means).  In *requests the
+ * request ids of all its requests (a JSON array of strings): those of
+ * the records of its token from its start to its end, read again.  A
+ * request id is in the request's activity record and in each audit
+ * entry it wrote, so this is how the audit entries of a cycle are found
+ * without a time window (an entry is written after the request's record
+ * time, its start).  SCIM_ENOTFOUND: no such cycle.
+ */
+enum scim_err	 cycle_find(struct store *, const struct tenant *,
+		    const char *id, cJSON **cycle, cJSON **requests);
+
 /* The gap in seconds that ends a cycle of tenant t. */
 long long	 cycle_gap(const struct tenant *t);
 

@@ -66,6 +66,7 @@ static const struct {
 	{ "audit", "prune", "TENANT --before TIME" },
 	{ "restore", NULL, "TENANT SEQ [--dry-run]" },
 	{ "restore", NULL, "TENANT --since TIME|SEQ [--dry-run]" },
+	{ "restore", NULL, "TENANT --cycle ID|last [--dry-run]" },
 	{ "changes", NULL, "[--tenant T] --since TIME|SEQ [--follow]" },
 	{ "changes", NULL, "prune --before SEQ" },
 	{ "changes", NULL, "prune --tenant T --before SEQ" },
