@@ -198,8 +198,9 @@ pick_entry(uint64_t seq, const char *json, size_t len, void *arg)
 
 /*
  * role.lost is not undone by itself: roles follow the role mapping and
- * the memberships (doc/roles.md), so those the cycle took come back with
- * the users and memberships restored.  Say, for each, whether they did.
+ * the memberships (doc/architecture.md §4.6), so those the cycle took
+ * come back with the users and memberships restored.  Say, for each,
+ * whether they did.
  */
 static enum scim_err
 roles_back(struct store_txn *tx, const struct ctx *cx, const cJSON *lost)
