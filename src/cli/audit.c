@@ -1,6 +1,6 @@
 /*
- * audit.c: `scimlet audit list|export|verify`, `scimlet restore`, and
- * `scimlet changes`.
+ * audit.c: `scimlet audit list|export|verify|prune` and `scimlet
+ * changes`; the --since both take (and `restore`, cli/restore.c).
  */
 #include "config.h"
 
@@ -16,22 +16,12 @@
 #include "audit.h"
 #include "cli/cli.h"
 #include "ctx.h"
-#include "cycle.h"
-#include "restore.h"
-#include "schema.h"
 #include "scim.h"
 #include "store.h"
 #include "util.h"
 
-/* --since TIME|SEQ: an RFC 3339 time, or a sequence number. */
-struct since {
-	uint64_t	 seq;
-	double		 time;
-	int		 by_time;
-};
-
-static int
-parse_since(const char *s, struct since *out)
+int
+cli_since_parse(const char *s, struct cli_since *out)
 {
 	long long	n;
 
@@ -74,7 +64,7 @@ action_known(const char *pat)
 }
 
 struct walk {
-	struct since	 since;
+	struct cli_since	 since;
 	const char	*action;	/* a pattern */
 	const char	*id;
 	long long	 skip;		/* matches not printed (--limit) */
@@ -85,8 +75,8 @@ struct walk {
 	enum scim_err	 err;
 };
 
-static int
-since_ok(const struct since *s, uint64_t seq, const cJSON *e)
+int
+cli_since_ok(const struct cli_since *s, uint64_t seq, const cJSON *e)
 {
 	double	t;
 
@@ -119,7 +109,7 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 	}
 	a = cJSON_GetStringValue(cJSON_GetObjectItem(e, "action"));
 	id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
-	if (since_ok(&w->since, seq, e) && (w->action == NULL ||
+	if (cli_since_ok(&w->since, seq, e) && (w->action == NULL ||
 	    (a != NULL && fnmatch(w->action, a, 0) == 0)) && (w->id == NULL ||
 	    (id != NULL && strcmp(id, w->id) == 0)) && w->n++ >= w->skip &&
 	    !w->count) {
@@ -139,260 +129,6 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 	return 0;
 }
 
-/*
- * Entries to restore, newest first: those since a time or sequence
- * number, or those a sync cycle wrote (--cycle: the entries whose token
- * is the cycle's and whose request is one of the cycle's, rids sorted).
- */
-struct pick {
-	struct since	 since;
-	const char	*token;		/* --cycle */
-	char		**rids;
-	size_t		 nrids;
-	cJSON		*list;
-	cJSON		*lost;		/* --cycle: its role.lost entries */
-	enum scim_err	 err;
-};
-
-static int
-rid_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-in_cycle(const struct pick *p, const cJSON *e)
-{
-	const char	*tok = str(e, "token"), *rid = str(e, "request");
-
-	return tok != NULL && rid != NULL && strcmp(tok, p->token) == 0 &&
-	    bsearch(&rid, p->rids, p->nrids, sizeof(*p->rids), rid_cmp) !=
-	    NULL;
-}
-
-static int
-pick_entry(uint64_t seq, const char *json, size_t len, void *arg)
-{
-	struct pick	*p = arg;
-	cJSON		*e;
-	const char	*a;
-
-	if ((e = cJSON_ParseWithLength(json, len)) == NULL) {
-		fprintf(stderr, "scimlet: audit entry %llu is not JSON\n",
-		    (unsigned long long)seq);
-		p->err = SCIM_ESTORE;
-		return 1;
-	}
-	a = cJSON_GetStringValue(cJSON_GetObjectItem(e, "action"));
-	if (a == NULL || (p->token != NULL ? !in_cycle(p, e) :
-	    !since_ok(&p->since, seq, e)))
-		cJSON_Delete(e);
-	else if (restore_undoable(a))
-		cJSON_InsertItemInArray(p->list, 0, e);	/* newest first */
-	else if (p->token != NULL && strcmp(a, "role.lost") == 0)
-		cJSON_AddItemToArray(p->lost, e);
-	else
-		cJSON_Delete(e);
-	return 0;
-}
-
-/*
- * role.lost is not undone by itself: roles follow the role mapping and
- * the memberships (doc/architecture.md §4.6), so those the cycle took
- * come back with the users and memberships restored.  Say, for each,
- * whether they did.
- */
-static enum scim_err
-roles_back(struct store_txn *tx, const struct ctx *cx, const cJSON *lost)
-{
-	const cJSON	*e, *r, *held, *h;
-	const char	*json, *ids;
-	uint8_t		 id[16];
-	size_t		 len;
-	cJSON		*doc;
-	int		 back;
-	enum scim_err	 err;
-
-	cJSON_ArrayForEach(e, lost) {
-		ids = str(e, "id");
-		if (ids == NULL || util_uuid_parse(ids, id) == -1)
-			continue;
-		err = store_res_get(tx, cx->cx_tenant.tn_id, RES_USER, id,
-		    &json, &len);
-		if (err != SCIM_OK && err != SCIM_ENOTFOUND)
-			return err;
-		doc = err == SCIM_OK ? cJSON_ParseWithLength(json, len) : NULL;
-		held = cJSON_GetObjectItem(cJSON_GetObjectItem(doc,
-		    URN_SCIMLET), "appRoles");
-		cJSON_ArrayForEach(r, cJSON_GetObjectItem(e, "detail")) {
-			if (!cJSON_IsString(r))
-				continue;
-			back = 0;
-			cJSON_ArrayForEach(h, held)
-				if (cJSON_IsString(h) &&
-				    strcmp(h->valuestring, r->valuestring) == 0)
-					back = 1;
-			printf("role %s: user %s (", back ? "back" :
-			    "not back", ids);
-			cli_field(stdout, str(e, "name"));
-			printf("): ");
-			cli_field(stdout, r->valuestring);
-			printf("%s\n", back ? "" : doc == NULL ?
-			    ", the user no longer exists" :
-			    ", the role mapping or memberships no longer give it");
-		}
-		cJSON_Delete(doc);
-	}
-	return SCIM_OK;
-}
-
-/* --cycle ID|last: the cycle's token and request ids, sorted. */
-static int
-pick_cycle(struct cli *cl, struct tenant *t, const char *id, struct pick *p,
-    cJSON **cy, cJSON **rids)
-{
-	const cJSON	*r;
-	enum scim_err	 e;
-
-	if ((e = cycle_find(cl->cl_store, t, id, cy, rids)) == SCIM_ENOTFOUND) {
-		fprintf(stderr, "scimlet: restore: tenant %s has no cycle ",
-		    t->tn_name);
-		cli_field(stderr, id);
-		fputc('\n', stderr);
-		return CLI_FAIL;
-	}
-	if (e != SCIM_OK)
-		return cli_storefail("restore", e);
-	p->token = str(*cy, "token") != NULL ? str(*cy, "token") : "";
-	if ((p->rids = calloc(cJSON_GetArraySize(*rids) + 1,
-	    sizeof(*p->rids))) == NULL)
-		return cli_storefail("restore", SCIM_ENOMEM);
-	cJSON_ArrayForEach(r, *rids)
-		p->rids[p->nrids++] = r->valuestring;
-	qsort(p->rids, p->nrids, sizeof(*p->rids), rid_cmp);
-	return CLI_OK;
-}
-
-static int
-restore(struct cli *cl, struct tenant *t, int argc, char **argv)
-{
-	struct store		*st = cl->cl_store;
-	struct store_txn	*tx = NULL;
-	struct ctx		 cx;
-	struct pick		 p;
-	const char		*json, *cid = NULL;
-	char			*report, pre[64] = "";
-	size_t			 len;
-	long long		 seq;
-	int			 dry = 0, i, n = 0, bycycle, rc;
-	cJSON			*e, *cy = NULL, *rids = NULL;
-	enum scim_err		 err = SCIM_OK;
-
-	memset(&p, 0, sizeof(p));
-	bycycle = strcmp(argv[0], "--cycle") == 0;
-	i = bycycle || strcmp(argv[0], "--since") == 0 ? 2 : 1;
-	if (i == 2 && argc < 2)
-		return cli_bad("restore", "%s: missing %s", argv[0], bycycle ?
-		    "ID or last" : "TIME or SEQ");
-	if (i == 2 && !bycycle && parse_since(argv[1], &p.since) == -1)
-		return cli_bad("restore", "--since: '%s' is neither a time "
-		    "(RFC 3339) nor a sequence number", argv[1]);
-	if (i == 1 && util_strtonum(argv[0], 1, 0x7fffffffffffffffLL, &seq) ==
-	    -1)
-		return cli_bad("restore", "'%s' is not a sequence number",
-		    argv[0]);
-	for (; i < argc; i++)
-		if (strcmp(argv[i], "--dry-run") == 0)
-			dry = 1;
-		else
-			return cli_bad("restore", "unexpected argument '%s'",
-			    argv[i]);
-	if ((report = calloc(1, 1 << 20)) == NULL ||
-	    (p.list = cJSON_CreateArray()) == NULL ||
-	    (p.lost = cJSON_CreateArray()) == NULL) {
-		free(report);
-		cJSON_Delete(p.list);
-		return cli_storefail("restore", SCIM_ENOMEM);
-	}
-	/* The cycle, read before the write transaction begins. */
-	if (bycycle && (rc = pick_cycle(cl, t, argv[1], &p, &cy, &rids)) !=
-	    CLI_OK)
-		goto done;
-	if (bycycle) {
-		cid = str(cy, "id");
-		if (cJSON_IsTrue(cJSON_GetObjectItem(cy, "running")))
-			printf("cycle %s is still running: what it does from "
-			    "now on is not undone\n", cid);
-	}
-	if ((err = store_begin(st, 1, &tx)) != SCIM_OK)
-		goto out;
-	if (strcmp(argv[0], "--since") == 0 || bycycle) {
-		err = store_audit_each(tx, t->tn_id, 1, pick_entry, &p);
-		if (err == SCIM_OK)
-			err = p.err;
-	} else {
-		err = store_audit_get(tx, t->tn_id, (uint64_t)seq, &json, &len);
-		if (err == SCIM_ENOTFOUND)
-			fprintf(stderr, "scimlet: restore: %s has no audit "
-			    "entry %lld\n", t->tn_name, seq);
-		if (err == SCIM_OK && (e = cJSON_ParseWithLength(json, len)))
-			cJSON_AddItemToArray(p.list, e);
-		else if (err == SCIM_OK)
-			err = SCIM_ESTORE;	/* stored, but not JSON */
-	}
-	if (err == SCIM_OK && bycycle && cJSON_GetArraySize(p.list) == 0) {
-		store_abort(&tx);
-		printf("cycle %s: nothing to undo\n", cid);
-		goto out;
-	}
-	/* All or nothing: one refusal leaves everything as it was. */
-	memset(&cx, 0, sizeof(cx));
-	if (err == SCIM_OK)
-		err = cli_ctx(cl, tx, t->tn_name, &cx);
-	cJSON_ArrayForEach(e, p.list) {
-		if (err != SCIM_OK)
-			break;
-		err = restore_entry(tx, &cx, e, report, 1 << 20);
-		if (err == SCIM_OK)
-			n++;
-		else if ((err == SCIM_ENOTFOUND || err == SCIM_ENOTIMPL) &&
-		    (bycycle || cJSON_GetArraySize(p.list) > 1))
-			err = SCIM_OK;	/* skipped, said why */
-	}
-	/* What was (or would be) restored is the result; a refusal and
-	 * its reasons are diagnostics. */
-	fputs(report, err == SCIM_OK ? stdout : stderr);
-	if (err == SCIM_OK && bycycle)
-		err = roles_back(tx, &cx, p.lost);
-	ctx_close(&cx);
-	if (bycycle)
-		snprintf(pre, sizeof(pre), "cycle %s: ", cid);
-	if (err != SCIM_OK || dry) {
-		store_abort(&tx);
-		if (dry && err == SCIM_OK)
-			printf("dry run: %s%d entr%s would be restored; nothing "
-			    "changed\n", pre, n, n == 1 ? "y" : "ies");
-	} else if ((err = store_commit(&tx)) == SCIM_OK)
-		printf("%s%d entr%s restored\n", pre, n, n == 1 ? "y" : "ies");
-out:
-	if (err == SCIM_OK)
-		rc = CLI_OK;
-	else if (err == SCIM_EUNIQUE || err == SCIM_ENOTFOUND ||
-	    err == SCIM_ENOTIMPL || err == SCIM_EINVALVALUE) {
-		fputs("scimlet: nothing restored\n", stderr);
-		rc = CLI_FAIL;
-	} else
-		rc = cli_storefail("restore", err);
-done:
-	free(report);
-	free(p.rids);
-	cJSON_Delete(p.list);
-	cJSON_Delete(p.lost);
-	cJSON_Delete(cy);
-	cJSON_Delete(rids);
-	return rc;
-}
-
 int
 cli_audit(struct cli *cl, int argc, char **argv)
 {
@@ -404,22 +140,15 @@ cli_audit(struct cli *cl, int argc, char **argv)
 	uint64_t		 bad;
 	long long		 n, limit = 0;
 	double			 before = 0;
-	int			 i, restoring;
+	int			 i;
 	enum scim_err		 e = SCIM_OK;
 
-	restoring = argc >= 1 && strcmp(argv[0], "restore") == 0;
-	if (restoring) {
-		argv++;
-		argc--;
-		if (argc < 2)
-			return cli_bad("restore", argc == 0 ? "missing TENANT" :
-			    "missing SEQ, --since or --cycle");
-	} else if (argc < 2)
+	if (argc < 2)
 		return cli_bad("audit", "%s: missing TENANT", argv[0]);
 	/* The arguments, before anything is read. */
 	memset(&w, 0, sizeof(w));
 	w.json = strcmp(argv[0], "export") == 0;
-	if (!restoring && strcmp(argv[0], "prune") == 0) {
+	if (strcmp(argv[0], "prune") == 0) {
 		if (argc >= 3 && strcmp(argv[2], "--before") != 0)
 			return cli_bad("audit", "unexpected argument '%s'",
 			    argv[2]);
@@ -431,10 +160,10 @@ cli_audit(struct cli *cl, int argc, char **argv)
 			return cli_bad("audit", "--before: '%s' is not a time "
 			    "(RFC 3339)", argv[3]);
 	}
-	if (!restoring && strcmp(argv[0], "verify") == 0 &&
+	if (strcmp(argv[0], "verify") == 0 &&
 	    cli_nargs("audit", argc, argv, 2) != CLI_OK)
 		return CLI_USAGE;
-	for (i = 2; !restoring && (strcmp(argv[0], "list") == 0 ||
+	for (i = 2; (strcmp(argv[0], "list") == 0 ||
 	    w.json) && i < argc; i++) {
 		if ((strcmp(argv[i], "--since") == 0 ||
 		    (!w.json && (strcmp(argv[i], "--action") == 0 ||
@@ -442,7 +171,7 @@ cli_audit(struct cli *cl, int argc, char **argv)
 		    strcmp(argv[i], "--limit") == 0))) && i + 1 >= argc)
 			return cli_bad("audit", "%s: missing value", argv[i]);
 		if (strcmp(argv[i], "--since") == 0) {
-			if (parse_since(argv[++i], &w.since) == -1)
+			if (cli_since_parse(argv[++i], &w.since) == -1)
 				return cli_bad("audit", "--since: '%s' is "
 				    "neither a time (RFC 3339) nor a sequence "
 				    "number", argv[i]);
@@ -466,19 +195,13 @@ cli_audit(struct cli *cl, int argc, char **argv)
 	}
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return cli_storefail("audit", e);
-	e = store_tenant_get(tx, restoring ? argv[0] : argv[1], &t);
+	e = store_tenant_get(tx, argv[1], &t);
 	if (e != SCIM_OK) {
 		store_abort(&tx);
 		if (e != SCIM_ENOTFOUND)
-			return cli_storefail(restoring ? "restore" :
-			    "audit", e);
-		fprintf(stderr, "scimlet: no tenant %s\n", restoring ? argv[0] :
-		    argv[1]);
+			return cli_storefail("audit", e);
+		fprintf(stderr, "scimlet: no tenant %s\n", argv[1]);
 		return CLI_FAIL;
-	}
-	if (restoring) {
-		store_abort(&tx);
-		return restore(cl, &t, argc - 1, argv + 1);
 	}
 	if (strcmp(argv[0], "prune") == 0) {
 		uint64_t	pruned;
@@ -554,7 +277,7 @@ cli_audit(struct cli *cl, int argc, char **argv)
 
 struct feed {
 	const char	*tenant;
-	struct since	 since;		/* by time: records from then on */
+	struct cli_since	 since;		/* by time: records from then on */
 	uint64_t	 last;
 	double		 first;		/* the time of the first kept */
 	enum scim_err	 err;
@@ -636,7 +359,7 @@ print_change(uint64_t seq, const char *json, size_t len, void *arg)
 		}
 		tn = str(c, "tenant");
 		keep = (f->tenant == NULL || (tn != NULL &&
-		    strcmp(tn, f->tenant) == 0)) && since_ok(&f->since, seq, c);
+		    strcmp(tn, f->tenant) == 0)) && cli_since_ok(&f->since, seq, c);
 		cJSON_Delete(c);
 		if (!keep)
 			return 0;
@@ -754,7 +477,7 @@ cli_changes(struct cli *cl, int argc, char **argv)
 		else if (strcmp(argv[i], "--tenant") == 0)
 			f.tenant = argv[++i];
 		else if (strcmp(argv[i], "--since") == 0) {
-			if (parse_since(argv[++i], &f.since) == -1)
+			if (cli_since_parse(argv[++i], &f.since) == -1)
 				return cli_bad("changes", "--since: '%s' is "
 				    "neither a time (RFC 3339) nor a sequence "
 				    "number", argv[i]);

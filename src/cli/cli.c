@@ -369,7 +369,7 @@ main(int argc, char **argv)
 	else if (strcmp(argv[i], "audit") == 0)
 		rc = cli_audit(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "restore") == 0)
-		rc = cli_audit(&cl, argc - i, argv + i);
+		rc = cli_restore(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "changes") == 0)
 		rc = cli_changes(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "activity") == 0)

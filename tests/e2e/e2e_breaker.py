@@ -11,6 +11,7 @@ that take no role, operator commands); percentages and the default;
 two workers deprovisioning at once cannot pass the limit together."""
 import json
 import threading
+import time
 
 from harness import CLI, URN_GROUP, Server, Tap, patchop, user
 import subprocess
@@ -231,6 +232,29 @@ t.eq(len(audit("beta", "breaker.tripped")), 1, "one trip audited for both client
 t.eq(len(audit("beta", "user.deactivated")), 10, "10 deactivations audited")
 # The other tenant's breaker is its own.
 t.eq(status_json("acme").get("state"), "off", "tenants are isolated")
+
+# --- 8. A released cycle undone: the repetition trips at once.
+tok3 = s.tenant("gamma")
+s.cli("tenant", "set", "gamma", "breaker=5")
+s.cli("tenant", "set", "gamma", "cycle-gap=2s")
+gids = make_users(tok3, "g", 12)
+time.sleep(2.5)
+s.cli("breaker", "gamma", "release", "--for", "1h")
+rs = [req("PATCH", "/Users/" + uid, DEACTIVATE, tok3) for uid in gids[:8]]
+t.eq([r.status for r in rs], [200] * 8, "released: a cycle deactivates 8")
+t.eq(status_json("gamma").get("count"), 0, "released: not counted")
+time.sleep(2.5)
+p = run("restore", "gamma", "--cycle", "last")
+t.eq(p.returncode, 0, "restore --cycle last", p.stderr)
+t.ok("breaker: armed, the cycle's 8 deprovisioning actions counted" in p.stdout,
+     "restore --cycle says the breaker is armed again", p.stdout[-400:])
+st = status_json("gamma")
+t.eq((st.get("state"), st.get("count")), ("armed", 8),
+     "after the undo: armed, the cycle's 8 actions counted")
+t.eq([active(tok3, uid) for uid in gids[:8]], [True] * 8, "the 8 users are back")
+r = req("PATCH", "/Users/" + gids[0], DEACTIVATE, tok3)
+held(r, "the identity provider repeating the cycle", "gamma")
+t.eq(active(tok3, gids[0]), True, "the repeated deactivation is held")
 
 t.ok("breaker tripped by request" in s.logs(), "the worker logs the trip")
 t.done()
