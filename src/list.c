@@ -61,6 +61,7 @@ struct lister {
 	const struct listq	*l_q;
 	const struct schema	*l_sc;		/* of the stream now */
 	const struct schema	*l_scs[2];	/* by type rank */
+	int			 l_ntypes;	/* how many listed */
 	const struct fnode	*l_filter;
 	struct filter_env	 l_env;		/* membership keys */
 	const struct proj	*l_proj;
@@ -429,6 +430,66 @@ plain(struct lister *l, const struct schema *sc, const struct listq *q,
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
 
+/* One resource of a plain cursor page; past the page: stop. */
+static int
+cursor_item(const uint8_t id[16], const char *json, size_t len, void *arg)
+{
+	struct lister	*l = arg;
+	cJSON		*doc;
+
+	if (l->l_items >= l->l_q->lq_count) {
+		l->l_more = 1;
+		return 1;
+	}
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		l->l_err = SCIM_ESTORE;
+		return 1;
+	}
+	position(l->l_last, l->l_sc->sc_type, id);
+	write_item(l, l->l_sc, doc);
+	return l->l_err != SCIM_OK;
+}
+
+/*
+ * No filter, no sorting, cursor paging of one type: the total is the
+ * kept count, the page is read from the cursor on, and the previous
+ * page's cursor from the count + 1 ids before it (RFC 9865 §2.2), so a
+ * page costs what its records cost wherever the cursor is.
+ */
+static enum scim_err
+plain_cursor(struct lister *l, const struct schema *sc,
+    const struct listq *q, struct scim_resp *resp)
+{
+	uint32_t	  tn = l->l_req->rq_cx->cx_tenant.tn_id;
+	uint8_t		(*back)[16] = NULL;
+	uint64_t	  n, gen;
+	size_t		  got = 0;
+	enum scim_err	  e;
+
+	l->l_sc = sc;
+	if ((e = store_res_count(l->l_tx, tn, sc->sc_type, &n, &gen)))
+		return scim_fail(resp, e, NULL);
+	l->l_total += (long long)n;
+	if (!q->lq_cur.cu_start) {
+		if ((back = calloc((size_t)q->lq_count + 1, 16)) == NULL)
+			return scim_fail(resp, SCIM_ENOMEM, NULL);
+		e = store_res_back(l->l_tx, tn, sc->sc_type, q->lq_after + 1,
+		    (size_t)q->lq_count + 1, back, &got);
+		/* As visit()'s ring would have it (id_cursors()). */
+		if (e == SCIM_OK && got == (size_t)q->lq_count + 1)
+			position(l->l_ring[0], sc->sc_type, back[got - 1]);
+		l->l_nring = (long long)got;
+		free(back);
+	}
+	if (e == SCIM_OK)
+		e = store_res_each_after(l->l_tx, tn, sc->sc_type,
+		    q->lq_cur.cu_start ? NULL : q->lq_after + 1, cursor_item,
+		    l);
+	if (e == SCIM_OK)
+		e = l->l_err;
+	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
+}
+
 /* Stream the matches of one resource type through visit(). */
 static enum scim_err
 stream(struct lister *l, const struct schema *sc, const struct listq *q,
@@ -446,6 +507,11 @@ stream(struct lister *l, const struct schema *sc, const struct listq *q,
 
 	if (!q->lq_hasfilter && !l->l_sorting && !q->lq_cursor)
 		return plain(l, sc, q, resp);
+	/* One type, and a cursor of it (or none): from the cursor on. */
+	if (!q->lq_hasfilter && !l->l_sorting && l->l_ntypes == 1 &&
+	    (q->lq_cur.cu_start ||
+	    q->lq_after[0] == (uint8_t)list_type_rank(sc->sc_type)))
+		return plain_cursor(l, sc, q, resp);
 	l->l_sc = sc;
 	if (q->lq_hasfilter) {
 		if ((f = filter_parse(q->lq_filter, err, sizeof(err))) == NULL)
@@ -638,6 +704,7 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 	l.l_sorting = q->lq_sortby[0] != '\0';
 	for (k = 0; k < nsc; k++)
 		l.l_scs[list_type_rank(scs[k]->sc_type)] = scs[k];
+	l.l_ntypes = nsc;
 	if (q->lq_cursor && !l.l_sorting && (l.l_ring = calloc((size_t)q->lq_count + 1,
 	    CURSOR_LEN)) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);

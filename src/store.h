@@ -280,6 +280,14 @@ enum scim_err	 store_res_page(struct store_txn *, uint32_t tenant,
 		    enum res_type, uint64_t skip, uint64_t count,
 		    store_res_cb, void *arg);
 
+/*
+ * The ids of at most n resources of a type at or before from, nearest
+ * first, into out; *got how many (for a cursor's previous page).
+ */
+enum scim_err	 store_res_back(struct store_txn *, uint32_t tenant,
+		    enum res_type, const uint8_t from[16], size_t n,
+		    uint8_t (*out)[16], size_t *got);
+
 /* Every resource of a type whose id is greater than after, in id order. */
 enum scim_err	 store_res_each_after(struct store_txn *, uint32_t tenant,
 		    enum res_type, const uint8_t after[16], store_res_cb,

@@ -154,3 +154,34 @@ done:
 		mark(pm, pw.pw_end, pw.pw_endid);
 	return e;
 }
+
+enum scim_err
+store_res_back(struct store_txn *tx, uint32_t tenant, enum res_type type,
+    const uint8_t from[16], size_t n, uint8_t (*out)[16], size_t *got)
+{
+	struct skey	 sk = { 0 };
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	int		 rc;
+
+	*got = 0;
+	skey_pack(&sk, "tci", tenant, type, from);
+	if ((rc = s_cursor_open(tx, tx->tx_store->st_resources, &c)))
+		return store_err(rc, "resource back");
+	k = skey_val(&sk);
+	rc = s_cursor_get(tx, c, &k, &v, MDB_SET_RANGE);
+	/* The first key <= from: from itself, or the one before. */
+	if (rc == MDB_NOTFOUND)
+		rc = s_cursor_get(tx, c, &k, &v, MDB_LAST);
+	else if (rc == 0 && (k.mv_size != sk.sk_len ||
+	    memcmp(k.mv_data, sk.sk_buf, sk.sk_len) != 0))
+		rc = s_cursor_get(tx, c, &k, &v, MDB_PREV);
+	while (rc == 0 && *got < n && k.mv_size == sk.sk_len &&
+	    memcmp(k.mv_data, sk.sk_buf, 5) == 0) {
+		memcpy(out[(*got)++], (const uint8_t *)k.mv_data + 5, 16);
+		rc = s_cursor_get(tx, c, &k, &v, MDB_PREV);
+	}
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? SCIM_OK :
+	    store_err(rc, "resource back");
+}

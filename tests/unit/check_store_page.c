@@ -140,6 +140,48 @@ main(void)
 	ok(pages_match(st, t1.tn_id, 7), "pages of 7, forward and back");
 	ok(pages_match(st, t1.tn_id, 1), "pages of 1");
 
+	/* Backwards from an id: itself and those before it, nearest first. */
+	{
+		struct ids	 all;
+		uint8_t		 back[12][16], gone[16];
+		size_t		 got = 0;
+		int		 okb = 1;
+
+		memset(&all, 0, sizeof(all));
+		if (store_begin(st, 0, &tx) != SCIM_OK)
+			return 1;
+		store_res_each(tx, t1.tn_id, RES_USER, collect, &all);
+		bad |= store_res_back(tx, t1.tn_id, RES_USER, all.id[100], 10,
+		    back, &got) != SCIM_OK;
+		for (i = 0; i < 10; i++)
+			okb &= got == 10 &&
+			    memcmp(back[i], all.id[100 - i], 16) == 0;
+		ok(okb, "back 10 from the 101st: the 101st to the 92nd");
+		bad |= store_res_back(tx, t1.tn_id, RES_USER, all.id[3], 10,
+		    back, &got) != SCIM_OK;
+		ok(got == 4 && memcmp(back[3], all.id[0], 16) == 0,
+		    "back 10 from the 4th: 4, down to the first");
+		/* An id between two: from the one before it. */
+		memcpy(gone, all.id[50], 16);
+		gone[15] ^= 0x01;
+		gone[14] ^= 0x80;
+		if (memcmp(gone, all.id[50], 16) > 0 &&
+		    memcmp(gone, all.id[51], 16) < 0) {
+			bad |= store_res_back(tx, t1.tn_id, RES_USER, gone, 2,
+			    back, &got) != SCIM_OK;
+			ok(got == 2 && memcmp(back[0], all.id[50], 16) == 0,
+			    "back from an id that is not there: the one before");
+		} else
+			ok(1, "back from an id that is not there (skipped: "
+			    "no gap)");
+		memset(gone, 0xff, sizeof(gone));
+		bad |= store_res_back(tx, t2.tn_id, RES_USER, gone, 5, back,
+		    &got) != SCIM_OK;
+		ok(got == 0, "back in a tenant without users: none (and no "
+		    "other tenant's)");
+		store_abort(&tx);
+	}
+
 	/* A delete moves positions and the generation. */
 	if (store_begin(st, 1, &tx) != SCIM_OK)
 		return 1;
