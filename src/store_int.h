@@ -24,7 +24,7 @@ struct act_pend {
 };
 
 /* Marks of pages served, per process (store_page.c). */
-#define PAGE_MARKS	64
+#define PAGE_MARKS	128
 #define PAGE_SETS	4
 struct page_marks {
 	uint32_t	 pm_tenant;

@@ -20,6 +20,8 @@
 #include "store_int.h"
 
 struct page_walk {
+	struct page_marks *pw_pm;	/* marks to leave, or NULL */
+	uint64_t	 pw_stride;	/* a mark every so many on the way */
 	uint64_t	 pw_pos;	/* position of the next key */
 	uint64_t	 pw_skip, pw_end;
 	store_res_cb	 pw_cb;
@@ -31,6 +33,8 @@ struct page_walk {
 	int		 pw_atend;	/* pw_endid is the key at pw_end */
 	uint8_t		 pw_endid[16];
 };
+
+static void	 mark(struct page_marks *, uint64_t, const uint8_t [16]);
 
 static int
 page_cb(const MDB_val *k, const MDB_val *v, void *arg)
@@ -52,6 +56,10 @@ page_cb(const MDB_val *k, const MDB_val *v, void *arg)
 		pw->pw_atend = 1;
 		return WALK_STOP;
 	}
+	/* Marks on the way and at the page's start, for later pages. */
+	if (pw->pw_pm != NULL && (pw->pw_pos == pw->pw_skip ||
+	    (pw->pw_stride > 0 && pw->pw_pos % pw->pw_stride == 0)))
+		mark(pw->pw_pm, pw->pw_pos, id);
 	if (pw->pw_pos++ < pw->pw_skip)
 		return WALK_NEXT;
 	if (pw->pw_cb(id, v->mv_data, v->mv_size, pw->pw_arg)) {
@@ -129,6 +137,9 @@ store_res_page(struct store_txn *tx, uint32_t tenant, enum res_type type,
 	pw.pw_end = skip + count;
 	pw.pw_cb = cb;
 	pw.pw_arg = arg;
+	pw.pw_pm = pm;
+	/* About 32 marks over the whole range, none closer than 1024. */
+	pw.pw_stride = n / 32 > 1024 ? n / 32 : 1024;
 	if (found >= 0) {
 		pw.pw_pos = best;
 		pw.pw_check = 1;
@@ -141,11 +152,8 @@ store_res_page(struct store_txn *tx, uint32_t tenant, enum res_type type,
 			goto done;
 		/* A mark that did not hold: forget them all, walk it all. */
 		pm->pm_n = 0;
-		memset(&pw, 0, sizeof(pw));
-		pw.pw_skip = skip;
-		pw.pw_end = skip + count;
-		pw.pw_cb = cb;
-		pw.pw_arg = arg;
+		pw.pw_pos = 0;
+		pw.pw_check = pw.pw_bad = pw.pw_stop = pw.pw_atend = 0;
 	}
 	e = store_walk(tx, st->st_resources, prefix.sk_buf, prefix.sk_len,
 	    NULL, 0, WALK_JSON, page_cb, &pw, "resource page");

@@ -115,12 +115,25 @@ load(const char *dir, unsigned long n)
 	return 0;
 }
 
+/* libfcgi's own printf knows no %zu: the head is made here. */
+static void
+respond(FCGX_Request *rq, const char *status, const char *body, size_t len)
+{
+	char	head[256];
+	int	n;
+
+	n = snprintf(head, sizeof(head), "Status: %s\r\nContent-Type: "
+	    "application/scim+json\r\nContent-Length: %zu\r\n\r\n", status,
+	    len);
+	FCGX_PutStr(head, n, rq->out);
+	if (len > 0)
+		FCGX_PutStr(body, (int)len, rq->out);
+}
+
 static void
 serve_hello(FCGX_Request *rq)
 {
-	FCGX_FPrintF(rq->out, "Status: 200 OK\r\nContent-Type: "
-	    "application/scim+json\r\nContent-Length: %zu\r\n\r\n%s",
-	    strlen(user), user);
+	respond(rq, "200 OK", user, strlen(user));
 }
 
 static void
@@ -148,12 +161,9 @@ serve_get(FCGX_Request *rq, MDB_env *env, MDB_dbi dbi)
 		mdb_txn_abort(txn);
 	}
 	if (out != NULL)
-		FCGX_FPrintF(rq->out, "Status: 200 OK\r\nContent-Type: "
-		    "application/scim+json\r\nContent-Length: %zu\r\n\r\n%s",
-		    strlen(out), out);
+		respond(rq, "200 OK", out, strlen(out));
 	else
-		FCGX_FPrintF(rq->out, "Status: 404 Not Found\r\n"
-		    "Content-Length: 0\r\n\r\n");
+		respond(rq, "404 Not Found", "", 0);
 	free(out);
 }
 
@@ -179,13 +189,10 @@ serve_put(FCGX_Request *rq, MDB_env *env, MDB_dbi dbi, unsigned long *next)
 	v.mv_data = body;
 	v.mv_size = (size_t)n;
 	if (mdb_txn_begin(env, NULL, 0, &txn) == 0 &&
-	    mdb_put(txn, dbi, &k, &v, 0) == 0 && mdb_txn_commit(txn) == 0) {
-		FCGX_FPrintF(rq->out, "Status: 201 Created\r\nContent-Type: "
-		    "application/scim+json\r\nContent-Length: %d\r\n\r\n", n);
-		FCGX_PutStr(body, n, rq->out);
-	} else
-		FCGX_FPrintF(rq->out, "Status: 500 Internal Server Error\r\n"
-		    "Content-Length: 0\r\n\r\n");
+	    mdb_put(txn, dbi, &k, &v, 0) == 0 && mdb_txn_commit(txn) == 0)
+		respond(rq, "201 Created", body, (size_t)n);
+	else
+		respond(rq, "500 Internal Server Error", "", 0);
 }
 
 int
