@@ -62,7 +62,7 @@ scimlet_lighttpd_conf() {
 	    -e "s|@RUNDIR@|$rundir|g" -e "s|@DOCROOT@|$rundir/www|g" \
 	    -e "s|@PROCS@|${SCIMLET_PROCS:-2}|g" \
 	    -e "s|@MAX_REQUEST_KB@|${SCIMLET_MAX_REQUEST_KB:-16384}|g" \
-	    -e "s|@MAX_REQUESTS@|${SCIMLET_MAX_REQUESTS:-10000}|g" \
+	    -e "s|@MAX_REQUESTS@|${SCIMLET_MAX_REQUESTS:-0}|g" \
 	    "$top/www/lighttpd.conf.in" > "$out"
 }
 

@@ -1,6 +1,7 @@
 /*
  * main.c: the worker, scimlet.fcgi.  Under a FastCGI server it loops on
- * FCGX_Accept_r; after SCIMLET_MAX_REQUESTS requests it starts afresh by
+ * FCGX_Accept_r; when its heap in use grew by SCIMLET_MAX_HEAP_GROWTH, or
+ * after SCIMLET_MAX_REQUESTS requests if set, it starts afresh by
  * executing itself again on the same listening socket (see recycle());
  * run as plain CGI it serves one request.  The LMDB environment is opened
  * once per process image, after the web server started it.
@@ -11,6 +12,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef HAVE_MALLINFO2
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <limits.h>
 #include <signal.h>
@@ -38,7 +42,12 @@ struct worker {
 	const char	*wk_cfgerr;	/* set: answer every request with 500 */
 	char		 wk_errbuf[512];
 	size_t		 wk_maxbody;
-	long long	 wk_maxreq;
+	long long	 wk_maxreq;	/* 0: no limit */
+	size_t		 wk_maxgrowth;	/* bytes of heap in use */
+	size_t		 wk_heapbase;	/* in use once warm; 0: not yet */
+#ifdef SCIMLET_FAULTS
+	size_t		 wk_leak;	/* test build: bytes lost a request */
+#endif
 };
 
 static volatile sig_atomic_t stopping;
@@ -354,13 +363,27 @@ configure(struct worker *wk)
 		wk->wk_maxbody = (size_t)n;
 	}
 	if ((v = getenv("SCIMLET_MAX_REQUESTS")) != NULL) {
-		if (util_strtonum(v, 1, LLONG_MAX, &n) == -1) {
+		if (util_strtonum(v, 0, LLONG_MAX, &n) == -1) {
 			wk->wk_cfgerr = "SCIMLET_MAX_REQUESTS must be a "
-			    "positive number";
+			    "number (0: no limit)";
 			return;
 		}
 		wk->wk_maxreq = n;
 	}
+	wk->wk_maxgrowth = (size_t)SCIM_MAX_HEAP_GROWTH_DEFAULT << 20;
+	if ((v = getenv("SCIMLET_MAX_HEAP_GROWTH")) != NULL) {
+		if (util_strtonum(v, 1, 65536, &n) == -1) {
+			wk->wk_cfgerr = "SCIMLET_MAX_HEAP_GROWTH must be a "
+			    "number of megabytes from 1 to 65536";
+			return;
+		}
+		wk->wk_maxgrowth = (size_t)n << 20;
+	}
+#ifdef SCIMLET_FAULTS
+	if ((v = getenv("SCIMLET_FAULT_LEAK_KB")) != NULL &&
+	    util_strtonum(v, 1, 1 << 20, &n) == 0)
+		wk->wk_leak = (size_t)n << 10;
+#endif
 	if ((db = getenv("SCIMLET_DB")) == NULL || *db == '\0') {
 		wk->wk_cfgerr = "SCIMLET_DB is not set: the web server must "
 		    "pass the database directory in SCIMLET_DB";
@@ -375,7 +398,39 @@ configure(struct worker *wk)
 }
 
 /*
- * A fresh worker after SCIMLET_MAX_REQUESTS: a new process image (all
+ * Whether the heap in use, between requests (when a request holds
+ * nothing), grew by more than SCIMLET_MAX_HEAP_GROWTH since the worker
+ * was warm: a leak, or fragmentation that keeps memory.  Restarting on a
+ * request count instead would throw away a large database's mapped
+ * pages for nothing (they fault in again, one by one, in later
+ * requests); the heap of a healthy worker stays flat.  Without
+ * mallinfo2() (not glibc), never.
+ */
+static int
+heap_grew(struct worker *wk, long long served, size_t *inuse)
+{
+#ifdef HAVE_MALLINFO2
+	struct mallinfo2	mi;
+
+	if (served % 64 != 63)
+		return 0;
+	mi = mallinfo2();
+	*inuse = mi.uordblks + mi.hblkhd;
+	if (wk->wk_heapbase == 0) {
+		wk->wk_heapbase = *inuse;	/* warm after 64 requests */
+		return 0;
+	}
+	return *inuse > wk->wk_heapbase + wk->wk_maxgrowth;
+#else
+	(void)wk;
+	(void)served;
+	*inuse = 0;
+	return 0;
+#endif
+}
+
+/*
+ * A fresh worker: a new process image (all
  * memory, libfcgi and LMDB state start over), but the same pid and the
  * same listening socket on fd 0.  Exiting instead would leave the socket
  * with nobody accepting until the web server notices and spawns another:
@@ -383,7 +438,7 @@ configure(struct worker *wk)
  * during the exec wait in the socket's backlog.  If exec fails, exit.
  */
 static void
-recycle(struct worker *wk, char **argv, long long served)
+recycle(struct worker *wk, char **argv, long long served, size_t inuse)
 {
 	sigset_t	set;
 
@@ -399,7 +454,12 @@ recycle(struct worker *wk, char **argv, long long served)
 		return;
 	store_close(wk->wk_store);
 	wk->wk_store = NULL;
-	log_warnx("recycling after %lld requests", served);
+	if (inuse > 0)
+		log_warnx("recycling after %lld requests: heap in use grew "
+		    "from %zu to %zu KB", served, wk->wk_heapbase >> 10,
+		    inuse >> 10);
+	else
+		log_warnx("recycling after %lld requests", served);
 	execv("/proc/self/exe", argv);
 	log_warnx("cannot re-execute (%s): exiting", strerror(errno));
 }
@@ -443,7 +503,8 @@ main(int argc, char **argv)
 	FCGX_Request		 fr;
 	sigset_t		 hold;
 	long long		 served;
-	int			 fresh = 0, rc;
+	size_t			 inuse = 0;
+	int			 fresh = 0, grew = 0, rc;
 
 	sane_fds();
 	keep_name(argc, argv);
@@ -495,7 +556,8 @@ main(int argc, char **argv)
 	io.io_read = fcgi_read;
 	io.io_write = fcgi_write;
 	io.io_ctx = &fr;
-	for (served = 0; served < wk.wk_maxreq && !stopping; served++) {
+	for (served = 0; (wk.wk_maxreq == 0 || served < wk.wk_maxreq) &&
+	    !stopping; served++) {
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
 		sigprocmask(SIG_BLOCK, &hold, NULL);
@@ -517,11 +579,21 @@ main(int argc, char **argv)
 			fresh = 1;	/* out of memory: start afresh */
 			break;
 		}
+#ifdef SCIMLET_FAULTS
+		if (wk.wk_leak > 0 && malloc(wk.wk_leak) == NULL)
+			fresh = 1;
+#endif
+		if (heap_grew(&wk, served, &inuse)) {
+			grew = 1;
+			served++;
+			break;
+		}
 		if (wk.wk_store != NULL && served % 1000 == 999)
 			store_reader_check(wk.wk_store);
 	}
-	if ((served == wk.wk_maxreq || fresh) && !stopping)
-		recycle(&wk, argv, served);
+	if (((wk.wk_maxreq > 0 && served == wk.wk_maxreq) || fresh || grew) &&
+	    !stopping)
+		recycle(&wk, argv, served, grew ? inuse : 0);
 	store_close(wk.wk_store);
 	return 0;
 }

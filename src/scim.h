@@ -10,7 +10,8 @@
 
 /* Limits.  Each is enforced where input enters; violations are SCIM errors. */
 #define SCIM_MAX_BODY_DEFAULT	(1024 * 1024)	/* SCIMLET_MAX_BODY default */
-#define SCIM_MAX_REQUESTS_DEFAULT 10000		/* SCIMLET_MAX_REQUESTS default */
+#define SCIM_MAX_REQUESTS_DEFAULT 0		/* SCIMLET_MAX_REQUESTS: none */
+#define SCIM_MAX_HEAP_GROWTH_DEFAULT 64	/* SCIMLET_MAX_HEAP_GROWTH, MB */
 #define SCIM_MAX_AUTH		8192	/* Authorization header bytes -> 401 */
 #define SCIM_MAX_DEPTH		32	/* JSON nesting depth -> 400 */
 #define SCIM_MAX_STRING		65536	/* any JSON string, bytes -> 400 */

@@ -148,7 +148,7 @@ for _sig in (signal.SIGTERM, signal.SIGHUP):
 class Server:
     """lighttpd + scimlet.fcgi on 127.0.0.1, on a fresh database."""
 
-    def __init__(self, procs=1, max_requests=10000, env=None, db=None,
+    def __init__(self, procs=1, max_requests=0, env=None, db=None,
                  fcgi=None):
         self.extra_conf = ""    # appended to lighttpd.conf at start()
         self.fcgi = fcgi or FCGI
