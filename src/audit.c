@@ -410,7 +410,9 @@ audit_change_ex(struct store_txn *tx, const struct ctx *cx,
 	enum scim_err	e;
 
 	activity_change(cx->cx_act, type, id, op);
-	if ((e = store_change_add(tx, make_change, &c)) != SCIM_OK)
+	/* A preview's changes reach no application (src/preview.h). */
+	if (cx->cx_tenant.tn_live == 0 &&
+	    (e = store_change_add(tx, make_change, &c)) != SCIM_OK)
 		return e;
 	return feed_add(tx, cx, type, id, op, name, added, removed);
 }

@@ -57,6 +57,15 @@ ctx_close(struct ctx *cx)
 	schema_overlay_free(&cx->cx_user);
 }
 
+void
+ctx_preview(struct ctx *cx)
+{
+	if (cx->cx_tenant.tn_preview == 0 || cx->cx_tenant.tn_live != 0)
+		return;
+	cx->cx_tenant.tn_live = cx->cx_tenant.tn_id;
+	cx->cx_tenant.tn_id = cx->cx_tenant.tn_preview;
+}
+
 const struct schema *
 ctx_schema(const struct ctx *cx, enum res_type type)
 {

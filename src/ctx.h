@@ -49,6 +49,13 @@ enum scim_err		 ctx_open(struct ctx *, struct store *,
 			    const char *token, const char *request,
 			    const char *client, const char *agent);
 void			 ctx_close(struct ctx *);
+/*
+ * A worker's context of a tenant in preview (src/preview.h) acts on the
+ * preview's data: tn_id becomes the preview's number, tn_live keeps the
+ * tenant's own (TENANT_HOME()).  No-op for a live tenant.  The CLI and
+ * the library never call it: they read the live data.
+ */
+void			 ctx_preview(struct ctx *);
 
 /* The schema of a resource type for this tenant. */
 const struct schema	*ctx_schema(const struct ctx *, enum res_type);

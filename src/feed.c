@@ -242,8 +242,9 @@ feed_get(struct scim_req *req, struct scim_resp *resp)
 		return e;
 	if ((e = store_begin(cx->cx_store, 0, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
-	if ((e = store_feed_bounds(tx, cx->cx_tenant.tn_id, &floor, &last)) !=
-	    SCIM_OK) {
+	/* A preview's tenant: the live feed (src/preview.h). */
+	if ((e = store_feed_bounds(tx, TENANT_HOME(&cx->cx_tenant), &floor,
+	    &last)) != SCIM_OK) {
 		store_abort(&tx);
 		return scim_fail(resp, e, NULL);
 	}
@@ -262,8 +263,8 @@ feed_get(struct scim_req *req, struct scim_resp *resp)
 	pg.pg_left = count;
 	pg.pg_first = 1;
 	buf_str(&b, "{\"changes\":[");
-	e = store_feed_each(tx, cx->cx_tenant.tn_id, (uint64_t)since + 1,
-	    page_one, &pg);
+	e = store_feed_each(tx, TENANT_HOME(&cx->cx_tenant),
+	    (uint64_t)since + 1, page_one, &pg);
 	store_abort(&tx);
 	if (e != SCIM_OK) {
 		buf_free(&b);

@@ -167,6 +167,9 @@ open_ctx(struct worker *wk, struct scim_req *req, struct ctx *cx,
 			    "invalid or revoked token");
 		if (e == SCIM_OK) {
 			act->at_tenant = cx->cx_tenant;
+			/* Its activity stays under its number; a preview's
+			 * data is under the preview's (src/preview.h). */
+			ctx_preview(cx);
 			cx->cx_act = act;
 			cx->cx_scope = scope;
 		}

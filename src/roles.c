@@ -60,8 +60,10 @@ incoming(struct acc *a, const char *value)
 	}
 	util_strlcpy(folded, value, sizeof(folded));
 	schema_fold(folded, folded);
-	e = store_role_get(a->a_tx, a->a_cx->cx_tenant.tn_id, ROLE_VALUE,
-	    folded, role, sizeof(role));
+	/* Mappings are the operator's: the live tenant's, also in a
+	 * preview (src/preview.h). */
+	e = store_role_get(a->a_tx, TENANT_HOME(&a->a_cx->cx_tenant),
+	    ROLE_VALUE, folded, role, sizeof(role));
 	if (e == SCIM_OK)
 		add_role(a, role);
 	else if (e != SCIM_ENOTFOUND)
@@ -146,7 +148,7 @@ group_role(const uint8_t gid[16], void *arg)
 	if (cJSON_IsString(dn)) {
 		util_strlcpy(folded, dn->valuestring, sizeof(folded));
 		schema_fold(folded, folded);
-		e = store_role_get(a->a_tx, a->a_cx->cx_tenant.tn_id,
+		e = store_role_get(a->a_tx, TENANT_HOME(&a->a_cx->cx_tenant),
 		    ROLE_GROUP, folded, role, sizeof(role));
 		if (e == SCIM_OK)
 			add_role(a, role);
@@ -280,8 +282,8 @@ roles_by_group(struct store_txn *tx, const struct ctx *cx)
 	char	kind = 0;
 
 	/* ROLE_GROUP ('g') sorts before ROLE_VALUE ('v'): look at one key. */
-	if (store_role_each(tx, cx->cx_tenant.tn_id, first_kind, &kind) !=
-	    SCIM_OK)
+	if (store_role_each(tx, TENANT_HOME(&cx->cx_tenant), first_kind,
+	    &kind) != SCIM_OK)
 		return 1;	/* when unsure, recompute */
 	return kind == ROLE_GROUP;
 }

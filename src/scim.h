@@ -111,7 +111,15 @@ struct tenant {
 	long long	 tn_brk;
 	int		 tn_brkpct;
 	long long	 tn_brkwin;
+	/* Preview (src/preview.h): the number of the tenant's preview data
+	 * (0: the tenant is live); in a worker's context of a tenant in
+	 * preview, tn_id is that number and tn_live the tenant's own. */
+	uint32_t	 tn_preview;
+	uint32_t	 tn_live;
 };
+
+/* The tenant's own number: its activity log, role mappings and feed. */
+#define TENANT_HOME(t)	((t)->tn_live != 0 ? (t)->tn_live : (t)->tn_id)
 
 /* Tenant settings (`scimlet tenant set`). */
 #define TENANT_PATCH_204	0x1	/* patch-response=no-content */

@@ -130,6 +130,19 @@ enum scim_err	 store_tenant_set(struct store_txn *, const char *name,
  */
 enum scim_err	 store_tenant_remove(struct store_txn *, const char *name,
 		    uint64_t *nkeys);
+/*
+ * A tenant's data under another number (preview, src/preview.h): its
+ * resources, index, members and memberof keys.  store_data_copy() makes
+ * the data of number to an exact copy of from's (to's own first
+ * removed), *n the keys written; store_data_drop() removes a number's
+ * data, its audit entries and change feed, *n += keys.
+ * store_tenant_number() takes a fresh number from the tenants' counter.
+ */
+enum scim_err	 store_data_copy(struct store_txn *, uint32_t from,
+		    uint32_t to, uint64_t *n);
+enum scim_err	 store_data_drop(struct store_txn *, uint32_t tenant,
+		    uint64_t *n);
+enum scim_err	 store_tenant_number(struct store_txn *, uint32_t *out);
 typedef int	(*store_tenant_cb)(const struct tenant *, const char *created,
 		    void *arg);
 enum scim_err	 store_tenant_each(struct store_txn *, store_tenant_cb,

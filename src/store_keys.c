@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lmdb.h>
@@ -279,4 +280,214 @@ store_drop_prefix(struct store_txn *tx, MDB_dbi dbi, const void *prefix,
 {
 	return store_walk(tx, dbi, prefix, plen, NULL, 0, 0, drop_cb, n,
 	    where);
+}
+
+/*
+ * Tenant data ranges (preview, src/preview.h): the four databases of a
+ * tenant's resources and memberships, copied from one number's prefix to
+ * another's, or dropped.  The copy goes in batches: a batch of keys is
+ * read, the walk ends, then they are written, so no cursor walks a
+ * database while it is written to; the next batch starts after the last
+ * pair copied (the index has duplicate keys: after the key and value).
+ */
+#define COPY_BATCH	256
+
+struct copy_arg {
+	MDB_val		 ca_k[COPY_BATCH], ca_v[COPY_BATCH];
+	size_t		 ca_n;
+	const MDB_val	*ca_lastk, *ca_lastv;	/* skip up to this pair */
+	int		 ca_oom;
+};
+
+/* LMDB's default order of values: bytes, then the shorter first. */
+static int
+val_cmp(const MDB_val *a, const MDB_val *b)
+{
+	size_t	n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
+	int	c = n > 0 ? memcmp(a->mv_data, b->mv_data, n) : 0;
+
+	if (c != 0)
+		return c;
+	return a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
+}
+
+static void *
+dup_bytes(const MDB_val *v)
+{
+	void	*p = malloc(v->mv_size > 0 ? v->mv_size : 1);
+
+	if (p != NULL && v->mv_size > 0)
+		memcpy(p, v->mv_data, v->mv_size);
+	return p;
+}
+
+static int
+copy_cb(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct copy_arg	*ca = arg;
+
+	if (ca->ca_lastk != NULL) {
+		if (val_cmp(k, ca->ca_lastk) < 0 || (val_cmp(k,
+		    ca->ca_lastk) == 0 && val_cmp(v, ca->ca_lastv) <= 0))
+			return WALK_NEXT;
+	}
+	if (ca->ca_n == COPY_BATCH)
+		return WALK_STOP;
+	ca->ca_k[ca->ca_n].mv_size = k->mv_size;
+	ca->ca_v[ca->ca_n].mv_size = v->mv_size;
+	if ((ca->ca_k[ca->ca_n].mv_data = dup_bytes(k)) == NULL ||
+	    (ca->ca_v[ca->ca_n].mv_data = dup_bytes(v)) == NULL) {
+		free(ca->ca_k[ca->ca_n].mv_data);
+		ca->ca_oom = 1;
+		return WALK_STOP;
+	}
+	ca->ca_n++;
+	return WALK_NEXT;
+}
+
+static void
+copy_free(struct copy_arg *ca, size_t from)
+{
+	size_t	i;
+
+	for (i = from; i < ca->ca_n; i++) {
+		free(ca->ca_k[i].mv_data);
+		free(ca->ca_v[i].mv_data);
+	}
+}
+
+static enum scim_err
+copy_db(struct store_txn *tx, MDB_dbi dbi, uint32_t from, uint32_t to,
+    uint64_t *n)
+{
+	struct copy_arg	*ca;
+	struct skey	 pf = { 0 };
+	MDB_val		 lastk = { 0, NULL }, lastv = { 0, NULL }, k;
+	uint8_t		 nk[SKEY_MAX];
+	enum scim_err	 e = SCIM_OK;
+	size_t		 i;
+	int		 rc;
+
+	if ((ca = calloc(1, sizeof(*ca))) == NULL)
+		return SCIM_ENOMEM;
+	skey_pack(&pf, "t", from);
+	for (;;) {
+		ca->ca_n = 0;
+		e = store_walk(tx, dbi, pf.sk_buf, pf.sk_len,
+		    lastk.mv_data != NULL ? lastk.mv_data : NULL,
+		    lastk.mv_size, 0, copy_cb, ca, "preview copy");
+		if (e == SCIM_OK && ca->ca_oom)
+			e = SCIM_ENOMEM;
+		for (i = 0; e == SCIM_OK && i < ca->ca_n; i++) {
+			if (ca->ca_k[i].mv_size > sizeof(nk)) {
+				e = SCIM_ESTORE;
+				break;
+			}
+			memcpy(nk, ca->ca_k[i].mv_data, ca->ca_k[i].mv_size);
+			nk[0] = (uint8_t)(to >> 24);
+			nk[1] = (uint8_t)(to >> 16);
+			nk[2] = (uint8_t)(to >> 8);
+			nk[3] = (uint8_t)to;
+			k.mv_data = nk;
+			k.mv_size = ca->ca_k[i].mv_size;
+			if ((rc = s_put(tx, dbi, &k, &ca->ca_v[i], 0)))
+				e = store_err(rc, "preview copy");
+			else
+				(*n)++;
+		}
+		free(lastk.mv_data);
+		free(lastv.mv_data);
+		lastk.mv_data = lastv.mv_data = NULL;
+		if (e != SCIM_OK || ca->ca_n < COPY_BATCH)
+			break;
+		/* The last pair copied: the next batch starts after it. */
+		lastk = ca->ca_k[ca->ca_n - 1];
+		lastv = ca->ca_v[ca->ca_n - 1];
+		ca->ca_n--;
+		copy_free(ca, 0);
+		ca->ca_lastk = &lastk;
+		ca->ca_lastv = &lastv;
+	}
+	copy_free(ca, 0);
+	free(lastk.mv_data);
+	free(lastv.mv_data);
+	free(ca);
+	return e;
+}
+
+static void
+data_dbs(struct store *st, MDB_dbi dbs[4])
+{
+	dbs[0] = st->st_resources;
+	dbs[1] = st->st_index;
+	dbs[2] = st->st_members;
+	dbs[3] = st->st_memberof;
+}
+
+enum scim_err
+store_data_copy(struct store_txn *tx, uint32_t from, uint32_t to,
+    uint64_t *n)
+{
+	MDB_dbi		dbs[4];
+	struct skey	pf = { 0 };
+	uint64_t	gone = 0;
+	size_t		i;
+	enum scim_err	e;
+
+	*n = 0;
+	if (from == to)
+		return SCIM_ESTORE;
+	data_dbs(tx->tx_store, dbs);
+	skey_pack(&pf, "t", to);
+	for (i = 0; i < 4; i++)
+		if ((e = store_drop_prefix(tx, dbs[i], pf.sk_buf, pf.sk_len,
+		    &gone, "preview copy")) != SCIM_OK ||
+		    (e = copy_db(tx, dbs[i], from, to, n)) != SCIM_OK)
+			return e;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_data_drop(struct store_txn *tx, uint32_t tenant, uint64_t *n)
+{
+	struct store	*st = tx->tx_store;
+	MDB_dbi		 dbs[5];
+	struct skey	 pf = { 0 };
+	size_t		 i;
+	enum scim_err	 e;
+
+	data_dbs(st, dbs);
+	dbs[4] = st->st_audit;
+	skey_pack(&pf, "t", tenant);
+	for (i = 0; i < 5; i++)
+		if ((e = store_drop_prefix(tx, dbs[i], pf.sk_buf, pf.sk_len,
+		    n, "preview drop")) != SCIM_OK)
+			return e;
+	return store_feed_clear(tx, tenant, n);
+}
+
+enum scim_err
+store_tenant_number(struct store_txn *tx, uint32_t *out)
+{
+	struct store	*st = tx->tx_store;
+	struct skey	 sk = { 0 };
+	MDB_val		 k, v;
+	uint32_t	 next = 1;
+	int		 rc;
+
+	/* The counter store_tenant_add() takes tenant numbers from. */
+	k.mv_data = "next_tenant";
+	k.mv_size = 11;
+	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 4)
+		next = (uint32_t)skey_uint(v.mv_data, 4);
+	else if (rc != MDB_NOTFOUND && rc != 0)
+		return store_err(rc, "tenant counter");
+	if (next == 0 || next == UINT32_MAX)
+		return SCIM_ESTORE;
+	skey_pack(&sk, "t", next + 1);
+	v = skey_val(&sk);
+	if ((rc = s_put(tx, st->st_meta, &k, &v, 0)))
+		return store_err(rc, "tenant counter");
+	*out = next;
+	return SCIM_OK;
 }

@@ -92,6 +92,10 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 		return SCIM_ESTORE;
 	}
 	t->tn_id = (uint32_t)id->valuedouble;
+	t->tn_live = 0;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "preview");
+	t->tn_preview = cJSON_IsNumber(pr) && pr->valuedouble >= 1 &&
+	    pr->valuedouble <= UINT32_MAX ? (uint32_t)pr->valuedouble : 0;
 	memcpy(t->tn_name, k->mv_data, k->mv_size);
 	t->tn_name[k->mv_size] = '\0';
 	if (created != NULL)
@@ -160,6 +164,7 @@ store_tenant_add(struct store_txn *tx, const char *name, const char *created,
 	v.mv_size = (size_t)n;
 	if ((rc = s_put(tx, st->st_tenants, &k, &v, MDB_NOOVERWRITE)))
 		return store_err(rc, "tenant add");
+	memset(out, 0, sizeof(*out));
 	out->tn_id = next;
 	util_strlcpy(out->tn_name, name, sizeof(out->tn_name));
 	return SCIM_OK;
@@ -316,6 +321,10 @@ store_tenant_remove(struct store_txn *tx, const char *name, uint64_t *nkeys)
 	dbs[3] = st->st_memberof;
 	dbs[4] = st->st_roles;
 	dbs[5] = st->st_audit;
+	/* Its preview's data (src/preview.h). */
+	if (t.tn_preview != 0 && (e = store_data_drop(tx, t.tn_preview,
+	    &da.da_n)) != SCIM_OK)
+		return e;
 	skey_pack(&prefix, "t", t.tn_id);
 	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++)
 		if ((e = store_drop_prefix(tx, dbs[i], prefix.sk_buf,

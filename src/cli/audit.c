@@ -50,6 +50,8 @@ static const char *const actions[] = {
 	"operator.role", "operator.schema.added", "operator.schema.removed",
 	"operator.audit.pruned", "operator.changes.pruned",
 	"operator.breaker.released", "operator.breaker.reset",
+	"operator.preview.started", "operator.preview.adopted",
+	"operator.preview.discarded",
 };
 
 static int

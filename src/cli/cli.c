@@ -41,6 +41,7 @@ static const struct {
 	{ "tenant", "set", "TENANT cycle-gap=DURATION" },
 	{ "tenant", "set", "TENANT breaker=N|P%|off" },
 	{ "tenant", "set", "TENANT breaker-window=DURATION" },
+	{ "tenant", "set", "TENANT mode=preview|live [--discard]" },
 	{ "tenant", "show", "TENANT [--json]" },
 	{ "tenant", "remove", "TENANT --yes" },
 	{ "token", "issue", "TENANT [--label TEXT] [--expires DURATION] "
@@ -82,6 +83,7 @@ static const struct {
 	{ "breaker", NULL, "TENANT status [--json]" },
 	{ "breaker", NULL, "TENANT release [--for DURATION]" },
 	{ "breaker", NULL, "TENANT reset" },
+	{ "preview", "report", "TENANT [--json]" },
 	{ "backup", NULL, "DEST" },
 	{ "deliver", NULL, "TENANT --url URL --secret-file FILE [--once] "
 	    "[--batch N]" },
@@ -384,6 +386,8 @@ main(int argc, char **argv)
 		rc = cli_backup(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "deliver") == 0)
 		rc = cli_deliver(&cl, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "preview") == 0)
+		rc = cli_preview(&cl, argc - i - 1, argv + i + 1);
 	else
 		rc = cli_token(&cl, argc - i - 1, argv + i + 1);
 	store_close(st);

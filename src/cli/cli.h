@@ -59,6 +59,9 @@ int	 cli_breaker(struct cli *, int argc, char **argv);
 struct breaker_status;
 cJSON	*cli_breaker_json(const struct breaker_status *);
 void	 cli_breaker_line(const struct breaker_status *, char *, size_t);
+/* `preview report`; `tenant set T mode=...` (argv: set T mode=... [...]) */
+int	 cli_preview(struct cli *, int argc, char **argv);
+int	 cli_tenant_mode(struct cli *, int argc, char **argv);
 
 /*
  * The request context of a command on tenant, built as the worker builds

@@ -524,6 +524,10 @@ cli_tenant(struct cli *cl, int argc, char **argv)
 		return show ? tenant_show(cl, name, flag) :
 		    tenant_remove(cl, name, flag);
 	}
+	/* Preview (src/cli/preview.c). */
+	if (strcmp(argv[0], "set") == 0 && argc >= 3 &&
+	    strncmp(argv[2], "mode=", 5) == 0)
+		return cli_tenant_mode(cl, argc, argv);
 	if (strcmp(argv[0], "set") == 0)
 		return cli_nargs("tenant", argc, argv, 3) != CLI_OK ?
 		    CLI_USAGE : tenant_set(cl, argv[1], argv[2]);
