@@ -320,6 +320,8 @@ tenant_show(struct cli *cl, const char *name, int json)
 		if ((o = cJSON_CreateObject()) == NULL ||
 		    cJSON_AddStringToObject(o, "name", t.tn_name) == NULL ||
 		    cJSON_AddStringToObject(o, "created", tc.created) == NULL ||
+		    cJSON_AddStringToObject(o, "mode", t.tn_preview != 0 ?
+		    "preview" : "live") == NULL ||
 		    cJSON_AddStringToObject(o, "patch-response", patch) ==
 		    NULL ||
 		    cJSON_AddStringToObject(o, "unknown-members", unknown) ==
@@ -379,6 +381,7 @@ tenant_show(struct cli *cl, const char *name, int json)
 	snprintf(num[6], sizeof(num[6]), "%" PRIu64, tc.audit);
 	cli_row(stdout, 2, "name", t.tn_name);
 	cli_row(stdout, 2, "created", tc.created);
+	cli_row(stdout, 2, "mode", t.tn_preview != 0 ? "preview" : "live");
 	cli_row(stdout, 2, "patch-response", patch);
 	cli_row(stdout, 2, "unknown-members", unknown);
 	cli_row(stdout, 2, "max-results", num[0]);
