@@ -95,7 +95,7 @@ rows = [line.split("\t") for line in r.stdout.splitlines()]
 t.ok(all(len(x) == 2 for x in rows), "show: key<TAB>value lines", r.stdout)
 got = dict(x for x in rows if len(x) == 2)
 t.eq([x[0] for x in rows],
-     ["name", "created", "patch-response", "unknown-members", "max-results",
+     ["name", "created", "mode", "patch-response", "unknown-members", "max-results",
       "role-source", "role-default", "role-unknown", "attributes", "users",
       "groups", "tokens-active", "tokens-revoked", "audit-entries",
       "activity", "activity-days", "activity-max", "cycle-gap", "breaker",
