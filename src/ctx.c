@@ -60,10 +60,31 @@ ctx_close(struct ctx *cx)
 void
 ctx_preview(struct ctx *cx)
 {
+	cx->cx_follow = 1;
 	if (cx->cx_tenant.tn_preview == 0 || cx->cx_tenant.tn_live != 0)
 		return;
 	cx->cx_tenant.tn_live = cx->cx_tenant.tn_id;
 	cx->cx_tenant.tn_id = cx->cx_tenant.tn_preview;
+}
+
+enum scim_err
+ctx_rebind(struct ctx *cx, struct store_txn *tx)
+{
+	struct tenant	t;
+	uint32_t	home = TENANT_HOME(&cx->cx_tenant);
+	enum scim_err	e;
+
+	if (!cx->cx_follow)
+		return SCIM_OK;
+	if ((e = store_tenant_get(tx, cx->cx_tenant.tn_name, &t)) ==
+	    SCIM_ENOTFOUND)
+		return SCIM_OK;		/* removed: as before */
+	if (e != SCIM_OK || t.tn_preview == cx->cx_tenant.tn_preview)
+		return e;
+	cx->cx_tenant.tn_preview = t.tn_preview;
+	cx->cx_tenant.tn_live = t.tn_preview != 0 ? home : 0;
+	cx->cx_tenant.tn_id = t.tn_preview != 0 ? t.tn_preview : home;
+	return SCIM_OK;
 }
 
 const struct schema *

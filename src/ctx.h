@@ -36,6 +36,8 @@ struct ctx {
 	enum auth_scope		 cx_scope;
 	/* What the request did, for its activity record; CLI: NULL. */
 	struct activity		*cx_act;
+	/* A worker's: follows the tenant's mode (ctx_preview()). */
+	int			 cx_follow;
 };
 
 /*
@@ -56,6 +58,13 @@ void			 ctx_close(struct ctx *);
  * the library never call it: they read the live data.
  */
 void			 ctx_preview(struct ctx *);
+/*
+ * In a write transaction: a worker's context takes the tenant's mode as
+ * tx sees it, so a request whose context was built before a mode change
+ * writes on the side the change left (a write never lands on data a
+ * change just dropped).  No-op for the CLI's contexts.
+ */
+enum scim_err		 ctx_rebind(struct ctx *, struct store_txn *);
 
 /* The schema of a resource type for this tenant. */
 const struct schema	*ctx_schema(const struct ctx *, enum res_type);

@@ -38,7 +38,9 @@ resource_txn(struct scim_req *req, struct scim_resp *resp, resource_op fn,
 
 	if ((e = store_begin(req->rq_cx->cx_store, 1, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
-	e = fn(req, tx, arg, resp);
+	/* The tenant's mode now, not at authentication (src/preview.h). */
+	if ((e = ctx_rebind(req->rq_cx, tx)) == SCIM_OK)
+		e = fn(req, tx, arg, resp);
 	/* A change and its activity record commit together. */
 	if (e == SCIM_OK)
 		e = activity_store(req->rq_cx->cx_act, tx, req, resp);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctx.h"
+#include "preview.h"
 #include "store.h"
 #include "tap.h"
 
@@ -138,6 +140,7 @@ main(void)
 	struct store		*st = NULL;
 	struct store_txn	*tx;
 	struct tenant		 a, b;
+	struct ctx		 wk, cl;
 	uint8_t			 id[16], ids[4][16];
 	char			 err[256], cmd[128];
 	const char		*json;
@@ -225,6 +228,30 @@ main(void)
 	is_int(users(tx, p), 0, "its preview's users went with it");
 	is_int(members(tx, p), 0, "and its preview's members");
 	is_int(users(tx, a.tn_id), NUSERS, "a untouched by the removal");
+
+	/*
+	 * A worker's context follows the mode a write transaction sees
+	 * (ctx_rebind()); the CLI's stays on the live data.
+	 */
+	bad = ctx_open(&wk, st, tx, "a", "t", "r", "c", "u") != SCIM_OK;
+	bad |= ctx_open(&cl, st, tx, "a", "cli", "", "c", "u") != SCIM_OK;
+	ctx_preview(&wk);
+	ok(!bad && wk.cx_tenant.tn_id == a.tn_id, "a live tenant: its data");
+	bad = preview_start(tx, "a", &p, &n) != SCIM_OK;
+	ok(!bad && ctx_rebind(&wk, tx) == SCIM_OK && wk.cx_tenant.tn_id == p &&
+	    TENANT_HOME(&wk.cx_tenant) == a.tn_id,
+	    "put in preview after the context was built: the preview's data");
+	ok(ctx_rebind(&cl, tx) == SCIM_OK && cl.cx_tenant.tn_id == a.tn_id &&
+	    cl.cx_tenant.tn_live == 0, "the CLI's context: the live data");
+	bad = store_tenant_get(tx, "a", &a) != SCIM_OK;
+	bad |= preview_discard(tx, &a, NULL) != SCIM_OK;
+	ok(!bad && ctx_rebind(&wk, tx) == SCIM_OK &&
+	    wk.cx_tenant.tn_id == a.tn_id && wk.cx_tenant.tn_live == 0,
+	    "live again: the live data");
+	ok(store_tenant_get(tx, "a", &a) == SCIM_OK && a.tn_preview == 0 &&
+	    users(tx, p) == 0, "the discarded preview is gone");
+	ctx_close(&wk);
+	ctx_close(&cl);
 	ok(store_commit(&tx) == SCIM_OK, "committed");
 
 	store_close(st);
