@@ -578,22 +578,40 @@ preview_diff(struct store_txn *tx, const struct tenant *t, cJSON **report)
 
 /* ---- start, adopt, discard ------------------------------------------- */
 
-/* Mark the tenant record: in preview with number num, or live (0). */
+/*
+ * Mark the tenant record: in preview with number num, or live (0).  The
+ * attributes declared when the preview starts are kept aside
+ * ("live-attributes"): requests in preview may declare more
+ * (resource_declare()), and a discard puts the live ones back.
+ */
 enum scim_err
-pv_mark(struct store_txn *tx, const char *tenant, uint32_t num)
+pv_mark(struct store_txn *tx, const char *tenant, uint32_t num, int discard)
 {
-	cJSON		*doc;
+	cJSON		*doc, *saved;
 	enum scim_err	 e;
+	int		 bad = 0;
 
 	if ((e = store_tenant_doc(tx, tenant, &doc)) != SCIM_OK)
 		return e;
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "preview");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "mode");
-	if (num != 0 && (cJSON_AddStringToObject(doc, "mode", "preview") ==
-	    NULL || cJSON_AddNumberToObject(doc, "preview", num) == NULL))
-		e = SCIM_ENOMEM;
-	else
-		e = store_tenant_put_doc(tx, tenant, doc);
+	saved = cJSON_DetachItemFromObjectCaseSensitive(doc, "live-attributes");
+	if (num != 0) {
+		cJSON_Delete(saved);
+		saved = cJSON_GetObjectItemCaseSensitive(doc, "attributes");
+		bad = cJSON_AddStringToObject(doc, "mode", "preview") == NULL ||
+		    cJSON_AddNumberToObject(doc, "preview", num) == NULL ||
+		    json_add(doc, "live-attributes", saved != NULL ?
+		    cJSON_Duplicate(saved, 1) : cJSON_CreateNull()) == -1;
+	} else if (discard && saved != NULL) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "attributes");
+		if (!cJSON_IsNull(saved))
+			bad = json_add(doc, "attributes", saved) == -1;
+		else
+			cJSON_Delete(saved);
+	} else
+		cJSON_Delete(saved);
+	e = bad ? SCIM_ENOMEM : store_tenant_put_doc(tx, tenant, doc);
 	cJSON_Delete(doc);
 	return e;
 }
@@ -613,7 +631,7 @@ preview_start(struct store_txn *tx, const char *tenant, uint32_t *num,
 	if ((e = store_tenant_number(tx, num)) != SCIM_OK ||
 	    (e = store_data_copy(tx, t.tn_id, *num, nkeys)) != SCIM_OK)
 		return e;
-	return pv_mark(tx, tenant, *num);
+	return pv_mark(tx, tenant, *num, 0);
 }
 
 static enum scim_err
@@ -638,7 +656,7 @@ preview_discard(struct store_txn *tx, const struct tenant *t,
 	if ((e = preview_diff(tx, t, &report)) == SCIM_OK &&
 	    (e = counts_of(report, counts)) == SCIM_OK &&
 	    (e = store_data_drop(tx, t->tn_preview, &n)) == SCIM_OK)
-		e = pv_mark(tx, t->tn_name, 0);
+		e = pv_mark(tx, t->tn_name, 0, 1);
 	cJSON_Delete(report);
 	return e;
 }

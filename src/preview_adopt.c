@@ -397,7 +397,7 @@ preview_adopt(struct store_txn *tx, const struct ctx *cx, cJSON **counts)
 		goto out;
 	n = 0;
 	if ((e = store_data_drop(tx, t->tn_preview, &n)) == SCIM_OK)
-		e = pv_mark(tx, t->tn_name, 0);
+		e = pv_mark(tx, t->tn_name, 0, 0);
 out:
 	if (e != SCIM_OK && counts != NULL) {
 		cJSON_Delete(*counts);

@@ -52,7 +52,9 @@ int		 pv_attr_diff(cJSON *list, const char *prefix, const cJSON *a,
 /* The report of preview.h (preview_diff()). */
 enum scim_err	 pv_report(const struct side *live,
 		    const struct side *prev, cJSON **out);
-/* The tenant record: in preview under num, or live (num 0). */
-enum scim_err	 pv_mark(struct store_txn *, const char *tenant, uint32_t num);
+/* The tenant record: in preview under num, or live (num 0; discard:
+ * the attributes declared before the preview back). */
+enum scim_err	 pv_mark(struct store_txn *, const char *tenant, uint32_t num,
+		    int discard);
 
 #endif /* PREVIEW_INT_H */

@@ -362,6 +362,9 @@ t.ok(res and all(res), "live run: the same final state checks pass (%d)" % len(r
 t.eq(named_state(ptok), named_state(lctx.token),
      "adopted: every user and group equals the live run's (ids as names; meta times, "
      "versions and locations aside)")
+t.eq(s.cli("schema", "list", "prev").stdout, s.cli("schema", "list", "live").stdout,
+     "adopted: the attributes declared are the live run's")
+t.ok("badgeId" in s.cli("schema", "list", "prev").stdout, "adopted: badgeId declared")
 ul = lambda n: sorted(l.split("\t", 1)[1] for l in cli_lines("user", "list", n))
 t.eq(ul("prev"), ul("live"), "adopted: scimlet user list equals the live run's")
 p = s.cli("user", "check", "prev", "user07@contoso.com", "admin", check=False)
@@ -436,6 +439,8 @@ d_feed = s.req("GET", "/.changes?count=1000", token=dtok).body
 d_cli = feed_cli("disc")
 d_list = cli_lines("user", "list", "disc")
 d_audit = cli_lines("audit", "list", "disc")
+d_schema = s.cli("schema", "list", "disc").stdout
+d_schemas = s.req("GET", "/Schemas", token=dtok).body
 s.cli("tenant", "set", "disc", "mode=preview")
 dnum = record("disc")["preview"]
 t.ok(dnum not in (0, num), "a fresh preview number", dnum)
@@ -450,6 +455,10 @@ t.eq(s.req("GET", "/.changes?count=1000", token=dtok).body, d_feed,
      "discarded: GET /.changes byte for byte")
 t.eq(feed_cli("disc"), d_cli, "discarded: scimlet changes byte for byte")
 t.eq(cli_lines("user", "list", "disc"), d_list, "discarded: user list")
+t.ok("badgeId" not in d_schema, "the tenant declared no contoso attribute before", d_schema)
+t.eq(s.cli("schema", "list", "disc").stdout, d_schema,
+     "discarded: the attributes the preview declared are gone")
+t.eq(s.req("GET", "/Schemas", token=dtok).body, d_schemas, "discarded: GET /Schemas byte for byte")
 t.eq(keys_under(dnum), 0, "discarded: the preview's keys are gone")
 da = [json.loads(l) for l in cli_lines("audit", "list", "disc", "--json")]
 t.eq([l for l in cli_lines("audit", "list", "disc")][:len(d_audit)], d_audit,
