@@ -135,7 +135,7 @@ enum scim_err	 store_tenant_remove(struct store_txn *, const char *name,
  * resources, index, members and memberof keys.  store_data_copy() makes
  * the data of number to an exact copy of from's (to's own first
  * removed), *n the keys written; store_data_drop() removes a number's
- * data, its audit entries and change feed, *n += keys.
+ * data, its audit entries, change feed and breaker state, *n += keys.
  * store_tenant_number() takes a fresh number from the tenants' counter.
  */
 enum scim_err	 store_data_copy(struct store_txn *, uint32_t from,

@@ -463,6 +463,8 @@ store_data_drop(struct store_txn *tx, uint32_t tenant, uint64_t *n)
 		if ((e = store_drop_prefix(tx, dbs[i], pf.sk_buf, pf.sk_len,
 		    n, "preview drop")) != SCIM_OK)
 			return e;
+	if ((e = store_breaker_clear(tx, tenant, n)) != SCIM_OK)
+		return e;
 	return store_feed_clear(tx, tenant, n);
 }
 

@@ -202,10 +202,13 @@ main(void)
 	/* The preview's audit and feed go with its data. */
 	bad = store_audit_put(tx, q, 1, "{\"seq\":1}") != SCIM_OK;
 	bad |= store_feed_add(tx, q, feed_rec, NULL) != SCIM_OK;
+	bad |= store_breaker_put(tx, q, "state", 5) != SCIM_OK;
 	n = 0;
 	ok(store_data_drop(tx, q, &n) == SCIM_OK && !bad, "dropped");
-	is_int(n, NUSERS + 1 + NUSERS + NDUP + 2 * NUSERS + 1 + 2,
-	    "every key: data, audit entry, feed record and counter");
+	is_int(n, NUSERS + 1 + NUSERS + NDUP + 2 * NUSERS + 1 + 2 + 1,
+	    "every key: data, audit entry, feed record and counter, breaker");
+	ok(store_breaker_get(tx, q, err, sizeof(err), &len) == SCIM_OK &&
+	    len == 0, "the preview's breaker state is gone");
 	is_int(users(tx, q), 0, "no user under the dropped number");
 	ok(store_feed_bounds(tx, q, &floor, &last) == SCIM_OK && last == 0,
 	    "its feed counter is gone");
