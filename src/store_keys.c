@@ -444,7 +444,9 @@ store_data_copy(struct store_txn *tx, uint32_t from, uint32_t to,
 		    &gone, "preview copy")) != SCIM_OK ||
 		    (e = copy_db(tx, dbs[i], from, to, n)) != SCIM_OK)
 			return e;
-	return SCIM_OK;
+	/* Resources written by range: counted again when next needed,
+	 * and the pages marked before (store_page.c) no longer hold. */
+	return store_res_count_reset(tx, to);
 }
 
 enum scim_err
@@ -463,7 +465,8 @@ store_data_drop(struct store_txn *tx, uint32_t tenant, uint64_t *n)
 		if ((e = store_drop_prefix(tx, dbs[i], pf.sk_buf, pf.sk_len,
 		    n, "preview drop")) != SCIM_OK)
 			return e;
-	if ((e = store_breaker_clear(tx, tenant, n)) != SCIM_OK)
+	if ((e = store_breaker_clear(tx, tenant, n)) != SCIM_OK ||
+	    (e = store_res_count_reset(tx, tenant)) != SCIM_OK)
 		return e;
 	return store_feed_clear(tx, tenant, n);
 }

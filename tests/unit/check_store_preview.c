@@ -181,6 +181,8 @@ main(void)
 	is_int(n, NUSERS + 1 + NUSERS + NDUP + 2 * NUSERS, "every key of a "
 	    "copied: records, index (with duplicates), members, memberof");
 	is_int(users(tx, q), NUSERS, "the copy's users: a's, not its own");
+	ok(store_res_count(tx, q, RES_USER, &n, &floor) == SCIM_OK &&
+	    n == NUSERS, "the copy's count of users: a's, not its own");
 	is_int(members(tx, q), NUSERS, "the copy's group members");
 	is_int(dups(tx, q), NDUP, "an index value with more ids than a "
 	    "batch: every id");
