@@ -255,6 +255,18 @@ if app is not None:
 t.eq(json.loads(s.cli("tenant", "show", "prev", "--json").stdout)["users"], 4,
      "tenant show counts the live users")
 
+# --- the activity log and the cycles show the preview's requests
+acts_prev = [json.loads(l) for l in cli_lines("activity", "prev", "--json", "--limit", "100000")]
+gone_del = [a for a in acts_prev if a.get("method") == "DELETE" and
+            a.get("path") == "/Users/" + pids["gone"]]
+t.eq([a.get("status") for a in gone_del], [204],
+     "activity: the preview's DELETE of a live user, under the tenant")
+cyc = [json.loads(l) for l in cli_lines("cycles", "prev", "--json")]
+t.ok(any(c["deletes"] > 0 and c["deactivations"] > 0 for c in cyc),
+     "cycles: the preview's cycle with its deletes and deactivations", cyc)
+p = s.cli("tenant", "set", "prev", "mode=bogus", check=False)
+t.eq(p.returncode, 1, "mode takes preview or live", p.stderr)
+
 # --- the report: the replay's expected final state, and our changes
 exp = replay.subst(sc.state, pctx)
 exp_users = {u["userName"].lower(): u for u in exp["users"]["items"]}
