@@ -692,7 +692,8 @@ list_run(struct scim_req *req, struct scim_resp *resp,
 	int		 k;
 
 	memset(&l, 0, sizeof(l));
-	memset(pj, 0, sizeof(pj));
+	proj_init(&pj[0]);
+	proj_init(&pj[1]);
 	for (k = 0; k < nsc; k++)
 		if (q->lq_hasattrs && (e = proj_list(q->lq_attrs,
 		    q->lq_exclude, scs[k], &pj[list_type_rank(scs[k]->sc_type)],

@@ -24,6 +24,9 @@ struct proj {
 struct schema;
 struct scim_resp;
 
+/* Everything returned (the items are read only up to pj_n). */
+void		 proj_init(struct proj *);
+
 /* Read attributes= or excludedAttributes= from a query string. */
 enum scim_err	 proj_parse(const char *query, const struct schema *,
 		    struct proj *, struct scim_resp *);
