@@ -18,7 +18,7 @@ ctx_open(struct ctx *cx, struct store *st, struct store_txn *tx,
     const char *client, const char *agent)
 {
 	struct store_txn	*own = NULL;
-	cJSON			*doc = NULL, *decls = NULL;
+	cJSON			*decls = NULL;
 	enum scim_err		 e;
 
 	memset(cx, 0, sizeof(*cx));
@@ -36,14 +36,9 @@ ctx_open(struct ctx *cx, struct store *st, struct store_txn *tx,
 			return e;
 		tx = own;
 	}
-	e = store_tenant_get(tx, tenant, &cx->cx_tenant);
-	if (e == SCIM_OK)
-		e = store_tenant_doc(tx, tenant, &doc);
+	/* One parse of the record (none when the process has it). */
+	e = store_tenant_load(tx, tenant, &cx->cx_tenant, &decls);
 	store_abort(&own);
-	if (e == SCIM_OK)
-		decls = cJSON_DetachItemFromObjectCaseSensitive(doc,
-		    "attributes");
-	cJSON_Delete(doc);
 	if (e == SCIM_OK)
 		e = schema_overlay_load(&cx->cx_user, decls);
 	else

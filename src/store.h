@@ -110,6 +110,10 @@ enum scim_err	 store_tenant_add(struct store_txn *, const char *name,
 		    const char *created, struct tenant *out);
 enum scim_err	 store_tenant_get(struct store_txn *, const char *name,
 		    struct tenant *out);
+/* The same, and *decls (if not NULL) the tenant's declared attributes
+ * (NULL: none; the caller frees them). */
+enum scim_err	 store_tenant_load(struct store_txn *, const char *name,
+		    struct tenant *out, cJSON **decls);
 /*
  * The tenant record as a tree (*doc: the caller frees it), and its
  * replacement.  For settings that are not strings (declared attributes).

@@ -38,6 +38,15 @@ struct page_marks {
 	}		 pm_mark[PAGE_MARKS];
 };
 
+/* Parsed tenant records, per process (store_tenant_load()). */
+#define TENANT_CACHE	4
+struct tenant_cache {
+	size_t		 tc_len;	/* 0: empty */
+	char		 tc_rec[2048];	/* the record's bytes */
+	struct tenant	 tc_t;
+	int		 tc_decls;	/* it declares attributes */
+};
+
 struct store {
 	MDB_env		*st_env;
 	MDB_dbi		 st_tenants;
@@ -64,6 +73,8 @@ struct store {
 	struct store_txn *st_open;	/* transactions not yet ended */
 	int		 st_readonly;	/* STORE_READONLY */
 	struct page_marks st_marks[PAGE_SETS];
+	struct tenant_cache st_tcache[TENANT_CACHE];
+	unsigned	 st_tcache_next;
 	unsigned	 st_marks_next;
 #ifdef SCIMLET_FAULTS
 	unsigned	 st_fault_n;	/* fail the nth eligible call; 0: off */

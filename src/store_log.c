@@ -19,9 +19,13 @@
 
 static void	 anchor_key(struct skey *, uint32_t);
 
+/*
+ * The record as struct tenant; created (may be NULL) its creation time;
+ * decls (may be NULL) the declared attributes, detached (NULL: none).
+ */
 static enum scim_err
 tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
-    char *created, size_t createdlen)
+    char *created, size_t createdlen, cJSON **decls)
 {
 	cJSON		*doc, *id, *cr, *pr;
 	long long	 n;
@@ -101,6 +105,9 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 	if (created != NULL)
 		util_strlcpy(created, cJSON_IsString(cr) ? cr->valuestring :
 		    "", createdlen);
+	if (decls != NULL)
+		*decls = cJSON_DetachItemFromObjectCaseSensitive(doc,
+		    "attributes");
 	cJSON_Delete(doc);
 	return SCIM_OK;
 }
@@ -226,12 +233,56 @@ store_tenant_set(struct store_txn *tx, const char *name, const char *key,
 enum scim_err
 store_tenant_get(struct store_txn *tx, const char *name, struct tenant *out)
 {
-	MDB_val		k, v;
-	enum scim_err	e;
+	return store_tenant_load(tx, name, out, NULL);
+}
 
+/*
+ * Every request reads its tenant's record: a process keeps the parse of
+ * the last few, used while the record's bytes in the transaction are
+ * the same (a changed record is parsed again, so the cache never answers
+ * from another snapshot).  Not in a read-only store, whose handle
+ * threads share (the library).
+ */
+enum scim_err
+store_tenant_load(struct store_txn *tx, const char *name, struct tenant *out,
+    cJSON **decls)
+{
+	struct store		*st = tx->tx_store;
+	struct tenant_cache	*tc = NULL;
+	MDB_val			 k, v;
+	cJSON			*found = NULL;
+	enum scim_err		 e;
+	int			 i, has;
+
+	if (decls != NULL)
+		*decls = NULL;
 	if ((e = tenant_record(tx, name, &k, &v)) != SCIM_OK)
 		return e;
-	return tenant_parse(&k, &v, out, NULL, 0);
+	for (i = 0; !st->st_readonly && i < TENANT_CACHE; i++) {
+		tc = &st->st_tcache[i];
+		if (tc->tc_len == v.mv_size && tc->tc_len > 0 &&
+		    strcmp(tc->tc_t.tn_name, name) == 0 &&
+		    memcmp(tc->tc_rec, v.mv_data, v.mv_size) == 0 &&
+		    (decls == NULL || !tc->tc_decls)) {
+			*out = tc->tc_t;
+			return SCIM_OK;
+		}
+	}
+	if ((e = tenant_parse(&k, &v, out, NULL, 0, &found)) != SCIM_OK)
+		return e;
+	has = found != NULL;
+	if (decls != NULL)
+		*decls = found;
+	else
+		cJSON_Delete(found);
+	if (st->st_readonly || v.mv_size > sizeof(tc->tc_rec))
+		return SCIM_OK;
+	tc = &st->st_tcache[st->st_tcache_next++ % TENANT_CACHE];
+	memcpy(tc->tc_rec, v.mv_data, v.mv_size);
+	tc->tc_len = v.mv_size;
+	tc->tc_t = *out;
+	tc->tc_decls = has;	/* then a caller's decls need the parse */
+	return SCIM_OK;
 }
 
 struct tenant_arg {
@@ -247,7 +298,8 @@ tenant_each_cb(const MDB_val *k, const MDB_val *v, void *arg)
 	struct tenant		 t;
 	char			 created[64];
 
-	if ((ta->ta_err = tenant_parse(k, v, &t, created, sizeof(created))))
+	if ((ta->ta_err = tenant_parse(k, v, &t, created, sizeof(created),
+	    NULL)))
 		return WALK_STOP;
 	return ta->ta_cb(&t, created, ta->ta_arg) ? WALK_STOP : WALK_NEXT;
 }

@@ -3,7 +3,8 @@
  * (store_res_count()) and pages in id order from marks of pages served
  * before (src/store_page.c): every page equals the same slice of a full
  * walk, before and after creates and deletes, from marks (at pages and
- * on the way of a long walk) and without.
+ * on the way of a long walk) and without; and the parsed tenant records
+ * a process keeps, which follow each transaction's snapshot.
  */
 #include "config.h"
 
@@ -218,6 +219,38 @@ main(void)
 	is_int((int)count(st, t1.tn_id, &gen), N + 1,
 	    "the next create keeps it again, right");
 	ok(gen != 0 && !bad, "generation kept");
+
+	/* The tenant records a process keeps parsed follow the snapshot. */
+	{
+		struct store_txn	*old;
+		struct tenant		 a, b;
+
+		if (store_begin(st, 0, &tx) != SCIM_OK)
+			return 1;
+		bad |= store_tenant_get(tx, "two", &a) != SCIM_OK;
+		bad |= store_tenant_get(tx, "two", &b) != SCIM_OK;
+		store_abort(&tx);
+		ok(a.tn_maxresults == 0 && b.tn_id == t2.tn_id,
+		    "a tenant read twice (the second from the cache)");
+		if (store_begin(st, 0, &old) != SCIM_OK ||
+		    store_begin(st, 1, &tx) != SCIM_OK)
+			return 1;
+		bad |= store_tenant_set(tx, "two", "max-results", "7") !=
+		    SCIM_OK;
+		/* The writer's view: parsed (and kept) before the commit. */
+		bad |= store_tenant_get(tx, "two", &a) != SCIM_OK;
+		bad |= store_commit(&tx) != SCIM_OK;
+		ok(a.tn_maxresults == 7, "a changed record is parsed again");
+		bad |= store_tenant_get(old, "two", &b) != SCIM_OK;
+		ok(b.tn_maxresults == 0, "an older snapshot still reads its "
+		    "own record, not the cached newer one");
+		store_abort(&old);
+		if (store_begin(st, 0, &tx) != SCIM_OK)
+			return 1;
+		bad |= store_tenant_get(tx, "two", &a) != SCIM_OK;
+		ok(a.tn_maxresults == 7, "and the newer after it");
+		store_abort(&tx);
+	}
 
 	/* tenant remove takes the counts. */
 	if (store_begin(st, 1, &tx) != SCIM_OK)
