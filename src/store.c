@@ -354,6 +354,11 @@ store_close(struct store *st)
 	 * could never be recovered, not even when this process dies.
 	 */
 	store_reclaim(st, NULL);
+	if (st->st_spare != NULL) {
+		mdb_txn_abort(st->st_spare->tx_txn);
+		free(st->st_spare);
+		st->st_spare = NULL;
+	}
 	store_act_flush(st);
 	free(st->st_act_pend);
 	/*
@@ -510,6 +515,13 @@ store_reader_check(struct store *st)
 }
 
 static int
+spare_renew(struct store_txn *tx)
+{
+	FAULT_CALL(tx, FAULT_READ, "txn_begin");
+	return mdb_txn_renew(tx->tx_txn);
+}
+
+static int
 txn_begin(struct store_txn *tx)
 {
 	FAULT_CALL(tx, FAULT_READ, "txn_begin");
@@ -546,6 +558,21 @@ store_begin(struct store *st, int write, struct store_txn **out)
 	int			 rc;
 
 	*out = NULL;
+	/*
+	 * A read transaction reuses the handle of the last one (reset, not
+	 * freed): a request begins a few, and a begin is an allocation and
+	 * a copy of every database's record otherwise.
+	 */
+	if (!write && !st->st_readonly && (tx = st->st_spare) != NULL) {
+		st->st_spare = NULL;
+		if ((rc = spare_renew(tx)) == 0)
+			goto opened;
+		mdb_txn_abort(tx->tx_txn);
+		free(tx);
+		/* A grown map: a fresh begin adopts it (below). */
+		if (rc != MDB_MAP_RESIZED)
+			return store_err(rc, "begin transaction");
+	}
 	if ((tx = calloc(1, sizeof(*tx))) == NULL)
 		return SCIM_ENOMEM;
 	tx->tx_store = st;
@@ -565,6 +592,7 @@ store_begin(struct store *st, int write, struct store_txn **out)
 		free(tx);
 		return store_err(rc, "begin transaction");
 	}
+opened:
 	if ((tx->tx_next = st->st_open) != NULL)
 		st->st_open->tx_prevp = &tx->tx_next;
 	tx->tx_prevp = &st->st_open;
@@ -613,6 +641,20 @@ store_abort(struct store_txn **txp)
 	if (tx == NULL)
 		return;
 	*txp = NULL;
+	/* A read transaction of ours: kept, reset, for the next. */
+	if (!tx->tx_write && tx->tx_prevp != &tx->tx_self &&
+	    !tx->tx_store->st_readonly && tx->tx_store->st_spare == NULL) {
+		if ((*tx->tx_prevp = tx->tx_next) != NULL)
+			tx->tx_next->tx_prevp = tx->tx_prevp;
+		tx->tx_next = NULL;
+		tx->tx_prevp = NULL;
+		mdb_txn_reset(tx->tx_txn);
+#ifdef SCIMLET_FAULTS
+		tx->tx_broken = 0;	/* the next one starts whole */
+#endif
+		tx->tx_store->st_spare = tx;
+		return;
+	}
 	mdb_txn_abort(tx->tx_txn);
 	txn_free(tx);
 }

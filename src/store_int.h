@@ -71,6 +71,7 @@ struct store {
 	struct act_pend	*st_act_pend;	/* records waiting (store_act.c) */
 	int		 st_act_npend;
 	struct store_txn *st_open;	/* transactions not yet ended */
+	struct store_txn *st_spare;	/* a read one, reset (store_begin()) */
 	int		 st_readonly;	/* STORE_READONLY */
 	struct page_marks st_marks[PAGE_SETS];
 	struct tenant_cache st_tcache[TENANT_CACHE];
