@@ -5,7 +5,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages needed to build, serve and test.
 scimlet_pkgs="gcc make autoconf automake pkg-config liblmdb-dev libcjson-dev
-libfcgi-dev libssl-dev libcurl4-openssl-dev lighttpd curl python3 python3-lmdb
+libfcgi-dev libsodium-dev libcurl4-openssl-dev lighttpd curl python3 python3-lmdb
 mandoc"
 
 # Install whatever Debian packages are missing (apt-get as root, or sudo).

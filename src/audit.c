@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
+#include <sodium.h>
 
 #include "activity.h"
 #include "audit.h"
@@ -42,7 +41,7 @@ hexval(char c)
 enum scim_err
 audit_genesis(struct store_txn *tx, const struct tenant *t, char *hex)
 {
-	uint8_t		 h[SHA256_DIGEST_LENGTH];
+	uint8_t		 h[crypto_hash_sha256_BYTES];
 	char		 buf[256];
 	const char	*created;
 	cJSON		*doc;
@@ -57,7 +56,7 @@ audit_genesis(struct store_txn *tx, const struct tenant *t, char *hex)
 	cJSON_Delete(doc);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return SCIM_ESTORE;	/* a creation time is 24 bytes */
-	SHA256((const unsigned char *)buf, strlen(buf), h);
+	crypto_hash_sha256(h, (const unsigned char *)buf, strlen(buf));
 	util_hex(h, sizeof(h), hex);
 	return SCIM_OK;
 }
@@ -80,7 +79,7 @@ chain_start(struct store_txn *tx, const struct tenant *t, uint64_t *seq,
 	if (anchor[0] != '\0') {
 		/* "SEQ HASH": a positive decimal, a space, 64 hex digits. */
 		if ((sp = strchr(anchor, ' ')) == NULL ||
-		    strlen(sp + 1) != 2 * SHA256_DIGEST_LENGTH)
+		    strlen(sp + 1) != 2 * crypto_hash_sha256_BYTES)
 			return SCIM_ESTORE;
 		*sp = '\0';
 		if (util_strtonum(anchor, 1, INT64_MAX, &n) == -1)
@@ -88,7 +87,7 @@ chain_start(struct store_txn *tx, const struct tenant *t, uint64_t *seq,
 		for (i = 0; sp[1 + i] != '\0'; i++)
 			if (hexval(sp[1 + i]) < 0)
 				return SCIM_ESTORE;
-		memcpy(prev, sp + 1, 2 * SHA256_DIGEST_LENGTH + 1);
+		memcpy(prev, sp + 1, 2 * crypto_hash_sha256_BYTES + 1);
 		*seq = (uint64_t)n;
 		return SCIM_OK;
 	}
@@ -98,33 +97,29 @@ chain_start(struct store_txn *tx, const struct tenant *t, uint64_t *seq,
 
 /*
  * SHA-256(prev || bytes[0..len)) as hex into out; prev is hex (64
- * characters).  -1 when prev is not that, or when out of memory.
+ * characters).  -1 when prev is not that.
  */
 static int
 chain(const char *prevhex, const char *bytes, size_t len, char *out)
 {
-	EVP_MD_CTX	*mc;
-	uint8_t		 h[SHA256_DIGEST_LENGTH], p[SHA256_DIGEST_LENGTH];
+	crypto_hash_sha256_state st;
+	uint8_t		 h[crypto_hash_sha256_BYTES];
+	uint8_t		 p[crypto_hash_sha256_BYTES];
 	size_t		 i;
-	int		 hi, lo, ok;
+	int		 hi, lo;
 
-	if (strlen(prevhex) != 2 * SHA256_DIGEST_LENGTH)
+	if (strlen(prevhex) != 2 * crypto_hash_sha256_BYTES)
 		return -1;
-	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+	for (i = 0; i < crypto_hash_sha256_BYTES; i++) {
 		if ((hi = hexval(prevhex[2 * i])) < 0 ||
 		    (lo = hexval(prevhex[2 * i + 1])) < 0)
 			return -1;
 		p[i] = (uint8_t)(hi << 4 | lo);
 	}
-	if ((mc = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(mc, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(mc, p, sizeof(p)) == 1 &&
-	    EVP_DigestUpdate(mc, bytes, len) == 1 &&
-	    EVP_DigestFinal_ex(mc, h, NULL) == 1;
-	EVP_MD_CTX_free(mc);
-	if (!ok)
-		return -1;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, p, sizeof(p));
+	crypto_hash_sha256_update(&st, (const unsigned char *)bytes, len);
+	crypto_hash_sha256_final(&st, h);
 	util_hex(h, sizeof(h), out);
 	return 0;
 }
@@ -161,7 +156,8 @@ member_tree(struct buf *b, const char *key, const cJSON *v)
 }
 
 #define HASH_SUFFIX	",\"hash\":\""	/* then 64 hex digits and "} */
-#define HASH_TAIL	(sizeof(HASH_SUFFIX) - 1 + 2 * SHA256_DIGEST_LENGTH + 2)
+#define HASH_TAIL	(sizeof(HASH_SUFFIX) - 1 + \
+			    2 * crypto_hash_sha256_BYTES + 2)
 
 enum scim_err
 audit_record(struct store_txn *tx, const struct ctx *cx, const char *action,
@@ -170,8 +166,8 @@ audit_record(struct store_txn *tx, const struct ctx *cx, const char *action,
 {
 	const struct tenant	*t = &cx->cx_tenant;
 	const char		*last;
-	char			 prev[2 * SHA256_DIGEST_LENGTH + 1];
-	char			 hash[2 * SHA256_DIGEST_LENGTH + 1];
+	char			 prev[2 * crypto_hash_sha256_BYTES + 1];
+	char			 hash[2 * crypto_hash_sha256_BYTES + 1];
 	char			 now[TIME_STRLEN + 1], num[32], *text = NULL;
 	size_t			 len;
 	uint64_t		 seq;
@@ -258,7 +254,7 @@ audit_record_res(struct store_txn *tx, const struct ctx *cx,
 }
 
 struct verify {
-	char		 prev[2 * SHA256_DIGEST_LENGTH + 1];
+	char		 prev[2 * crypto_hash_sha256_BYTES + 1];
 	uint64_t	 expect;
 	uint64_t	 bad;
 	char		*why;
@@ -306,7 +302,7 @@ static int
 verify_one(uint64_t seq, const char *json, size_t len, void *arg)
 {
 	struct verify	*v = arg;
-	char		 hash[2 * SHA256_DIGEST_LENGTH + 1];
+	char		 hash[2 * crypto_hash_sha256_BYTES + 1];
 	cJSON		*e;
 	const cJSON	*h, *p, *s;
 
@@ -443,7 +439,7 @@ prune_find(uint64_t seq, const char *json, size_t len, void *arg)
 	hash = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
 	    "hash"));
 	if (time == NULL || hash == NULL ||
-	    strlen(hash) != 2 * SHA256_DIGEST_LENGTH ||
+	    strlen(hash) != 2 * crypto_hash_sha256_BYTES ||
 	    util_time_parse(time, &t) == -1)
 		p->err = SCIM_ESTORE;	/* an anchor must be verifiable */
 	else if (t < p->before) {

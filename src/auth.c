@@ -18,8 +18,7 @@
 #include <strings.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
+#include <sodium.h>
 
 #include "auth.h"
 #include "json.h"
@@ -31,7 +30,7 @@
 static void
 token_hash(const char *token, size_t len, uint8_t hash[STORE_HASHLEN])
 {
-	SHA256((const unsigned char *)token, len, hash);
+	crypto_hash_sha256(hash, (const unsigned char *)token, len);
 }
 
 int
@@ -462,7 +461,7 @@ auth_check(struct store_txn *tx, const char *authorization, char *tenant,
 	tid = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	lb = cJSON_GetObjectItemCaseSensitive(doc, "label");
 	if (!cJSON_IsString(sh) || strlen(sh->valuestring) != sizeof(hex) - 1 ||
-	    CRYPTO_memcmp(sh->valuestring, hex, sizeof(hex) - 1) != 0 ||
+	    sodium_memcmp(sh->valuestring, hex, sizeof(hex) - 1) != 0 ||
 	    !cJSON_IsString(tn) || strlen(tn->valuestring) == 0 ||
 	    strlen(tn->valuestring) > SCIM_TENANT_MAX ||
 	    !cJSON_IsString(tid) || strlen(tid->valuestring) != AUTH_ID_LEN) {

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
-#include <openssl/crypto.h>
+#include <sodium.h>
 
 #include "activity.h"
 #include "auth.h"
@@ -526,11 +526,10 @@ main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
 	hold = sa.sa_mask;
 
-	/*
-	 * SHA-256 is all we ask of libcrypto: skip reading openssl.cnf,
-	 * about a third of a CGI request's start-up (scripts/bench startup).
-	 */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	if (sodium_init() < 0) {
+		log_warnx("cannot initialise libsodium");
+		return 1;
+	}
 	if (FCGX_Init() != 0) {
 		log_warnx("cannot initialise libfcgi");
 		return 1;

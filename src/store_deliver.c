@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <openssl/sha.h>
+#include <sodium.h>
 
 #include "scim.h"
 #include "store.h"
@@ -18,9 +18,9 @@
 static void
 deliver_key(struct skey *k, uint32_t tenant, const char *url)
 {
-	unsigned char	md[SHA256_DIGEST_LENGTH];
+	unsigned char	md[crypto_hash_sha256_BYTES];
 
-	SHA256((const unsigned char *)url, strlen(url), md);
+	crypto_hash_sha256(md, (const unsigned char *)url, strlen(url));
 	skey_pack(k, "sts", "deliver:", (size_t)8, tenant, md, sizeof(md));
 }
 

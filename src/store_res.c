@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <lmdb.h>
-#include <openssl/sha.h>
+#include <sodium.h>
 
 #include "store.h"
 #include "store_int.h"
@@ -427,13 +427,13 @@ static void
 idx_key(struct skey *sk, uint32_t tenant, enum res_type type,
     enum store_idx attr, const char *value, size_t len)
 {
-	uint8_t	h[SHA256_DIGEST_LENGTH];
+	uint8_t	h[crypto_hash_sha256_BYTES];
 
 	if (len <= STORE_IDX_INLINE) {
 		skey_pack(sk, "tccs", tenant, type, attr, value, len);
 		return;
 	}
-	SHA256((const unsigned char *)value, len, h);
+	crypto_hash_sha256(h, (const unsigned char *)value, len);
 	skey_pack(sk, "tccs", tenant, type, attr, "\xff", (size_t)1);
 	skey_pack(sk, "s", h, sizeof(h));
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "audit.h"
 #include "cli/cli.h"
 #include "ctx.h"
@@ -300,6 +302,10 @@ main(int argc, char **argv)
 	int		 i = 1, j, rc, init;
 
 	log_init("scimlet");
+	if (sodium_init() < 0) {
+		fprintf(stderr, "scimlet: cannot initialise libsodium\n");
+		return CLI_FAIL;
+	}
 	memset(&cl, 0, sizeof(cl));
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)

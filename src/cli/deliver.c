@@ -31,8 +31,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <sodium.h>
 
 #include "buf.h"
 #include "cli/cli.h"
@@ -225,34 +224,28 @@ post(CURL *c, const char *url, const char *secret, size_t secretlen,
     const char *body, size_t len, const struct batch *ba, char *err)
 {
 	struct curl_slist	*hdrs = NULL, *h;
-	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0, i;
-	char			 ts[32], hex[2 * EVP_MAX_MD_SIZE + 1];
+	crypto_auth_hmacsha256_state	 hs;
+	unsigned char		 md[crypto_auth_hmacsha256_BYTES];
+	char			 ts[32], hex[2 * sizeof(md) + 1];
 	char			 sig[160], dl[80];
-	char			*msg;
-	size_t			 mlen;
+	size_t			 i;
 	long			 status = 0;
 	CURLcode		 rc;
-	int			 ok;
 
 	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
-	/* What is signed: t "." body, as in the header. */
-	mlen = strlen(ts) + 1 + len;
-	if ((msg = malloc(mlen)) == NULL) {
-		snprintf(err, CURL_ERROR_SIZE, "out of memory");
-		return 0;
-	}
-	memcpy(msg, ts, strlen(ts));
-	msg[strlen(ts)] = '.';
-	memcpy(msg + strlen(ts) + 1, body, len);
-	ok = HMAC(EVP_sha256(), secret, (int)secretlen, (unsigned char *)msg,
-	    mlen, md, &mdlen) != NULL;
-	free(msg);
-	if (!ok) {
-		snprintf(err, CURL_ERROR_SIZE, "HMAC failed");
-		return 0;
-	}
-	for (i = 0; i < mdlen; i++)
+	/*
+	 * What is signed: t "." body, as in the header.  The key is the
+	 * secret as it is, of any length (RFC 2104 section 2).
+	 */
+	crypto_auth_hmacsha256_init(&hs, (const unsigned char *)secret,
+	    secretlen);
+	crypto_auth_hmacsha256_update(&hs, (const unsigned char *)ts,
+	    strlen(ts));
+	crypto_auth_hmacsha256_update(&hs, (const unsigned char *)".", 1);
+	crypto_auth_hmacsha256_update(&hs, (const unsigned char *)body, len);
+	crypto_auth_hmacsha256_final(&hs, md);
+	sodium_memzero(&hs, sizeof(hs));
+	for (i = 0; i < sizeof(md); i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	snprintf(sig, sizeof(sig), "X-Scimlet-Signature: t=%s,v1=%s", ts,
 	    hex);

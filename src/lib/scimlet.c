@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "lib/scimlet.h"
 #include "schema.h"
@@ -29,6 +30,12 @@ scimlet_open(const char *dir, char *err, size_t errlen)
 	struct scimlet	*sl;
 	char		 buf[256];
 
+	/* sodium_init() may be called again, and from any thread. */
+	if (sodium_init() < 0) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "cannot initialise libsodium");
+		return NULL;
+	}
 	if ((sl = calloc(1, sizeof(*sl))) == NULL) {
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "out of memory");

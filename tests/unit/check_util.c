@@ -1,6 +1,7 @@
 /*
  * check_util.c: util.h: UUIDs (new, parse, format), base64url, hex,
- * util_strtonum, timestamps, util_strcaseeq, util_strlcpy.
+ * util_strtonum, timestamps, util_strcaseeq, util_strlcpy; and the digests
+ * scimlet asks of libsodium against their published test vectors.
  */
 #include "config.h"
 
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sodium.h>
 
 #include "tap.h"
 #include "util.h"
@@ -484,9 +487,68 @@ test_time_format(void)
 	ok(util_time_secs() > 1700000000.0, "time_secs: now");
 }
 
+/*
+ * SHA-256 (FIPS 180-2, appendix B) and HMAC-SHA256 (RFC 4231 section 4,
+ * cases 1, 2 and 6: a key longer than a block, as a deliver secret may
+ * be), through the calls auth.c, audit.c, store_res.c and deliver use.
+ */
+static void
+test_digests(void)
+{
+	crypto_auth_hmacsha256_state	 hs;
+	unsigned char			 md[32], key[131];
+	char				 hex[65];
+	const char			*m;
+
+	ok(sodium_init() >= 0, "sodium_init");
+	m = "abc";
+	crypto_hash_sha256(md, (const unsigned char *)m, strlen(m));
+	util_hex(md, sizeof(md), hex);
+	is_str(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad", "SHA-256 \"abc\"");
+	m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	crypto_hash_sha256(md, (const unsigned char *)m, strlen(m));
+	util_hex(md, sizeof(md), hex);
+	is_str(hex, "248d6a61d20638b8e5c026930c3e6039"
+	    "a33ce45964ff2167f6ecedd419db06c1", "SHA-256, two blocks");
+
+	memset(key, 0x0b, 20);
+	m = "Hi There";
+	crypto_auth_hmacsha256_init(&hs, key, 20);
+	crypto_auth_hmacsha256_update(&hs, (const unsigned char *)m,
+	    strlen(m));
+	crypto_auth_hmacsha256_final(&hs, md);
+	util_hex(md, sizeof(md), hex);
+	is_str(hex, "b0344c61d8db38535ca8afceaf0bf12b"
+	    "881dc200c9833da726e9376c2e32cff7", "HMAC-SHA256, RFC 4231 case 1");
+	m = "what do ya want for nothing?";
+	crypto_auth_hmacsha256_init(&hs, (const unsigned char *)"Jefe", 4);
+	/* In two pieces, as deliver signs t "." body. */
+	crypto_auth_hmacsha256_update(&hs, (const unsigned char *)m, 4);
+	crypto_auth_hmacsha256_update(&hs, (const unsigned char *)m + 4,
+	    strlen(m) - 4);
+	crypto_auth_hmacsha256_final(&hs, md);
+	util_hex(md, sizeof(md), hex);
+	is_str(hex, "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843", "HMAC-SHA256, RFC 4231 case 2");
+	memset(key, 0xaa, sizeof(key));
+	m = "Test Using Larger Than Block-Size Key - Hash Key First";
+	crypto_auth_hmacsha256_init(&hs, key, sizeof(key));
+	crypto_auth_hmacsha256_update(&hs, (const unsigned char *)m,
+	    strlen(m));
+	crypto_auth_hmacsha256_final(&hs, md);
+	util_hex(md, sizeof(md), hex);
+	is_str(hex, "60e431591ee0b67f0d8a26aacbf5b77f"
+	    "8e0bc6213728c5140546040f0ee37f54", "HMAC-SHA256, RFC 4231 case 6");
+
+	ok(sodium_memcmp("abcd", "abcd", 4) == 0 &&
+	    sodium_memcmp("abcd", "abce", 4) != 0, "sodium_memcmp");
+}
+
 int
 main(void)
 {
+	test_digests();
 	test_uuid_new();
 	test_uuid_parse();
 	test_b64url();
