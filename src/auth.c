@@ -423,17 +423,76 @@ bearer_token(const char *h, size_t *len)
 	return tok;
 }
 
+/*
+ * What a token record says, read once: well-formed for this hash (*ok),
+ * its tenant, id and label, whether its scope is a known name (and
+ * which), and when it stops working (dead_at: 0 never, -1 already:
+ * revoked or an unreadable expiry).
+ */
+
+static enum scim_err
+token_facts(const char *rec, size_t reclen, const char *hex,
+    struct token_facts *tf)
+{
+	cJSON		*doc, *sh, *tn, *tid, *lb, *rv, *ex;
+
+	memset(tf, 0, sizeof(*tf));
+	if ((doc = cJSON_ParseWithLength(rec, reclen)) == NULL)
+		return SCIM_ESTORE;
+	sh = cJSON_GetObjectItemCaseSensitive(doc, "sha256");
+	tn = cJSON_GetObjectItemCaseSensitive(doc, "tenant");
+	tid = cJSON_GetObjectItemCaseSensitive(doc, "id");
+	lb = cJSON_GetObjectItemCaseSensitive(doc, "label");
+	if (!cJSON_IsString(sh) || strlen(sh->valuestring) !=
+	    2 * STORE_HASHLEN ||
+	    sodium_memcmp(sh->valuestring, hex, 2 * STORE_HASHLEN) != 0 ||
+	    !cJSON_IsString(tn) || strlen(tn->valuestring) == 0 ||
+	    strlen(tn->valuestring) > SCIM_TENANT_MAX ||
+	    !cJSON_IsString(tid) || strlen(tid->valuestring) != AUTH_ID_LEN) {
+		cJSON_Delete(doc);
+		return SCIM_OK;		/* tf_ok 0: nobody's */
+	}
+	tf->tf_ok = 1;
+	memcpy(tf->tf_tenant, tn->valuestring, strlen(tn->valuestring) + 1);
+	memcpy(tf->tf_id, tid->valuestring, AUTH_ID_LEN + 1);
+	if (cJSON_IsString(lb))
+		util_strlcpy(tf->tf_label, lb->valuestring,
+		    sizeof(tf->tf_label));
+	tf->tf_scopeok = token_scope(doc, &tf->tf_scope) == 0;
+	rv = cJSON_GetObjectItemCaseSensitive(doc, "revoked");
+	ex = cJSON_GetObjectItemCaseSensitive(doc, "expires");
+	if (rv != NULL && !cJSON_IsNull(rv))
+		tf->tf_deadat = -1;
+	else if (ex != NULL && !cJSON_IsNull(ex) && (!cJSON_IsString(ex) ||
+	    util_time_parse(ex->valuestring, &tf->tf_deadat) == -1 ||
+	    tf->tf_deadat <= 0))
+		tf->tf_deadat = -1;
+	cJSON_Delete(doc);
+	return SCIM_OK;
+}
+
 enum scim_err
 auth_check(struct store_txn *tx, const char *authorization, char *tenant,
     char *id, char *label, enum auth_scope *scope, struct scim_resp *resp)
 {
-	const char	*tok, *rec;
-	uint8_t		 hash[STORE_HASHLEN];
-	char		 hex[2 * STORE_HASHLEN + 1];
-	size_t		 toklen, reclen;
-	cJSON		*doc = NULL, *sh, *tn, *tid, *lb;
-	enum auth_scope	 sc = AUTH_SCOPE_READ;
-	enum scim_err	 e;
+	return auth_check_cached(tx, NULL, authorization, tenant, id, label,
+	    scope, resp);
+}
+
+enum scim_err
+auth_check_cached(struct store_txn *tx, struct auth_cache *cache,
+    const char *authorization, char *tenant, char *id, char *label,
+    enum auth_scope *scope, struct scim_resp *resp)
+{
+	struct auth_cached	*ac = NULL;
+	struct token_facts	 tfs, *tf = &tfs;
+	const char		*tok, *rec;
+	uint8_t			 hash[STORE_HASHLEN];
+	char			 hex[2 * STORE_HASHLEN + 1];
+	size_t			 toklen, reclen;
+	double			 now;
+	int			 i;
+	enum scim_err		 e;
 
 	tenant[0] = id[0] = '\0';
 	if (label != NULL)
@@ -449,38 +508,55 @@ auth_check(struct store_txn *tx, const char *authorization, char *tenant,
 		return scim_fail(resp, SCIM_EAUTH,
 		    "Authorization must be a Bearer token");
 	token_hash(tok, toklen, hash);
-	util_hex(hash, sizeof(hash), hex);
 
-	e = store_token_get(tx, hash, &rec, &reclen);
-	if (e == SCIM_OK && (doc = cJSON_ParseWithLength(rec, reclen)) == NULL)
-		e = SCIM_ESTORE;
-	if (e != SCIM_OK)
+	if ((e = store_token_get(tx, hash, &rec, &reclen)) != SCIM_OK)
 		goto out;
-	sh = cJSON_GetObjectItemCaseSensitive(doc, "sha256");
-	tn = cJSON_GetObjectItemCaseSensitive(doc, "tenant");
-	tid = cJSON_GetObjectItemCaseSensitive(doc, "id");
-	lb = cJSON_GetObjectItemCaseSensitive(doc, "label");
-	if (!cJSON_IsString(sh) || strlen(sh->valuestring) != sizeof(hex) - 1 ||
-	    sodium_memcmp(sh->valuestring, hex, sizeof(hex) - 1) != 0 ||
-	    !cJSON_IsString(tn) || strlen(tn->valuestring) == 0 ||
-	    strlen(tn->valuestring) > SCIM_TENANT_MAX ||
-	    !cJSON_IsString(tid) || strlen(tid->valuestring) != AUTH_ID_LEN) {
+	/*
+	 * The facts of a record this process read before, while its bytes
+	 * in this transaction are the same: a revoked or rotated token has
+	 * other bytes, so the cache never outlives a change.
+	 */
+	for (i = 0; cache != NULL && i < AUTH_CACHE; i++) {
+		ac = &cache->ac_ent[i];
+		if (ac->ac_len == reclen && reclen > 0 &&
+		    memcmp(ac->ac_hash, hash, sizeof(hash)) == 0 &&
+		    memcmp(ac->ac_rec, rec, reclen) == 0) {
+			tf = &ac->ac_facts;
+			break;
+		}
+		ac = NULL;
+	}
+	if (ac == NULL) {
+		util_hex(hash, sizeof(hash), hex);
+		e = token_facts(rec, reclen, hex, tf);
+		util_bzero(hex, sizeof(hex));
+		if (e != SCIM_OK)
+			goto out;
+		if (cache != NULL && reclen <= sizeof(ac->ac_rec)) {
+			ac = &cache->ac_ent[cache->ac_next++ % AUTH_CACHE];
+			memcpy(ac->ac_hash, hash, sizeof(hash));
+			memcpy(ac->ac_rec, rec, reclen);
+			ac->ac_len = reclen;
+			ac->ac_facts = *tf;
+		}
+	}
+	if (!tf->tf_ok) {
 		e = SCIM_ENOTFOUND;
 		goto out;
 	}
-	memcpy(tenant, tn->valuestring, strlen(tn->valuestring) + 1);
-	memcpy(id, tid->valuestring, AUTH_ID_LEN + 1);
-	if (label != NULL && cJSON_IsString(lb))
-		util_strlcpy(label, lb->valuestring, AUTH_LABEL_MAX + 1);
+	memcpy(tenant, tf->tf_tenant, strlen(tf->tf_tenant) + 1);
+	memcpy(id, tf->tf_id, AUTH_ID_LEN + 1);
+	if (label != NULL)
+		util_strlcpy(label, tf->tf_label, AUTH_LABEL_MAX + 1);
 	/* Expired answers exactly as revoked does; so does a bad scope. */
-	if (token_dead(doc, util_time_secs()) || token_scope(doc, &sc) == -1)
+	now = util_time_secs();
+	if (tf->tf_deadat < 0 || (tf->tf_deadat > 0 && tf->tf_deadat <= now) ||
+	    !tf->tf_scopeok)
 		e = SCIM_ENOTFOUND;
 	else if (scope != NULL)
-		*scope = sc;
+		*scope = tf->tf_scope;
 out:
-	cJSON_Delete(doc);
 	util_bzero(hash, sizeof(hash));
-	util_bzero(hex, sizeof(hex));
 	if (e == SCIM_ENOTFOUND)
 		return scim_fail(resp, SCIM_EAUTH, "invalid or revoked token");
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);

@@ -101,6 +101,34 @@ enum scim_err	 auth_token_each(struct store_txn *tx, const char *tenant,
  * an unknown one leaves them "".
  */
 struct scim_resp;
+/*
+ * A process's memory of the token records it read (auth_check_cached()):
+ * what each says, kept with its bytes and used only while the record in
+ * the transaction has the same bytes.  Owned by the worker.
+ */
+#define AUTH_CACHE	8
+struct auth_cached {
+	uint8_t		 ac_hash[32];
+	size_t		 ac_len;		/* 0: empty */
+	char		 ac_rec[512];
+	struct token_facts {
+		int		 tf_ok;
+		char		 tf_tenant[SCIM_TENANT_MAX + 1];
+		char		 tf_id[AUTH_ID_LEN + 1];
+		char		 tf_label[AUTH_LABEL_MAX + 1];
+		int		 tf_scopeok;
+		enum auth_scope	 tf_scope;
+		double		 tf_deadat;
+	}		 ac_facts;
+};
+struct auth_cache {
+	struct auth_cached	 ac_ent[AUTH_CACHE];
+	unsigned		 ac_next;
+};
+/* auth_check() with the cache (may be NULL). */
+enum scim_err	 auth_check_cached(struct store_txn *, struct auth_cache *,
+		    const char *authorization, char *tenant, char *id,
+		    char *label, enum auth_scope *scope, struct scim_resp *);
 enum scim_err	 auth_check(struct store_txn *tx, const char *authorization,
 		    char *tenant, char *id, char *label, enum auth_scope *scope,
 		    struct scim_resp *resp);

@@ -45,6 +45,7 @@ struct worker {
 	long long	 wk_maxreq;	/* 0: no limit */
 	size_t		 wk_maxgrowth;	/* bytes of heap in use */
 	size_t		 wk_heapbase;	/* in use once warm; 0: not yet */
+	struct auth_cache wk_auth;	/* token records read (auth.h) */
 #ifdef SCIMLET_FAULTS
 	size_t		 wk_leak;	/* test build: bytes lost a request */
 #endif
@@ -154,8 +155,8 @@ open_ctx(struct worker *wk, struct scim_req *req, struct ctx *cx,
 
 	if ((e = store_begin(wk->wk_store, 0, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
-	e = auth_check(tx, req->rq_auth, tenant, tokenid, label, &scope,
-	    resp);
+	e = auth_check_cached(tx, &wk->wk_auth, req->rq_auth, tenant,
+	    tokenid, label, &scope, resp);
 	util_strlcpy(act->at_token, tokenid, sizeof(act->at_token));
 	util_strlcpy(act->at_label, label, sizeof(act->at_label));
 	if (e == SCIM_OK) {
@@ -201,7 +202,8 @@ attribute(struct worker *wk, struct scim_req *req, struct activity *act)
 	    SCIM_OK)
 		return;
 	memset(&scratch, 0, sizeof(scratch));
-	auth_check(tx, req->rq_auth, tenant, tokenid, label, NULL, &scratch);
+	auth_check_cached(tx, &wk->wk_auth, req->rq_auth, tenant, tokenid,
+	    label, NULL, &scratch);
 	util_strlcpy(act->at_token, tokenid, sizeof(act->at_token));
 	util_strlcpy(act->at_label, label, sizeof(act->at_label));
 	if (tenant[0] != '\0' &&

@@ -50,6 +50,9 @@ count(const struct auth_token_info *ti, void *arg)
 }
 
 static enum auth_scope	lastscope;
+/* Every check goes through a process's cache of token records, as the
+ * worker's do: revocation, expiry and rotation below must still hold. */
+static struct auth_cache	cache;
 
 static enum scim_err
 check(struct store *st, const char *hdr, struct tenant *t, char *id)
@@ -62,7 +65,8 @@ check(struct store *st, const char *hdr, struct tenant *t, char *id)
 	memset(&resp, 0, sizeof(resp));
 	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
 		return e;
-	e = auth_check(tx, hdr, name, id, NULL, &lastscope, &resp);
+	e = auth_check_cached(tx, &cache, hdr, name, id, NULL, &lastscope,
+	    &resp);
 	if (e == SCIM_OK)
 		e = store_tenant_get(tx, name, t);
 	store_abort(&tx);
