@@ -62,42 +62,39 @@ manager_ref(const struct scim_req *req, cJSON *doc)
 	return json_add_string(mgr, "$ref", ref);
 }
 
-/* Computed attributes: meta.resourceType and meta.location. */
+/*
+ * Computed attributes: meta.resourceType and meta.location, added to the
+ * stored meta (resourceType, created, lastModified, version) in place.
+ */
 static int
 decorate(const struct scim_req *req, const struct schema *sc, cJSON *doc)
 {
-	cJSON		*old, *meta;
-	const cJSON	*id, *v;
-	char		 loc[SCIM_MAX_BASEURL + 64];
+	cJSON		*meta, *rt;
+	const cJSON	*id;
+	char		 url[SCIM_MAX_BASEURL + 64];
 
-	id = cJSON_GetObjectItem(doc, "id");
+	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	if (sc->sc_type == RES_USER && manager_ref(req, doc) == -1)
 		return -1;
-	old = cJSON_DetachItemFromObject(doc, "meta");
-	if ((meta = cJSON_CreateObject()) == NULL)
-		goto fail;
 	if (url_of(req, sc->sc_endpoint, cJSON_IsString(id) ? id->valuestring :
-	    "", loc, sizeof(loc)) == -1)
-		goto fail;
-	if (json_add_string(meta, "resourceType", sc->sc_name) == -1)
-		goto fail;
-	if ((v = cJSON_GetObjectItem(old, "created")) != NULL &&
-	    json_add(meta, "created", cJSON_Duplicate(v, 0)) == -1)
-		goto fail;
-	if ((v = cJSON_GetObjectItem(old, "lastModified")) != NULL &&
-	    json_add(meta, "lastModified", cJSON_Duplicate(v, 0)) == -1)
-		goto fail;
-	if (json_add_string(meta, "location", loc) == -1)
-		goto fail;
-	if ((v = cJSON_GetObjectItem(old, "version")) != NULL &&
-	    json_add(meta, "version", cJSON_Duplicate(v, 0)) == -1)
-		goto fail;
-	cJSON_Delete(old);
-	return json_add(doc, "meta", meta);
-fail:
-	cJSON_Delete(old);
-	cJSON_Delete(meta);
-	return -1;
+	    "", url, sizeof(url)) == -1)
+		return -1;
+	if (!cJSON_IsObject(meta = cJSON_GetObjectItemCaseSensitive(doc,
+	    "meta"))) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "meta");
+		if ((meta = cJSON_CreateObject()) == NULL ||
+		    json_add(doc, "meta", meta) == -1)
+			return -1;
+	}
+	/* What is computed is never taken from the record. */
+	rt = cJSON_GetObjectItemCaseSensitive(meta, "resourceType");
+	if (!cJSON_IsString(rt) || strcmp(rt->valuestring, sc->sc_name) != 0) {
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "resourceType");
+		if (json_add_string(meta, "resourceType", sc->sc_name) == -1)
+			return -1;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(meta, "location");
+	return json_add_string(meta, "location", url);
 }
 
 struct emit {
