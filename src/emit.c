@@ -17,6 +17,7 @@
 #include "ctx.h"
 #include "http.h"
 #include "json.h"
+#include "log.h"
 #include "project.h"
 #include "resource.h"
 #include "schema.h"
@@ -102,7 +103,39 @@ struct emit {
 	const struct schema	*em_sc;
 	struct buf		*em_out;
 	int			 em_n;		/* members written */
+	struct scim_resp	*em_resp;	/* write in parts, or NULL */
+	int			 em_failed;	/* a part could not be written */
 };
+
+/*
+ * A large group's members go out in parts of this size (rp_sent): the
+ * worker's memory holds one part, not the whole group (17 MB for 100 000
+ * members).  Smaller responses are whole, with their length.
+ */
+#define EMIT_PART	(64 * 1024)
+
+/* Write what out holds (the head first, once), and empty it. */
+static int
+emit_part(struct emit *em)
+{
+	const struct http_io	*io = em->em_req->rq_io;
+	struct scim_resp	*resp = em->em_resp;
+	struct buf		*out = em->em_out;
+
+	if (buf_failed(out) != SCIM_OK)
+		return -1;
+	if (!resp->rp_sent) {
+		resp->rp_status = 200;
+		if (http_response_start(io, resp) == -1)
+			return -1;
+	}
+	if (out->b_len > 0 &&
+	    io->io_write(io->io_ctx, out->b_data, out->b_len) == -1)
+		return -1;
+	resp->rp_len += out->b_len;
+	out->b_len = 0;
+	return 0;
+}
 
 /* One member of a group, as text: value, $ref, display, type. */
 static int
@@ -129,6 +162,11 @@ emit_member(const uint8_t id[16], enum res_type type, const char *display,
 	}
 	buf_str(em->em_out, type == RES_GROUP ? ",\"type\":\"Group\"}" :
 	    ",\"type\":\"User\"}");
+	if (em->em_resp != NULL && em->em_out->b_len >= EMIT_PART &&
+	    emit_part(em) == -1) {
+		em->em_failed = 1;
+		return 1;
+	}
 	return buf_failed(em->em_out) != SCIM_OK;
 }
 
@@ -191,7 +229,7 @@ user_group(const uint8_t gid[16], void *arg)
 enum scim_err
 resource_emit(struct scim_req *req, struct store_txn *tx,
     const struct schema *sc, const struct proj *pj, cJSON *doc,
-    struct buf *out)
+    struct buf *out, struct scim_resp *parts)
 {
 	struct groups_arg	 ga;
 	struct emit		 em;
@@ -256,8 +294,18 @@ resource_emit(struct scim_req *req, struct store_txn *tx,
 	em.em_sc = sc;
 	em.em_out = out;
 	em.em_n = 0;
+	em.em_resp = parts != NULL && req->rq_io != NULL ? parts : NULL;
+	em.em_failed = 0;
 	e = store_member_each(tx, req->rq_cx->cx_tenant.tn_id, id, emit_member, &em);
 	buf_str(out, "]}");
+	if (e == SCIM_OK && em.em_failed)
+		log_warnx("request %s: a group's members could not be written "
+		    "whole", req->rq_cx->cx_actor.ac_request);
+	/* Begun in parts: the rest goes too; an error cuts it short. */
+	if (e == SCIM_OK && em.em_resp != NULL && em.em_resp->rp_sent &&
+	    !em.em_failed && emit_part(&em) == -1)
+		log_warnx("request %s: the end of a group's members could not "
+		    "be written", req->rq_cx->cx_actor.ac_request);
 	return e != SCIM_OK ? e : buf_failed(out);
 }
 
@@ -292,7 +340,8 @@ resource_respond(struct scim_req *req, struct store_txn *wtx,
 	if (wtx == NULL &&
 	    (e = store_begin(req->rq_cx->cx_store, 0, &tx)) != SCIM_OK)
 		goto out;
-	e = resource_emit(req, wtx != NULL ? wtx : tx, sc, &pj, doc, &out);
+	e = resource_emit(req, wtx != NULL ? wtx : tx, sc, &pj, doc, &out,
+	    NULL);
 	doc = NULL;			/* consumed */
 	store_abort(&tx);
 	if (e == SCIM_OK) {
@@ -343,9 +392,11 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
 		resp->rp_status = 304;
 		goto out;
 	}
-	e = resource_emit(req, tx, sc, &pj, doc, &out);
+	/* A large group goes out in parts (not to HEAD: headers only). */
+	e = resource_emit(req, tx, sc, &pj, doc, &out,
+	    req->rq_method == HTTP_HEAD ? NULL : resp);
 	doc = NULL;			/* consumed */
-	if (e == SCIM_OK) {
+	if (e == SCIM_OK && !resp->rp_sent) {
 		http_response_json(resp, 200, buf_take(&out));
 		if (resp->rp_body == NULL)
 			e = SCIM_ENOMEM;

@@ -46,6 +46,9 @@ struct scim_req {
 	char		 rq_base[SCIM_MAX_BASEURL]; /* scheme://host/mount */
 	/* The request context (ctx.h), set by main.c after authentication. */
 	struct ctx	*rq_cx;
+	/* Where a response too large to hold may be written in parts while
+	 * it is made (emit.c: a large group's members); NULL: never. */
+	const struct http_io *rq_io;
 };
 
 struct scim_resp {
@@ -61,6 +64,9 @@ struct scim_resp {
 	/* A 403 for want of this scope (RFC 6750 §3.1), or NULL. */
 	const char	*rp_scope;
 	int		 rp_head;	/* HEAD: headers only */
+	/* Written already, in parts, by the handler (http_response_start()):
+	 * rp_len counts the bytes; main.c writes nothing more. */
+	int		 rp_sent;
 	/*
 	 * The detail of an error, and the error it was written for
 	 * (scim_error.h): the error itself travels only as the handler's
@@ -88,6 +94,13 @@ int		 http_query_get(const char *query, const char *name,
 		    char *out, size_t outlen);
 
 /* Write status line, headers and body (none for HEAD).  Returns 0 or -1. */
+/*
+ * Begin a response whose length is not known: status (rp_status) and
+ * headers, no Content-Length (the web server frames it), then the
+ * caller writes the body with io_write and adds to rp_len.  Sets
+ * rp_sent.  Returns 0 or -1.
+ */
+int		 http_response_start(const struct http_io *, struct scim_resp *);
 int		 http_response_write(const struct http_io *,
 		    const struct scim_resp *);
 void		 http_response_free(struct scim_resp *);

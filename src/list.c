@@ -314,7 +314,7 @@ write_item(struct lister *l, const struct schema *sc, cJSON *doc)
 	if (l->l_items++ > 0)
 		buf_add(l->l_out, ",", 1);
 	l->l_err = resource_emit(l->l_req, l->l_tx, sc, &l->l_proj[
-	    list_type_rank(sc->sc_type)], doc, l->l_out);
+	    list_type_rank(sc->sc_type)], doc, l->l_out, NULL);
 }
 
 /* One candidate of the stream.  Returns 1 to stop (on error). */

@@ -295,6 +295,8 @@ serve(struct worker *wk, const struct http_io *io)
 		util_strlcpy(reqid, "-", sizeof(reqid));
 	}
 	activity_start(&act, rid, reqid);
+	/* Known to a handler that writes its response in parts. */
+	util_strlcpy(resp.rp_reqid, reqid, sizeof(resp.rp_reqid));
 	activity_client(&act, io->io_param(io->io_ctx, "REMOTE_ADDR"),
 	    io->io_param(io->io_ctx, "HTTP_USER_AGENT"));
 	e = http_request_read(io, wk->wk_maxbody, &req, &resp);
@@ -335,14 +337,16 @@ serve(struct worker *wk, const struct http_io *io)
 			    path, sizeof(path)), scim_err_status(e),
 			    log_escape(scim_detail(&resp, e), detail,
 			    sizeof(detail)));
-		scim_error_respond(&resp, e);
+		/* Begun in parts already: it stays cut short. */
+		if (!resp.rp_sent)
+			scim_error_respond(&resp, e);
 	}
 	resp.rp_head = req.rq_method == HTTP_HEAD;
 	util_strlcpy(resp.rp_reqid, reqid, sizeof(resp.rp_reqid));
 #ifdef SCIMLET_FAULTS
 	fault_report(wk, io, leaked);
 #endif
-	if (http_response_write(io, &resp) == -1)
+	if (!resp.rp_sent && http_response_write(io, &resp) == -1)
 		log_warnx("cannot write the response");
 	/*
 	 * Every request but the monitors' health probes leaves its record;

@@ -126,12 +126,15 @@ enum scim_err	 resource_respond(struct scim_req *, struct store_txn *tx,
  * Write the response form of stored resource doc (consumed) into out:
  * computed attributes added (meta.resourceType, meta.location, a user's
  * groups, a group's members), the projection applied.  tx is a read
- * transaction for the membership keys.
+ * transaction for the membership keys.  With parts (the response), a
+ * group whose members pass 64 KB is written to the client in parts as
+ * it is made, in tx (parts->rp_sent; out holds nothing then).
  */
 struct proj;
 struct buf;
+struct scim_resp;
 enum scim_err	 resource_emit(struct scim_req *, struct store_txn *,
 		    const struct schema *, const struct proj *, cJSON *doc,
-		    struct buf *out);
+		    struct buf *out, struct scim_resp *parts);
 
 #endif /* RESOURCE_H */
