@@ -199,26 +199,17 @@ add(struct state *s, uint64_t now, uint64_t n)
 	    (uint32_t)(s->s_n[i] + n);
 }
 
-static int
-count_user(const uint8_t id[16], const char *json, size_t len, void *arg)
-{
-	(void)id;
-	(void)json;
-	(void)len;
-	(*(uint64_t *)arg)++;
-	return 0;
-}
-
 /*
- * The limit now.  A percentage's base, the tenant's users, is counted
- * (a walk of their keys) when a burst begins — the window empty — or
- * when the last count is a window old, not for every action.
+ * The limit now.  A percentage's base, the tenant's users (the count
+ * kept with every create and delete, store_res_count()), is taken when
+ * a burst begins — the window empty — or when the last is a window old:
+ * users a burst deletes do not lower its own limit.
  */
 static enum scim_err
 limit(struct store_txn *tx, const struct tenant *t, struct state *s,
     uint64_t now, uint64_t *lim)
 {
-	uint64_t	users = 0, pct;
+	uint64_t	users = 0, gen, pct;
 	enum scim_err	e;
 
 	if (t->tn_brk > 0 && t->tn_brkpct == 0) {
@@ -226,8 +217,8 @@ limit(struct store_txn *tx, const struct tenant *t, struct state *s,
 		return SCIM_OK;
 	}
 	if (count(s, now) == 0 || s->s_baseat + s->s_window <= now) {
-		if ((e = store_res_each(tx, t->tn_id, RES_USER, count_user,
-		    &users)) != SCIM_OK)
+		if ((e = store_res_count(tx, t->tn_id, RES_USER, &users,
+		    &gen)) != SCIM_OK)
 			return e;
 		s->s_base = users;
 		s->s_baseat = now;
