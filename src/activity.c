@@ -239,6 +239,18 @@ add_str(struct buf *b, const char *key, const char *s, size_t max)
 		return;
 	if (max > ACT_PATH_MAX)
 		max = ACT_PATH_MAX;
+	/* Most values are plain ASCII with nothing to escape: as they are. */
+	for (n = 0; n < max && s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"' &&
+	    s[n] != '\\'; n++)
+		;
+	if (n == max || s[n] == '\0') {
+		buf_add(b, ",\"", 2);
+		buf_str(b, key);
+		buf_add(b, "\":\"", 3);
+		buf_add(b, s, n);
+		buf_add(b, "\"", 1);
+		return;
+	}
 	n = strlen(s);
 	if (n > max)
 		n = max;

@@ -110,11 +110,65 @@ cgi_write(void *ctx, const char *buf, size_t len)
 	return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
 }
 
-/* FastCGI transport: libfcgi's request streams. */
+/*
+ * FastCGI transport: libfcgi's request streams.  The parameters a
+ * request is read by are found in one pass over its environment, not one
+ * pass each (FCGX_GetParam()); any other name is looked up as before.
+ */
+static const struct {
+	const char	*name;
+	size_t		 len;
+} fcgi_known[] = {
+#define K(s)	{ s, sizeof(s) - 1 }
+	K("CONTENT_LENGTH"), K("CONTENT_TYPE"), K("HTTPS"),
+	K("HTTP_AUTHORIZATION"), K("HTTP_HOST"), K("HTTP_IF_MATCH"),
+	K("HTTP_IF_NONE_MATCH"), K("HTTP_USER_AGENT"), K("PATH_INFO"),
+	K("QUERY_STRING"), K("REMOTE_ADDR"), K("REQUEST_METHOD"),
+	K("REQUEST_SCHEME"), K("REQUEST_URI"), K("SCRIPT_NAME"),
+	K("SERVER_NAME"), K("SERVER_PORT"),
+#undef K
+};
+#define FCGI_KNOWN	(sizeof(fcgi_known) / sizeof(fcgi_known[0]))
+
+struct fcgi_req {
+	FCGX_Request	 fq_req;
+	int		 fq_indexed;	/* fq_val filled for this request */
+	const char	*fq_val[FCGI_KNOWN];
+};
+
+/* Which known name name[0..len) is, by length first; -1: none. */
+static int
+fcgi_index_of(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < FCGI_KNOWN; i++)
+		if (fcgi_known[i].len == len &&
+		    memcmp(fcgi_known[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
 static const char *
 fcgi_param(void *ctx, const char *name)
 {
-	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+	struct fcgi_req	 *fq = ctx;
+	char		**ev;
+	const char	 *eq;
+	int		  i;
+
+	if (!fq->fq_indexed) {
+		memset(fq->fq_val, 0, sizeof(fq->fq_val));
+		for (ev = fq->fq_req.envp; ev != NULL && *ev != NULL; ev++)
+			if ((eq = strchr(*ev, '=')) != NULL &&
+			    (i = fcgi_index_of(*ev, (size_t)(eq - *ev))) >= 0 &&
+			    fq->fq_val[i] == NULL)
+				fq->fq_val[i] = eq + 1;
+		fq->fq_indexed = 1;
+	}
+	if ((i = fcgi_index_of(name, strlen(name))) >= 0)
+		return fq->fq_val[i];
+	return FCGX_GetParam(name, fq->fq_req.envp);
 }
 
 static long
@@ -123,14 +177,14 @@ fcgi_read(void *ctx, char *buf, size_t len)
 	int	n;
 
 	n = FCGX_GetStr(buf, len > INT_MAX ? INT_MAX : (int)len,
-	    ((FCGX_Request *)ctx)->in);
+	    ((struct fcgi_req *)ctx)->fq_req.in);
 	return n < 0 ? -1 : n;
 }
 
 static int
 fcgi_write(void *ctx, const char *buf, size_t len)
 {
-	FCGX_Stream	*out = ((FCGX_Request *)ctx)->out;
+	FCGX_Stream	*out = ((struct fcgi_req *)ctx)->fq_req.out;
 	int		 n;
 
 	while (len > 0) {
@@ -521,7 +575,7 @@ main(int argc, char **argv)
 	struct worker		 wk;
 	struct sigaction	 sa;
 	struct http_io		 io;
-	FCGX_Request		 fr;
+	struct fcgi_req		 fr;
 	sigset_t		 hold;
 	long long		 served;
 	size_t			 inuse = 0;
@@ -568,7 +622,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	if (FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	if (FCGX_InitRequest(&fr.fq_req, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_warnx("cannot initialise a FastCGI request");
 		return 1;
 	}
@@ -578,11 +632,12 @@ main(int argc, char **argv)
 	io.io_ctx = &fr;
 	for (served = 0; (wk.wk_maxreq == 0 || served < wk.wk_maxreq) &&
 	    !stopping; served++) {
-		if (FCGX_Accept_r(&fr) < 0)
+		if (FCGX_Accept_r(&fr.fq_req) < 0)
 			break;
+		fr.fq_indexed = 0;
 		sigprocmask(SIG_BLOCK, &hold, NULL);
 		rc = serve(&wk, &io);
-		FCGX_Finish_r(&fr);
+		FCGX_Finish_r(&fr.fq_req);
 		/*
 		 * Activity records of reads wait for their batch (store.h)
 		 * while requests wait to be accepted; with none waiting, the
