@@ -417,8 +417,12 @@ breaker_status(struct store_txn *tx, const struct tenant *t,
 	return SCIM_OK;
 }
 
-enum scim_err
-breaker_release(struct store_txn *tx, const struct tenant *t, long long secs)
+/* What an operator or a cycle's undo does to the state. */
+enum change { CH_RELEASE, CH_RESET, CH_REARM };
+
+static enum scim_err
+change(struct store_txn *tx, const struct tenant *t, enum change ch,
+    uint64_t arg)
 {
 	struct state	s;
 	uint64_t	now = now_us();
@@ -427,48 +431,42 @@ breaker_release(struct store_txn *tx, const struct tenant *t, long long secs)
 	if ((e = load(tx, t->tn_id, &s)) != SCIM_OK)
 		return e;
 	settle(&s, t, now);
-	s.s_state = BREAKER_RELEASED;
-	s.s_since = now;
-	s.s_until = now + (uint64_t)secs * 1000000;
+	if (ch == CH_RELEASE) {
+		s.s_state = BREAKER_RELEASED;
+		s.s_since = now;
+		s.s_until = now + arg * 1000000;
+	} else if (ch == CH_RESET || s.s_state == BREAKER_RELEASED) {
+		/* Armed: a reset also empties the window; an undo ends a
+		 * release and leaves a trip as it is. */
+		s.s_state = BREAKER_ARMED;
+		s.s_since = now;
+		s.s_until = 0;
+	}
+	if (ch == CH_RESET) {
+		memset(s.s_slice, 0, sizeof(s.s_slice));
+		memset(s.s_n, 0, sizeof(s.s_n));
+	}
+	if (ch == CH_REARM && arg > 0)
+		add(&s, now, arg);
 	return save(tx, t->tn_id, &s);
+}
+
+enum scim_err
+breaker_release(struct store_txn *tx, const struct tenant *t, long long secs)
+{
+	return change(tx, t, CH_RELEASE, secs > 0 ? (uint64_t)secs : 0);
 }
 
 enum scim_err
 breaker_reset(struct store_txn *tx, const struct tenant *t)
 {
-	struct state	s;
-	uint64_t	now = now_us();
-	enum scim_err	e;
-
-	if ((e = load(tx, t->tn_id, &s)) != SCIM_OK)
-		return e;
-	settle(&s, t, now);
-	s.s_state = BREAKER_ARMED;
-	s.s_since = now;
-	s.s_until = 0;
-	memset(s.s_slice, 0, sizeof(s.s_slice));
-	memset(s.s_n, 0, sizeof(s.s_n));
-	return save(tx, t->tn_id, &s);
+	return change(tx, t, CH_RESET, 0);
 }
 
 enum scim_err
 breaker_rearm(struct store_txn *tx, const struct tenant *t, uint64_t n)
 {
-	struct state	s;
-	uint64_t	now = now_us();
-	enum scim_err	e;
-
-	if ((e = load(tx, t->tn_id, &s)) != SCIM_OK)
-		return e;
-	settle(&s, t, now);
-	if (s.s_state == BREAKER_RELEASED) {
-		s.s_state = BREAKER_ARMED;
-		s.s_since = now;
-		s.s_until = 0;
-	}
-	if (n > 0)
-		add(&s, now, n);
-	return save(tx, t->tn_id, &s);
+	return change(tx, t, CH_REARM, n);
 }
 
 const char *

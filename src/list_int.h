@@ -98,4 +98,33 @@ enum scim_err	list_candidates(struct store_txn *, uint32_t tenant,
 		    enum res_type, const struct filter_plan *pl,
 		    uint8_t (**ids)[16], size_t *n, int *scan);
 
+/*
+ * A list request (list_query.c), from a query string or a SearchRequest
+ * body, and the position of a resource in a listing in id order: its
+ * type's rank, then its id (CURSOR_LEN bytes).
+ */
+#define CURSOR_LEN	17		/* id order: type byte + id */
+struct listq {
+	char		 lq_filter[SCIM_MAX_FILTER + 1];
+	int		 lq_hasfilter;
+	char		 lq_sortby[256];
+	int		 lq_desc;
+	long long	 lq_start;
+	long long	 lq_count;
+	int		 lq_cursor;	/* cursor paging asked for */
+	struct cursor	 lq_cur;	/* where the page starts after */
+	uint8_t		 lq_after[CURSOR_LEN];	/* id order: lq_cur */
+	char		 lq_attrs[SCIM_MAX_ATTRLIST];
+	int		 lq_hasattrs;
+	int		 lq_exclude;
+};
+struct scim_req;
+struct scim_resp;
+void		list_position(uint8_t *pos, enum res_type, const uint8_t id[16]);
+struct sortspec	list_q_order(const struct listq *);
+enum scim_err	list_q_from_query(struct scim_req *, struct listq *,
+		    struct scim_resp *);
+enum scim_err	list_q_from_body(struct scim_req *, struct listq *,
+		    struct scim_resp *);
+
 #endif /* LIST_INT_H */
