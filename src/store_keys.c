@@ -470,29 +470,3 @@ store_data_drop(struct store_txn *tx, uint32_t tenant, uint64_t *n)
 		return e;
 	return store_feed_clear(tx, tenant, n);
 }
-
-enum scim_err
-store_tenant_number(struct store_txn *tx, uint32_t *out)
-{
-	struct store	*st = tx->tx_store;
-	struct skey	 sk = { 0 };
-	MDB_val		 k, v;
-	uint32_t	 next = 1;
-	int		 rc;
-
-	/* The counter store_tenant_add() takes tenant numbers from. */
-	k.mv_data = "next_tenant";
-	k.mv_size = 11;
-	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 4)
-		next = (uint32_t)skey_uint(v.mv_data, 4);
-	else if (rc != MDB_NOTFOUND && rc != 0)
-		return store_err(rc, "tenant counter");
-	if (next == 0 || next == UINT32_MAX)
-		return SCIM_ESTORE;
-	skey_pack(&sk, "t", next + 1);
-	v = skey_val(&sk);
-	if ((rc = s_put(tx, st->st_meta, &k, &v, 0)))
-		return store_err(rc, "tenant counter");
-	*out = next;
-	return SCIM_OK;
-}

@@ -128,15 +128,41 @@ tenant_record(struct store_txn *tx, const char *name, MDB_val *k,
 	return SCIM_OK;
 }
 
+/* The next tenant number, from meta "next_tenant" (a tenant, a preview). */
 enum scim_err
-store_tenant_add(struct store_txn *tx, const char *name, const char *created,
-    struct tenant *out)
+store_tenant_number(struct store_txn *tx, uint32_t *out)
 {
 	struct store	*st = tx->tx_store;
 	struct skey	 sk = { 0 };
 	MDB_val		 k, v;
 	uint32_t	 next = 1;
+	int		 rc;
+
+	k.mv_data = "next_tenant";
+	k.mv_size = 11;
+	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 4)
+		next = (uint32_t)skey_uint(v.mv_data, 4);
+	else if (rc != MDB_NOTFOUND && rc != 0)
+		return store_err(rc, "tenant counter");
+	if (next == 0 || next == UINT32_MAX)
+		return SCIM_ESTORE;
+	skey_pack(&sk, "t", next + 1);
+	v = skey_val(&sk);
+	if ((rc = s_put(tx, st->st_meta, &k, &v, 0)))
+		return store_err(rc, "tenant counter");
+	*out = next;
+	return SCIM_OK;
+}
+
+enum scim_err
+store_tenant_add(struct store_txn *tx, const char *name, const char *created,
+    struct tenant *out)
+{
+	struct store	*st = tx->tx_store;
+	MDB_val		 k, v;
+	uint32_t	 next = 1;
 	char		 buf[256];
+	enum scim_err	 e;
 	int		 rc, n;
 
 	k.mv_data = (void *)name;
@@ -148,22 +174,12 @@ store_tenant_add(struct store_txn *tx, const char *name, const char *created,
 	if (rc != MDB_NOTFOUND)
 		return store_err(rc, "tenant lookup");
 
-	k.mv_data = "next_tenant";
-	k.mv_size = 11;
-	if ((rc = s_get(tx, st->st_meta, &k, &v)) == 0 && v.mv_size == 4)
-		next = (uint32_t)skey_uint(v.mv_data, 4);
-	else if (rc != MDB_NOTFOUND && rc != 0)
-		return store_err(rc, "tenant counter");
-	if (next == 0 || next == UINT32_MAX)
-		return SCIM_ESTORE;
+	if ((e = store_tenant_number(tx, &next)) != SCIM_OK)
+		return e;
 	n = snprintf(buf, sizeof(buf), "{\"id\":%lu,\"created\":\"%s\"}",
 	    (unsigned long)next, created);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return SCIM_EINVALVALUE;	/* created: not a timestamp */
-	skey_pack(&sk, "t", next + 1);
-	v = skey_val(&sk);
-	if ((rc = s_put(tx, st->st_meta, &k, &v, 0)))
-		return store_err(rc, "tenant counter");
 
 	k.mv_data = (void *)name;
 	k.mv_size = strlen(name);

@@ -296,27 +296,6 @@ on_int(int sig)
 	follow_stop = 1;
 }
 
-/* The tenant named (its number; 0 for --unauthenticated). */
-static int
-tenant_of(struct store *st, const char *name, struct tenant *t)
-{
-	struct store_txn	*tx;
-	enum scim_err		 e;
-
-	memset(t, 0, sizeof(*t));
-	if (name == NULL)
-		return CLI_OK;
-	if ((e = store_begin(st, 0, &tx)) != SCIM_OK)
-		return cli_storefail("activity", e);
-	e = store_tenant_get(tx, name, t);
-	store_abort(&tx);
-	if (e == SCIM_ENOTFOUND) {
-		fprintf(stderr, "scimlet: no tenant %s\n", name);
-		return CLI_FAIL;
-	}
-	return e == SCIM_OK ? CLI_OK : cli_storefail("activity", e);
-}
-
 static uint64_t
 now_us(void)
 {
@@ -406,7 +385,7 @@ cli_activity(struct cli *cl, int argc, char **argv)
 		} else
 			return cli_bad("activity", "unknown option '%s'", opt);
 	}
-	if ((rc = tenant_of(cl->cl_store, name, &t)) != CLI_OK)
+	if ((rc = cli_tenant_of(cl, name, &t, "activity")) != CLI_OK)
 		return rc;
 	f.tenant = name;
 	f.following = follow;
@@ -535,7 +514,7 @@ cli_cycles(struct cli *cl, int argc, char **argv)
 	if ((rc = cycles_args(argc, argv, "cycles", 1, &limit, &json)) !=
 	    CLI_OK)
 		return rc;
-	if ((rc = tenant_of(cl->cl_store, argv[0], &t)) != CLI_OK)
+	if ((rc = cli_tenant_of(cl, argv[0], &t, "activity")) != CLI_OK)
 		return rc;
 	if ((e = cycle_list(cl->cl_store, &t, NULL, 0, &list)) != SCIM_OK)
 		return cli_storefail("cycles", e);
@@ -592,7 +571,7 @@ cli_cycle(struct cli *cl, int argc, char **argv)
 	if ((rc = cycles_args(argc, argv, "cycle", 2, NULL, &json)) !=
 	    CLI_OK)
 		return rc;
-	if ((rc = tenant_of(cl->cl_store, argv[0], &t)) != CLI_OK)
+	if ((rc = cli_tenant_of(cl, argv[0], &t, "activity")) != CLI_OK)
 		return rc;
 	e = cycle_list(cl->cl_store, &t, argv[1], 0, &list);
 	if (e == SCIM_ENOTFOUND) {

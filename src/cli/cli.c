@@ -208,6 +208,27 @@ cli_audit_op(const struct cli *cl, struct store_txn *tx, const char *tenant,
 	return e;
 }
 
+int
+cli_tenant_of(const struct cli *cl, const char *name, struct tenant *t,
+    const char *cmd)
+{
+	struct store_txn	*tx;
+	enum scim_err		 e;
+
+	memset(t, 0, sizeof(*t));
+	if (name == NULL)
+		return CLI_OK;
+	if ((e = store_begin(cl->cl_store, 0, &tx)) != SCIM_OK)
+		return cli_storefail(cmd, e);
+	e = store_tenant_get(tx, name, t);
+	store_abort(&tx);
+	if (e == SCIM_ENOTFOUND) {
+		fprintf(stderr, "scimlet: no tenant %s\n", name);
+		return CLI_FAIL;
+	}
+	return e == SCIM_OK ? CLI_OK : cli_storefail(cmd, e);
+}
+
 /* Who runs the tool, and the command's first words, for the audit. */
 static void
 cli_actor(struct cli *cl, int argc, char **argv)

@@ -71,6 +71,14 @@ enum scim_err	 cli_ctx(const struct cli *, struct store_txn *tx,
 		    const char *tenant, struct ctx *);
 
 /*
+ * The tenant named, read in a transaction of its own: CLI_OK, or the
+ * error said ("no tenant NAME") and the exit status.  name NULL: none,
+ * t zeroed (tenant 0).
+ */
+int		 cli_tenant_of(const struct cli *, const char *name,
+		    struct tenant *t, const char *cmd);
+
+/*
  * An operator.* audit entry for tenant in tx: action, what it acts on
  * (type "Tenant", "Token", "Role", "Schema"; id), detail (consumed).
  */

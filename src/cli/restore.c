@@ -316,22 +316,13 @@ done:
 int
 cli_restore(struct cli *cl, int argc, char **argv)
 {
-	struct store_txn	*tx;
-	struct tenant		 t;
-	enum scim_err		 e;
+	struct tenant	t;
+	int		rc;
 
 	if (argc < 2)
 		return cli_bad("restore", argc == 0 ? "missing TENANT" :
 		    "missing SEQ, --since or --cycle");
-	if ((e = store_begin(cl->cl_store, 0, &tx)) != SCIM_OK)
-		return cli_storefail("restore", e);
-	e = store_tenant_get(tx, argv[0], &t);
-	store_abort(&tx);
-	if (e == SCIM_ENOTFOUND) {
-		fprintf(stderr, "scimlet: no tenant %s\n", argv[0]);
-		return CLI_FAIL;
-	}
-	if (e != SCIM_OK)
-		return cli_storefail("restore", e);
+	if ((rc = cli_tenant_of(cl, argv[0], &t, "restore")) != CLI_OK)
+		return rc;
 	return restore(cl, &t, argc - 1, argv + 1);
 }
