@@ -71,6 +71,21 @@ def held(r, name, tenant):
          name + ": the detail names the release command", body.get("detail"))
 
 
+# --- 0. Settings a breaker refuses, changing nothing.
+s.tenant("zeta")
+for bad in ("breaker=0", "breaker=101%", "breaker=0%", "breaker=ten", "breaker=5 %",
+            "breaker-window=30s", "breaker-window=8d", "breaker-window=1x"):
+    p = run("tenant", "set", "zeta", bad)
+    t.ok(p.returncode == 1 and "scimlet:" in p.stderr, "tenant set %s: refused" % bad,
+         p.stdout + p.stderr)
+for bad in (["release", "--for", "0s"], ["release", "--for", "31d"], ["release", "x"],
+            ["halt"]):
+    p = run("breaker", "zeta", *bad)
+    t.eq(p.returncode, 2, "breaker zeta %s: a usage error" % " ".join(bad))
+t.eq(run("breaker", "nosuch", "status").returncode, 1, "breaker of no tenant: 1")
+t.eq(len(audit("zeta", "operator.*")), 2,
+     "nothing refused was audited (only the add and the token)")
+
 # --- 1. The default: the larger of 50 and 10 % of the users.
 tok = s.tenant("acme")
 s.cli("tenant", "set", "acme", "cycle-gap=2s")
@@ -142,6 +157,8 @@ recs = [json.loads(l) for l in p.stdout.splitlines()]
 t.eq(len(recs), 7, "the activity log has every held request (4 + delete + 2 PATCH)")
 t.ok(all("breaker" in (x.get("detail") or "") for x in recs),
      "each held request's record carries the breaker's detail")
+t.eq([x.get("held") for x in recs], [1] * 7,
+     "each held request's record says how many actions it held")
 p = run("cycle", "acme", "last", "--json")
 cyc = json.loads(p.stdout) if p.returncode == 0 else {}
 t.eq(cyc.get("held"), 7, "the cycle counts its held requests", p.stdout[:400] + p.stderr)
