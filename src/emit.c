@@ -226,13 +226,40 @@ user_group(const uint8_t gid[16], void *arg)
 	return ga->ga_err != SCIM_OK;
 }
 
+/*
+ * User.groups for user id, as an array (NULL in *arr when it is in no
+ * group): one entry per memberof key, in key order.
+ */
+static enum scim_err
+user_groups(struct scim_req *req, struct store_txn *tx, const uint8_t id[16],
+    cJSON **arr)
+{
+	struct groups_arg	ga;
+	enum scim_err		e;
+
+	memset(&ga, 0, sizeof(ga));
+	ga.ga_req = req;
+	ga.ga_tx = tx;
+	if ((ga.ga_arr = cJSON_CreateArray()) == NULL)
+		return SCIM_ENOMEM;
+	if ((e = store_memberof_each(tx, req->rq_cx->cx_tenant.tn_id, id,
+	    user_group, &ga)) == SCIM_OK)
+		e = ga.ga_err;
+	if (e != SCIM_OK || ga.ga_arr->child == NULL) {
+		cJSON_Delete(ga.ga_arr);
+		ga.ga_arr = NULL;
+	}
+	*arr = ga.ga_arr;
+	return e;
+}
+
 enum scim_err
 resource_emit(struct scim_req *req, struct store_txn *tx,
     const struct schema *sc, const struct proj *pj, cJSON *doc,
     struct buf *out, struct scim_resp *parts)
 {
-	struct groups_arg	 ga;
 	struct emit		 em;
+	cJSON			*groups;
 	const cJSON		*idv;
 	uint8_t			 id[16];
 	char			*text;
@@ -249,19 +276,10 @@ resource_emit(struct scim_req *req, struct store_txn *tx,
 		cJSON_Delete(doc);
 		return SCIM_ENOMEM;
 	}
-	if (sc->sc_type == RES_USER && proj_wants(pj, "groups")) {
-		memset(&ga, 0, sizeof(ga));
-		ga.ga_req = req;
-		ga.ga_tx = tx;
-		if ((ga.ga_arr = cJSON_CreateArray()) == NULL ||
-		    json_add(doc, "groups", ga.ga_arr) == -1)
-			e = SCIM_ENOMEM;
-		else if ((e = store_memberof_each(tx, req->rq_cx->cx_tenant.tn_id, id,
-		    user_group, &ga)) == SCIM_OK)
-			e = ga.ga_err;
-		if (e == SCIM_OK && ga.ga_arr->child == NULL)
-			cJSON_DeleteItemFromObject(doc, "groups");
-	}
+	if (sc->sc_type == RES_USER && proj_wants(pj, "groups") &&
+	    (e = user_groups(req, tx, id, &groups)) == SCIM_OK &&
+	    groups != NULL && json_add(doc, "groups", groups) == -1)
+		e = SCIM_ENOMEM;
 	members = sc->sc_type == RES_GROUP && proj_wants(pj, "members");
 	if (pj->pj_mode != PROJ_ALL) {
 		cJSON *urns;
@@ -355,6 +373,145 @@ out:
 	return e;
 }
 
+/*
+ * A JSON string's text from p (just past its opening quote) to its
+ * closing quote; NULL when the text ends first.
+ */
+static const char *
+string_end(const char *p, const char *end)
+{
+	for (; p < end; p++) {
+		if (*p == '"')
+			return p;
+		if (*p == '\\' && ++p == end)
+			return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * A version's text (W/\"<hex>\" in JSON) into out, unescaped: only \"
+ * and \\ are expected; -1 for anything else or too long.
+ */
+static int
+version_copy(const char *p, size_t n, char *out, size_t outlen)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\\' && (++i == n || (p[i] != '"' && p[i] != '\\')))
+			return -1;
+		if (o + 1 >= outlen)
+			return -1;
+		out[o++] = p[i];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* 1 when the text s[0..len) holds name (a quoted member name and colon). */
+static int
+has_name(const char *s, size_t len, const char *name)
+{
+	const char	*p, *end = s + len;
+	size_t		 n = strlen(name);
+
+	for (p = s; (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) >= n && memcmp(p, name, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A user's record as the store writes it (record_make(), printed by
+ * cJSON_PrintUnformatted()): an object whose last member is a flat "meta"
+ * of strings, resourceType "User" first, with no location; and no
+ * enterprise manager, whose $ref is computed.  Then *cut is where meta's
+ * closing brace is and the version is in etag (etaglen bytes).  -1 for
+ * any other text: the record takes the parsing path.
+ *
+ * In JSON text a quote inside a string is always escaped, so ,"meta":{
+ * found in it is a member's name; meta ending where the last brace but
+ * one is makes it the top object's.
+ */
+static int
+stored_user(const char *s, size_t len, char *etag, size_t etaglen,
+    size_t *cut)
+{
+	static const char	 head[] = ",\"meta\":{\"resourceType\":\"User\"";
+	const char		*end = s + len, *p, *q, *k;
+	size_t			 n;
+
+	if (len < sizeof(head) + 2 || s[0] != '{' || end[-1] != '}' ||
+	    end[-2] != '}' ||
+	    has_name(s, len, "\"manager\":"))
+		return -1;
+	for (p = end - sizeof(head); p > s; p--)
+		if (*p == ',' && memcmp(p, head, sizeof(head) - 1) == 0)
+			break;
+	if (p == s)
+		return -1;
+	etag[0] = '\0';
+	for (p += sizeof(head) - 1; *p == ','; p = q + 1) {
+		/* ,"name":"value" */
+		k = p + 2;
+		if (p[1] != '"' || (q = string_end(k, end)) == NULL ||
+		    memchr(k, '\\', (size_t)(q - k)) != NULL ||
+		    q + 2 >= end || q[1] != ':' || q[2] != '"')
+			return -1;
+		n = (size_t)(q - k);
+		p = q + 3;
+		if ((q = string_end(p, end)) == NULL)
+			return -1;
+		if (n == 8 && memcmp(k, "location", 8) == 0)
+			return -1;
+		if (n == 7 && memcmp(k, "version", 7) == 0 &&
+		    version_copy(p, (size_t)(q - p), etag, etaglen) == -1)
+			return -1;
+	}
+	if (*p != '}' || p != end - 2)
+		return -1;
+	*cut = (size_t)(p - s);
+	return 0;
+}
+
+/*
+ * GET of a user with no projection, from its stored text: meta.location
+ * and the groups added as text.  Parsing the record, printing it and
+ * freeing the tree were three fifths of such a request's instructions.
+ */
+static enum scim_err
+emit_stored(struct scim_req *req, struct store_txn *tx, const uint8_t id[16],
+    const char *json, size_t cut, struct buf *out)
+{
+	char		 ids[UUID_STRLEN + 1], url[SCIM_MAX_BASEURL + 64];
+	char		*text;
+	cJSON		*groups;
+	enum scim_err	 e;
+
+	util_uuid_format(id, ids);
+	if (url_of(req, "Users", ids, url, sizeof(url)) == -1)
+		return SCIM_ENOMEM;
+	if ((e = user_groups(req, tx, id, &groups)) != SCIM_OK)
+		return e;
+	buf_add(out, json, cut);
+	/* req->rq_base passed host and path checks: no escaping needed. */
+	buf_str(out, ",\"location\":\"");
+	buf_str(out, url);
+	buf_str(out, "\"}");
+	if (groups != NULL) {
+		text = cJSON_PrintUnformatted(groups);
+		cJSON_Delete(groups);
+		if (text == NULL)
+			return SCIM_ENOMEM;
+		buf_str(out, ",\"groups\":");
+		buf_str(out, text);
+		free(text);
+	}
+	buf_str(out, "}");
+	return buf_failed(out);
+}
+
 enum scim_err
 resource_get(struct scim_req *req, struct scim_resp *resp,
     const struct schema *sc, const char *ids)
@@ -364,9 +521,10 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
 	struct buf		 out;
 	uint8_t			 id[16];
 	const char		*json;
-	size_t			 len;
+	size_t			 len, cut = 0;
 	cJSON			*doc = NULL;
 	enum scim_err		 e;
+	int			 asis;
 
 	buf_init(&out, SCIM_MAX_RESPONSE);
 	if ((e = resource_id(ids, id, resp)) != SCIM_OK ||
@@ -381,20 +539,28 @@ resource_get(struct scim_req *req, struct scim_resp *resp,
 		e = scim_fail(resp, e, "%s %.64s not found", sc->sc_name, ids);
 		goto out;
 	}
-	if (e == SCIM_OK && (doc = cJSON_ParseWithLength(json, len)) == NULL)
+	/* A user's record of the usual shape goes out as it is stored. */
+	asis = e == SCIM_OK && sc->sc_type == RES_USER &&
+	    pj.pj_mode == PROJ_ALL && stored_user(json, len, resp->rp_etag,
+	    sizeof(resp->rp_etag), &cut) == 0;
+	if (e == SCIM_OK && !asis &&
+	    (doc = cJSON_ParseWithLength(json, len)) == NULL)
 		e = SCIM_ESTORE;
 	if (e != SCIM_OK)
 		goto out;
-	resource_etag(resp, doc);
+	if (!asis)
+		resource_etag(resp, doc);
 	/* RFC 7644 §3.14: unchanged since the client's version. */
 	if (req->rq_ifnonematch != NULL && resp->rp_etag[0] != '\0' &&
 	    http_etag_listed(req->rq_ifnonematch, resp->rp_etag)) {
 		resp->rp_status = 304;
 		goto out;
 	}
-	/* A large group goes out in parts (not to HEAD: headers only). */
-	e = resource_emit(req, tx, sc, &pj, doc, &out,
-	    req->rq_method == HTTP_HEAD ? NULL : resp);
+	if (asis)
+		e = emit_stored(req, tx, id, json, cut, &out);
+	else	/* a large group goes out in parts (not to HEAD) */
+		e = resource_emit(req, tx, sc, &pj, doc, &out,
+		    req->rq_method == HTTP_HEAD ? NULL : resp);
 	doc = NULL;			/* consumed */
 	if (e == SCIM_OK && !resp->rp_sent) {
 		http_response_json(resp, 200, buf_take(&out));
