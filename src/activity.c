@@ -22,20 +22,11 @@
 #define ACT_PATH_MAX	512	/* path and query bytes kept */
 #define ACT_REC_MAX	8192	/* a record is far smaller */
 
-static uint64_t
-now_us(void)
-{
-	struct timeval	tv;
-
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
-}
-
 void
 activity_start(struct activity *a, const uint8_t rid[8], const char *reqid)
 {
 	memset(a, 0, sizeof(*a));
-	a->at_start = now_us();
+	a->at_start = util_now_us();
 	memcpy(a->at_rid, rid, sizeof(a->at_rid));
 	util_strlcpy(a->at_reqid, reqid, sizeof(a->at_reqid));
 }
@@ -496,7 +487,7 @@ activity_store(struct activity *a, struct store_txn *tx,
 	if (a == NULL || a->at_ops == 0 ||
 	    (a->at_tenant.tn_flags & TENANT_ACTIVITY_OFF))
 		return SCIM_OK;
-	now = now_us();
+	now = util_now_us();
 	buf_init(&b, ACT_REC_MAX);
 	make_record(a, req, resp, resp->rp_status, SCIM_OK, now, &b);
 	if ((e = buf_failed(&b)) == SCIM_OK) {
@@ -521,7 +512,7 @@ activity_finish(struct activity *a, struct store *st,
 	if (st == NULL || a->at_stored ||
 	    (a->at_tenant.tn_flags & TENANT_ACTIVITY_OFF))
 		return;
-	now = now_us();
+	now = util_now_us();
 	status = e != SCIM_OK ? scim_err_status(e) : resp->rp_status;
 	if (status == 0)
 		status = 200;

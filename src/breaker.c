@@ -137,12 +137,6 @@ save(struct store_txn *tx, uint32_t tenant, const struct state *s)
 	return store_breaker_put(tx, tenant, buf, sizeof(buf));
 }
 
-static uint64_t
-now_us(void)
-{
-	return (uint64_t)(util_time_secs() * 1e6);
-}
-
 static long long
 window_secs(const struct tenant *t)
 {
@@ -246,7 +240,7 @@ breaker_count(struct store_txn *tx, const struct ctx *cx, const char *action)
 {
 	const struct tenant	*t = &cx->cx_tenant;
 	struct state		 s;
-	uint64_t		 now = now_us(), lim;
+	uint64_t		 now = util_now_us(), lim;
 	enum scim_err		 e;
 
 	if (cx->cx_act == NULL || t->tn_brk < 0 || !counted(action))
@@ -288,7 +282,7 @@ trip(struct store_txn *tx, const struct ctx *cx, struct state *s,
     int *tripped)
 {
 	const struct tenant	*t = &cx->cx_tenant;
-	uint64_t		 now = now_us(), lim, n, want;
+	uint64_t		 now = util_now_us(), lim, n, want;
 	char			 win[24];
 	cJSON			*d;
 	enum scim_err		 e;
@@ -383,7 +377,7 @@ breaker_status(struct store_txn *tx, const struct tenant *t,
     struct breaker_status *bs)
 {
 	struct state	s;
-	uint64_t	now = now_us(), lim = 0;
+	uint64_t	now = util_now_us(), lim = 0;
 	enum scim_err	e;
 
 	memset(bs, 0, sizeof(*bs));
@@ -425,7 +419,7 @@ change(struct store_txn *tx, const struct tenant *t, enum change ch,
     uint64_t arg)
 {
 	struct state	s;
-	uint64_t	now = now_us();
+	uint64_t	now = util_now_us();
 	enum scim_err	e;
 
 	if ((e = load(tx, t->tn_id, &s)) != SCIM_OK)

@@ -36,6 +36,7 @@ size_t	__sanitizer_get_current_allocated_bytes(void);
 #include "health.h"
 #include "http.h"
 #include "log.h"
+#include "plan.h"
 #include "router.h"
 #include "scim_error.h"
 #include "store.h"
@@ -366,7 +367,8 @@ serve(struct worker *wk, const struct http_io *io)
 	else if (e == SCIM_OK && wk->wk_cfgerr != NULL)
 		e = scim_fail(&resp, SCIM_ECONFIG, "%s", wk->wk_cfgerr);
 	else if (e == SCIM_OK &&
-	    (e = open_ctx(wk, &req, &cx, &act, &resp)) == SCIM_OK) {
+	    (e = open_ctx(wk, &req, &cx, &act, &resp)) == SCIM_OK &&
+	    (e = plan_rate(&cx, &resp)) == SCIM_OK) {
 		req.rq_cx = &cx;
 		e = router_dispatch(&req, &resp);
 	}

@@ -20,6 +20,7 @@
 #include "indexes.h"
 #include "json.h"
 #include "patch.h"
+#include "plan.h"
 #include "project.h"
 #include "record.h"
 #include "resource.h"
@@ -261,7 +262,11 @@ resource_write(struct ctx *cx, struct store_txn *tx, const struct schema *sc,
 	activity_subject(cx->cx_act, sc->sc_type, id, cJSON_GetStringValue(
 	    cJSON_GetObjectItemCaseSensitive(doc, indexes_name(
 	    sc->sc_type)->ix_attr)));
-	e = resource_unique(tx, tn, sc, doc, old != NULL ? id : NULL, resp);
+	/* A create past the tenant's plan is refused (plan.h). */
+	e = old == NULL ? plan_seat(tx, cx, sc->sc_type, resp) : SCIM_OK;
+	if (e == SCIM_OK)
+		e = resource_unique(tx, tn, sc, doc, old != NULL ? id : NULL,
+		    resp);
 	if (e != SCIM_OK) {
 		cJSON_Delete(doc);
 		return e;

@@ -44,6 +44,7 @@
 #define SCIM_MAX_ATTRIBUTES	32	/* names in that list -> 400 */
 #define SCIM_MAX_RESPONSE	(256u * 1024 * 1024) /* one response body
 					   made as text, bytes -> 500 */
+#define SCIM_MAX_SEATS		100000000 /* largest max-users / max-groups */
 /* The actor of an audit entry (ctx.h): field sizes with the NUL. */
 #define SCIM_ACTOR_TOKEN	32
 #define SCIM_ACTOR_REQUEST	40
@@ -79,6 +80,7 @@ enum scim_err {
 	SCIM_ENOTIMPL,		/* 501 */
 	SCIM_EGONE,		/* 410: change feed records pruned */
 	SCIM_EHELD,		/* 503: held by the breaker (breaker.h) */
+	SCIM_ERATE,		/* 429: over the tenant's rate (plan.h) */
 	SCIM_ERR__MAX
 };
 
@@ -116,6 +118,13 @@ struct tenant {
 	 * preview, tn_id is that number and tn_live the tenant's own. */
 	uint32_t	 tn_preview;
 	uint32_t	 tn_live;
+	/* Plan limits (plan.h): users and groups the tenant may hold (0:
+	 * no limit), and its request rate, tn_rate requests every
+	 * tn_rateper seconds (0: no limit). */
+	long long	 tn_maxusers;
+	long long	 tn_maxgroups;
+	long long	 tn_rate;
+	int		 tn_rateper;
 };
 
 /* The tenant's own number: its activity log, role mappings and feed. */

@@ -46,6 +46,7 @@ static const struct {
 	[SCIM_EGONE] =		{ 410, NULL, "gone" },
 	[SCIM_EHELD] =		{ 503, NULL,
 	    "deprovisioning held by the breaker" },
+	[SCIM_ERATE] =		{ 429, NULL, "too many requests" },
 };
 
 enum scim_err
@@ -113,6 +114,7 @@ scim_status_reason(int status)
 	case 412: return "Precondition Failed";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
 	case 503: return "Service Unavailable";

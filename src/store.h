@@ -433,6 +433,19 @@ typedef int	(*store_act_cb)(uint64_t us, const uint8_t rid[8],
 enum scim_err	 store_act_each(struct store *, uint32_t tenant,
 		    uint64_t from_us, const uint8_t *after_rid, store_act_cb,
 		    void *arg);
+/*
+ * A tenant's request rate (store_rate.c), shared by the host's workers
+ * through activity.mdb: take one request now (all times in µs) from a
+ * bucket that empties by one request every interval and holds burst's
+ * worth; *wait 0 when taken, else how long until it would be (nothing
+ * taken).  _level: how far the bucket's time is ahead of now (0: empty).
+ * SCIM_ESTORE when activity.mdb cannot be used.
+ */
+enum scim_err	 store_rate_take(struct store *, uint32_t tenant,
+		    uint64_t now, uint64_t interval, uint64_t burst,
+		    uint64_t *wait);
+enum scim_err	 store_rate_level(struct store *, uint32_t tenant,
+		    uint64_t now, uint64_t *ahead);
 /* When token id was last used (µs; 0: never, or no longer known). */
 enum scim_err	 store_act_used(struct store_txn *, const char *token,
 		    uint64_t *us);

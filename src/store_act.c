@@ -202,8 +202,8 @@ fail:
 }
 
 /* A transaction of the activity file, as the s_* wrappers take one. */
-static int
-act_begin(struct store *st, int write, struct store_txn *tx)
+int
+store_act_begin(struct store *st, int write, struct store_txn *tx)
 {
 	memset(tx, 0, sizeof(*tx));
 	tx->tx_store = st;
@@ -263,7 +263,7 @@ store_act_flush(struct store *st)
 	if (n == 0)
 		return SCIM_OK;
 	st->st_act_npend = 0;
-	if (act_begin(st, 1, &tx) == -1)
+	if (store_act_begin(st, 1, &tx) == -1)
 		e = SCIM_ESTORE;
 	for (i = 0; i < n && e == SCIM_OK; i++)
 		e = act_put(&tx, st->st_act_log, st->st_act_meta,
@@ -357,7 +357,7 @@ store_act_each(struct store *st, uint32_t tenant, uint64_t from_us,
 		return store_err(cur[0].ac_rc, "activity list");
 	}
 	cur_start(&cur[0], &from, after_rid != NULL, tenant);
-	if (act_begin(st, 0, &atx) == 0) {
+	if (store_act_begin(st, 0, &atx) == 0) {
 		have_act = 1;
 		cur[1].ac_tx = &atx;
 		if (mdb_cursor_open(atx.tx_txn, st->st_act_log,
@@ -415,7 +415,7 @@ store_act_used(struct store_txn *tx, const char *token, uint64_t *us)
 	else if (rc != 0 && rc != MDB_NOTFOUND)
 		return store_err(rc, "token use");
 	/* The activity file: another environment, its own read. */
-	if (act_begin(st, 0, &atx) == 0) {
+	if (store_act_begin(st, 0, &atx) == 0) {
 		k = skey_val(&uk);
 		if (mdb_get(atx.tx_txn, st->st_act_meta, &k, &v) == 0 &&
 		    v.mv_size == 8 && skey_uint(v.mv_data, 8) > *us)
@@ -459,7 +459,7 @@ store_act_log_clear(struct store *st, uint32_t tenant, uint64_t *n)
 	struct store_txn	tx;
 	enum scim_err		e;
 
-	if (act_begin(st, 1, &tx) == -1)
+	if (store_act_begin(st, 1, &tx) == -1)
 		return SCIM_OK;		/* no activity file: nothing kept */
 	if ((e = act_clear(&tx, st->st_act_log, st->st_act_meta, tenant,
 	    n)) != SCIM_OK) {

@@ -188,6 +188,13 @@ void		 store_fault_json(struct store_txn *, MDB_val *);
 #define store_fault_json(tx, v) do { (void)(tx); } while (0)
 #endif
 
+/*
+ * A transaction of activity.mdb (opened on first use) into tx; -1 when the
+ * file cannot be opened or the transaction begun (store_act.c).  It ends
+ * with mdb_txn_commit() or mdb_txn_abort() of tx->tx_txn.
+ */
+int	store_act_begin(struct store *, int write, struct store_txn *);
+
 static inline int
 s_get(struct store_txn *tx, MDB_dbi dbi, MDB_val *k, MDB_val *v)
 {

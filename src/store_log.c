@@ -89,6 +89,23 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 	if (cJSON_IsString(pr) &&
 	    util_duration_parse(pr->valuestring, &n) == 0 && n > 0)
 		t->tn_brkwin = n;
+	/* Plan limits; "off" or anything else: none. */
+	t->tn_maxusers = t->tn_maxgroups = t->tn_rate = 0;
+	t->tn_rateper = 0;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "max-users");
+	if (cJSON_IsString(pr) &&
+	    util_strtonum(pr->valuestring, 1, SCIM_MAX_SEATS, &n) == 0)
+		t->tn_maxusers = n;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "max-groups");
+	if (cJSON_IsString(pr) &&
+	    util_strtonum(pr->valuestring, 1, SCIM_MAX_SEATS, &n) == 0)
+		t->tn_maxgroups = n;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "rate");
+	if (cJSON_IsString(pr) && util_rate_parse(pr->valuestring, &n,
+	    &pct) == 0) {
+		t->tn_rate = n;
+		t->tn_rateper = pct;
+	}
 	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
 	    id->valuedouble > UINT32_MAX || k->mv_size == 0 ||
 	    k->mv_size > SCIM_TENANT_MAX) {

@@ -162,6 +162,34 @@ util_breaker_parse(const char *s, long long *n, int *pct)
 }
 
 int
+util_rate_parse(const char *s, long long *n, int *per)
+{
+	char		 num[16];
+	size_t		 len = strlen(s);
+
+	*n = 0;
+	*per = 0;
+	if (len < 3 || len - 2 >= sizeof(num) || s[len - 2] != '/' ||
+	    (s[len - 1] != 's' && s[len - 1] != 'm'))
+		return -1;
+	memcpy(num, s, len - 2);
+	num[len - 2] = '\0';
+	if (util_strtonum(num, 1, 1000000, n) == -1)
+		return -1;
+	*per = s[len - 1] == 's' ? 1 : 60;
+	return 0;
+}
+
+uint64_t
+util_now_us(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+int
 util_duration_parse(const char *s, long long *out)
 {
 	long long	n = 0, mul;

@@ -54,6 +54,13 @@ int	 util_duration_parse(const char *s, long long *out);
  * *pct 0; "P%" (1 to 100) sets *pct and *n 0.  0 or -1.
  */
 int	 util_breaker_parse(const char *s, long long *n, int *pct);
+/*
+ * Parse a request rate (plan.h): "N/s" or "N/m" (N from 1 to 1000000)
+ * sets *n and *per (1 or 60 seconds).  0 or -1.
+ */
+int	 util_rate_parse(const char *s, long long *n, int *per);
+/* The time now in microseconds since the epoch. */
+uint64_t util_now_us(void);
 
 /* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
 void	 util_hex(const void *buf, size_t len, char *out);

@@ -85,6 +85,11 @@ static const struct {
 	 * (dur 2: util_breaker_parse()), and its window. */
 	{ "breaker", { NULL }, 0, 0, 2 },
 	{ "breaker-window", { NULL }, 60, 7 * 86400, 1 },
+	/* Plan limits (src/plan.h): seats, a number or off (dur 3), and
+	 * the request rate, N/s, N/m or off (dur 4). */
+	{ "max-users", { NULL }, 1, SCIM_MAX_SEATS, 3 },
+	{ "max-groups", { NULL }, 1, SCIM_MAX_SEATS, 3 },
+	{ "rate", { NULL }, 0, 0, 4 },
 };
 
 /* `tenant set TENANT KEY=VALUE` */
@@ -111,7 +116,21 @@ tenant_set(struct cli *cl, const char *name, const char *kv)
 		fprintf(stderr, "scimlet: unknown setting %s\n", key);
 		return CLI_FAIL;
 	}
-	if (settings[i].dur == 2) {
+	if (settings[i].dur == 3 && strcmp(eq + 1, "off") != 0 &&
+	    util_strtonum(eq + 1, settings[i].min, settings[i].max, &n) == -1) {
+		fprintf(stderr, "scimlet: %s takes a number from %lld to %lld, "
+		    "or off\n", key, settings[i].min, settings[i].max);
+		return CLI_FAIL;
+	}
+	if (settings[i].dur == 4 && strcmp(eq + 1, "off") != 0 &&
+	    util_rate_parse(eq + 1, &n, &pct) == -1) {
+		fprintf(stderr, "scimlet: %s takes requests a second or a "
+		    "minute, 1 to 1000000 (50/s, 600/m), or off\n", key);
+		return CLI_FAIL;
+	}
+	if (settings[i].dur >= 3)
+		j = 0;
+	else if (settings[i].dur == 2) {
 		if (strcmp(eq + 1, "off") != 0 &&
 		    util_breaker_parse(eq + 1, &n, &pct) == -1) {
 			fprintf(stderr, "scimlet: %s takes a number of actions "
@@ -265,6 +284,72 @@ tenant_count(struct store_txn *tx, const struct tenant *t,
  * one JSON object with the same keys (numbers as numbers, no default
  * role as null).
  */
+/*
+ * A plan limit and its use, for `tenant show` (src/plan.h): a seat limit
+ * as "N (U in use)", the rate as "N/s (U of N in use)"; "-" for none.
+ * *use is what is in use (the rate: requests the bucket holds now).
+ */
+static void
+plan_text(struct store *st, const struct tenant *t, const char *key,
+    uint64_t held, char *out, size_t len, long long *limit, uint64_t *use)
+{
+	uint64_t	ahead = 0, interval;
+
+	*use = held;
+	*limit = strcmp(key, "max-users") == 0 ? t->tn_maxusers :
+	    strcmp(key, "max-groups") == 0 ? t->tn_maxgroups : t->tn_rate;
+	if (*limit <= 0) {
+		util_strlcpy(out, "-", len);
+		return;
+	}
+	if (strcmp(key, "rate") != 0) {
+		snprintf(out, len, "%lld (%llu in use)", *limit,
+		    (unsigned long long)held);
+		return;
+	}
+	interval = (uint64_t)t->tn_rateper * 1000000 / (uint64_t)*limit;
+	if (store_rate_level(st, TENANT_HOME(t), util_now_us(), &ahead) !=
+	    SCIM_OK || interval == 0)
+		ahead = 0;
+	*use = interval > 0 ? (ahead + interval - 1) / interval : 0;
+	snprintf(out, len, "%lld/%s (%llu of %lld in use)", *limit,
+	    t->tn_rateper == 1 ? "s" : "m", (unsigned long long)*use, *limit);
+}
+
+/* The plan limits as rows or as members of o (NULL: rows). */
+static int
+plan_show(struct store *st, const struct tenant *t, uint64_t users,
+    uint64_t groups, cJSON *o)
+{
+	static const char *const keys[] = { "max-users", "max-groups", "rate" };
+	char		 text[96];
+	long long	 limit;
+	uint64_t	 use;
+	cJSON		*l;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		plan_text(st, t, keys[i], i == 0 ? users : groups, text,
+		    sizeof(text), &limit, &use);
+		if (o == NULL) {
+			cli_row(stdout, 2, keys[i], text);
+			continue;
+		}
+		if (limit <= 0) {
+			if (cJSON_AddNullToObject(o, keys[i]) == NULL)
+				return -1;
+			continue;
+		}
+		if ((l = cJSON_AddObjectToObject(o, keys[i])) == NULL ||
+		    cJSON_AddNumberToObject(l, "limit", (double)limit) ==
+		    NULL || (i == 2 && cJSON_AddStringToObject(l, "per",
+		    t->tn_rateper == 1 ? "second" : "minute") == NULL) ||
+		    cJSON_AddNumberToObject(l, "in-use", (double)use) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 tenant_show(struct cli *cl, const char *name, int json)
 {
@@ -357,6 +442,7 @@ tenant_show(struct cli *cl, const char *name, int json)
 		    (double)cycle_gap(&t)) == NULL ||
 		    !cJSON_AddItemToObject(o, "breaker",
 		    cli_breaker_json(&bs)) ||
+		    plan_show(cl->cl_store, &t, tc.users, tc.groups, o) == -1 ||
 		    (last != NULL ? (cJSON_AddItemToObject(o, "last-cycle",
 		    cJSON_Duplicate(last, 1)) ? o : NULL) :
 		    cJSON_AddNullToObject(o, "last-cycle")) == NULL ||
@@ -405,6 +491,7 @@ tenant_show(struct cli *cl, const char *name, int json)
 	cli_row(stdout, 2, "cycle-gap", num[0]);
 	cli_breaker_line(&bs, line, sizeof(line));
 	cli_row(stdout, 2, "breaker", line);
+	plan_show(cl->cl_store, &t, tc.users, tc.groups, NULL);
 	if (last == NULL)
 		cli_row(stdout, 2, "last-cycle", "-");
 	else {

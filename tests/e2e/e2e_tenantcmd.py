@@ -99,6 +99,7 @@ t.eq([x[0] for x in rows],
       "role-source", "role-default", "role-unknown", "attributes", "users",
       "groups", "tokens-active", "tokens-revoked", "audit-entries",
       "activity", "activity-days", "activity-max", "cycle-gap", "breaker",
+      "max-users", "max-groups", "rate",
       "last-cycle"],
      "show: the keys, in order")
 t.ok(re.fullmatch(r"armed \d+ of 50 in 3600s \(setting default\)", got.get("breaker", ""))
