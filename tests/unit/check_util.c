@@ -474,6 +474,38 @@ test_duration(void)
 }
 
 static void
+test_rate(void)
+{
+	static const struct {
+		const char	*in;
+		long long	 n;	/* -1: refused */
+		int		 per;
+	} c[] = {
+		{ "5/s", 5, 1 }, { "600/m", 600, 60 }, { "1/s", 1, 1 },
+		{ "1000000/m", 1000000, 60 }, { "1000001/s", -1, 0 },
+		{ "0/s", -1, 0 }, { "5/h", -1, 0 }, { "5", -1, 0 },
+		{ "/s", -1, 0 }, { "5/", -1, 0 }, { "", -1, 0 },
+		{ "-5/s", -1, 0 }, { "5/S", -1, 0 }, { "5 /s", -1, 0 },
+		{ "5/ss", -1, 0 }, { "99999999999999999999/s", -1, 0 },
+	};
+	long long	n;
+	size_t		i;
+	int		per, r;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		n = -1;
+		per = -1;
+		r = util_rate_parse(c[i].in, &n, &per);
+		if (c[i].n < 0)
+			ok(r == -1, "rate: '%s' refused", c[i].in);
+		else
+			ok(r == 0 && n == c[i].n && per == c[i].per,
+			    "rate: '%s' is %lld every %d s", c[i].in, c[i].n,
+			    c[i].per);
+	}
+}
+
+static void
 test_time_format(void)
 {
 	char	buf[TIME_STRLEN + 1];
@@ -559,6 +591,7 @@ main(void)
 	test_strcaseeq();
 	test_strlcpy();
 	test_duration();
+	test_rate();
 	test_time_format();
 	return tap_done();
 }
