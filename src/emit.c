@@ -33,10 +33,18 @@ static int
 url_of(const struct scim_req *req, const char *endpoint, const char *id,
     char *out, size_t len)
 {
-	int	n;
+	size_t	b = strlen(req->rq_base), e = strlen(endpoint);
+	size_t	i = strlen(id);
 
-	n = snprintf(out, len, "%s/%s/%s", req->rq_base, endpoint, id);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	/* Made for every resource a response holds: no printf. */
+	if (b + e + i + 3 > len)
+		return -1;
+	memcpy(out, req->rq_base, b);
+	out[b] = '/';
+	memcpy(out + b + 1, endpoint, e);
+	out[b + 1 + e] = '/';
+	memcpy(out + b + 2 + e, id, i + 1);
+	return 0;
 }
 
 /*

@@ -363,20 +363,33 @@ http_response_json(struct scim_resp *resp, int status, char *json)
 	resp->rp_len = json != NULL ? strlen(json) : 0;
 }
 
-/* Append a formatted header line to head; -1 when it does not fit. */
+/*
+ * Append the strings up to a NULL (a header line's parts) to head; -1
+ * when they do not fit.  No printf: a response head is made for every
+ * request.
+ */
+#define HEAD_END	((const char *)NULL)	/* head_add()'s last argument */
 static int
-head_add(char *head, size_t size, size_t *n, const char *fmt, ...)
+head_add(char *head, size_t size, size_t *n, ...)
 {
-	va_list	ap;
-	int	r;
+	va_list		 ap;
+	const char	*s;
+	size_t		 len;
+	int		 rc = 0;
 
-	va_start(ap, fmt);
-	r = vsnprintf(head + *n, size - *n, fmt, ap);
+	va_start(ap, n);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		len = strlen(s);
+		if (len >= size - *n) {
+			rc = -1;
+			break;
+		}
+		memcpy(head + *n, s, len);
+		*n += len;
+	}
 	va_end(ap);
-	if (r < 0 || (size_t)r >= size - *n)
-		return -1;
-	*n += (size_t)r;
-	return 0;
+	head[*n < size ? *n : size - 1] = '\0';
+	return rc;
 }
 
 /* The status line and headers; with a length unless streamed. */
@@ -385,46 +398,51 @@ response_head(const struct scim_resp *resp, int streamed, char *head,
     size_t size, size_t *np)
 {
 	size_t	n = 0;
+	char	status[24], len[24], retry[24];
 
-	if (head_add(head, size, &n, "Status: %d %s\r\n",
-	    resp->rp_status, scim_status_reason(resp->rp_status)) == -1)
+	util_utoa((unsigned)resp->rp_status, status);
+	util_utoa(resp->rp_len, len);
+	util_utoa(resp->rp_retry > 0 ? (unsigned)resp->rp_retry : 0, retry);
+	if (head_add(head, size, &n, "Status: ", status, " ",
+	    scim_status_reason(resp->rp_status), "\r\n", HEAD_END) == -1)
 		return -1;
 	if (streamed && head_add(head, size, &n,
-	    "Content-Type: application/scim+json; charset=utf-8\r\n") == -1)
+	    "Content-Type: application/scim+json; charset=utf-8\r\n",
+	    HEAD_END) == -1)
 		return -1;
 	if (!streamed && resp->rp_body != NULL && head_add(head, size, &n,
 	    "Content-Type: application/scim+json; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\n", resp->rp_len) == -1)
+	    "Content-Length: ", len, "\r\n", HEAD_END) == -1)
 		return -1;
 	/* Each optional header is bounded well below the buffer. */
 	if (resp->rp_location != NULL &&
 	    strlen(resp->rp_location) < SCIM_MAX_BASEURL + 64 &&
-	    head_add(head, size, &n, "Location: %s\r\n",
-	    resp->rp_location) == -1)
+	    head_add(head, size, &n, "Location: ", resp->rp_location, "\r\n",
+	    HEAD_END) == -1)
 		return -1;
 	if (resp->rp_auth && head_add(head, size, &n,
-	    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n") == -1)
+	    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n", HEAD_END) == -1)
 		return -1;
 	/* rp_scope is a constant name: "provision". */
 	if (resp->rp_scope != NULL && resp->rp_status == 403 &&
 	    head_add(head, size, &n, "WWW-Authenticate: Bearer "
-	    "error=\"insufficient_scope\", scope=\"%s\"\r\n",
-	    resp->rp_scope) == -1)
+	    "error=\"insufficient_scope\", scope=\"", resp->rp_scope,
+	    "\"\r\n", HEAD_END) == -1)
 		return -1;
 	if (resp->rp_reqid[0] != '\0' && head_add(head, size, &n,
-	    "X-Request-Id: %s\r\n", resp->rp_reqid) == -1)
+	    "X-Request-Id: ", resp->rp_reqid, "\r\n", HEAD_END) == -1)
 		return -1;
 	if (resp->rp_etag[0] != '\0' && head_add(head, size, &n,
-	    "ETag: %s\r\n", resp->rp_etag) == -1)
+	    "ETag: ", resp->rp_etag, "\r\n", HEAD_END) == -1)
 		return -1;
 	if (resp->rp_allow[0] != '\0' && head_add(head, size, &n,
-	    "Allow: %s\r\n", resp->rp_allow) == -1)
+	    "Allow: ", resp->rp_allow, "\r\n", HEAD_END) == -1)
 		return -1;
 	if (resp->rp_retry > 0 && head_add(head, size, &n,
-	    "Retry-After: %d\r\n", resp->rp_retry) == -1)
+	    "Retry-After: ", retry, "\r\n", HEAD_END) == -1)
 		return -1;
 	if (head_add(head, size, &n,
-	    "Cache-Control: no-store\r\n\r\n") == -1)
+	    "Cache-Control: no-store\r\n\r\n", HEAD_END) == -1)
 		return -1;
 	*np = n;
 	return 0;

@@ -180,6 +180,21 @@ util_rate_parse(const char *s, long long *n, int *per)
 	return 0;
 }
 
+size_t
+util_utoa(unsigned long long v, char *out)
+{
+	char	tmp[21];
+	size_t	n = 0, i;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return n;
+}
+
 uint64_t
 util_now_us(void)
 {

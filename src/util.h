@@ -59,6 +59,8 @@ int	 util_breaker_parse(const char *s, long long *n, int *pct);
  * sets *n and *per (1 or 60 seconds).  0 or -1.
  */
 int	 util_rate_parse(const char *s, long long *n, int *per);
+/* v in decimal into out (at least 21 bytes); returns its length. */
+size_t	 util_utoa(unsigned long long v, char *out);
 /* The time now in microseconds since the epoch. */
 uint64_t util_now_us(void);
 

@@ -506,6 +506,28 @@ test_rate(void)
 }
 
 static void
+test_utoa(void)
+{
+	static const struct {
+		unsigned long long	 v;
+		const char		*want;
+	} c[] = {
+		{ 0, "0" }, { 7, "7" }, { 10, "10" }, { 429, "429" },
+		{ 1000000, "1000000" },
+		{ 18446744073709551615ULL, "18446744073709551615" },
+	};
+	char	buf[21];
+	size_t	i, n;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(buf, 'x', sizeof(buf));
+		n = util_utoa(c[i].v, buf);
+		ok(n == strlen(c[i].want) && strcmp(buf, c[i].want) == 0,
+		    "utoa: %s", c[i].want);
+	}
+}
+
+static void
 test_time_format(void)
 {
 	char	buf[TIME_STRLEN + 1];
@@ -592,6 +614,7 @@ main(void)
 	test_strlcpy();
 	test_duration();
 	test_rate();
+	test_utoa();
 	test_time_format();
 	return tap_done();
 }
