@@ -258,12 +258,12 @@ static void
 add_num(struct buf *b, const char *key, unsigned long long n)
 {
 	char	num[32];
+	size_t	len = util_utoa(n, num);
 
-	snprintf(num, sizeof(num), "%llu", n);
 	buf_add(b, ",\"", 2);
 	buf_str(b, key);
 	buf_add(b, "\":", 2);
-	buf_str(b, num);
+	buf_add(b, num, len);
 }
 
 /* A comma-separated list as a JSON array of strings. */
