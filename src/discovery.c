@@ -1,7 +1,7 @@
 /*
  * discovery.c: the service provider configuration.  It states what this
  * version really does: PATCH, filters, sorting, index and cursor paging
- * (RFC 9865), ETags; no bulk.
+ * (RFC 9865), ETags, Bulk (src/bulk.h).
  */
 #include "config.h"
 
@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "bulk.h"
 #include "ctx.h"
 #include "discovery.h"
 #include "http.h"
@@ -33,7 +34,7 @@ discovery_spc(struct scim_req *req, struct scim_resp *resp)
 {
 	cJSON		*doc, *o, *arr, *meta;
 	char		 loc[SCIM_MAX_BASEURL + 32], *body;
-	long long	 max;
+	long long	 max, bops, bsize;
 
 	if ((doc = cJSON_CreateObject()) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
@@ -41,9 +42,11 @@ discovery_spc(struct scim_req *req, struct scim_resp *resp)
 	cJSON_AddItemToArray(arr, cJSON_CreateString(
 	    "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"));
 	supported(doc, "patch", 1);
-	o = supported(doc, "bulk", 0);
-	cJSON_AddNumberToObject(o, "maxOperations", 0);
-	cJSON_AddNumberToObject(o, "maxPayloadSize", 0);
+	/* RFC 7644 §3.7: the limits this tenant's Bulk requests get. */
+	bulk_limits(req, &bops, &bsize);
+	o = supported(doc, "bulk", 1);
+	cJSON_AddNumberToObject(o, "maxOperations", (double)bops);
+	cJSON_AddNumberToObject(o, "maxPayloadSize", (double)bsize);
 	max = req->rq_cx->cx_tenant.tn_maxresults > 0 ? req->rq_cx->cx_tenant.tn_maxresults :
 	    SCIM_MAX_COUNT;
 	o = supported(doc, "filter", 1);

@@ -235,6 +235,7 @@ http_request_read(const struct http_io *io, size_t maxbody,
 	long		 n;
 
 	memset(req, 0, sizeof(*req));
+	req->rq_maxbody = maxbody;
 #ifndef SCIMLET_FAULTS
 	/* The test build writes a header of its own after the handler. */
 	req->rq_io = io;

@@ -32,6 +32,7 @@ struct http_io {
 };
 
 struct ctx;
+struct store_txn;
 
 struct scim_req {
 	enum http_method rq_method;
@@ -49,6 +50,14 @@ struct scim_req {
 	/* Where a response too large to hold may be written in parts while
 	 * it is made (emit.c: a large group's members); NULL: never. */
 	const struct http_io *rq_io;
+	/* The largest body the worker reads (SCIMLET_MAX_BODY). */
+	size_t		 rq_maxbody;
+	/*
+	 * An operation of a Bulk request (src/bulk.h): the Bulk's write
+	 * transaction, which resource_txn() nests the operation's in;
+	 * NULL: a request of its own, which begins its own.
+	 */
+	struct store_txn *rq_parent;
 };
 
 struct scim_resp {

@@ -37,7 +37,9 @@ resource_txn(struct scim_req *req, struct scim_resp *resp, resource_op fn,
 	struct store_txn	*tx = NULL;
 	enum scim_err		 e;
 
-	if ((e = store_begin(req->rq_cx->cx_store, 1, &tx)) != SCIM_OK)
+	/* In a Bulk: nested in its transaction, one fsync for all. */
+	if ((e = req->rq_parent != NULL ? store_begin_nested(req->rq_parent,
+	    &tx) : store_begin(req->rq_cx->cx_store, 1, &tx)) != SCIM_OK)
 		return scim_fail(resp, e, NULL);
 	/* The tenant's mode now, not at authentication (src/preview.h). */
 	if ((e = ctx_rebind(req->rq_cx, tx)) == SCIM_OK)
@@ -52,8 +54,12 @@ resource_txn(struct scim_req *req, struct scim_resp *resp, resource_op fn,
 	store_abort(&tx);		/* on every way out but a commit */
 	if (e != SCIM_OK)
 		http_response_drop(resp);	/* made for a write now undone */
-	/* Held by the breaker: the trip is recorded on its own. */
-	if (e == SCIM_EHELD)
+	/*
+	 * Held by the breaker: the trip is recorded on its own, in a write
+	 * transaction; a Bulk's holds the writer lock, so the Bulk records
+	 * it after its commit (src/bulk.c).
+	 */
+	if (e == SCIM_EHELD && req->rq_parent == NULL)
 		e = breaker_held(req->rq_cx, resp);
 	return e;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bulk.h"
 #include "ctx.h"
 #include "discovery.h"
 #include "feed.h"
@@ -130,6 +131,13 @@ changes(struct scim_req *req, struct scim_resp *resp, const char *id)
 	return feed_get(req, resp);
 }
 
+static enum scim_err
+bulk(struct scim_req *req, struct scim_resp *resp, const char *id)
+{
+	(void)id;
+	return bulk_post(req, resp);
+}
+
 static const struct route {
 	const char	*rt_endpoint;
 	int		 rt_withid;	/* /Endpoint/ID */
@@ -157,6 +165,8 @@ static const struct route {
 	{ "ResourceTypes", 1, M(HTTP_GET), types },
 	/* Not a resource type: a dotted name cannot be one. */
 	{ ".changes", 0, M(HTTP_GET), changes },
+	/* RFC 7644 §3.7; an operation of it is never one itself. */
+	{ "Bulk", 0, M(HTTP_POST), bulk },
 };
 
 static const char *const method_names[] = {

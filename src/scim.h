@@ -81,6 +81,7 @@ enum scim_err {
 	SCIM_EGONE,		/* 410: change feed records pruned */
 	SCIM_EHELD,		/* 503: held by the breaker (breaker.h) */
 	SCIM_ERATE,		/* 429: over the tenant's rate (plan.h) */
+	SCIM_ECONFLICT,		/* 409: a Bulk reference unresolved (bulk.h) */
 	SCIM_ERR__MAX
 };
 
@@ -125,7 +126,16 @@ struct tenant {
 	long long	 tn_maxgroups;
 	long long	 tn_rate;
 	int		 tn_rateper;
+	/* Bulk (src/bulk.h): operations and body bytes a Bulk request may
+	 * have (0: the defaults below). */
+	long long	 tn_bulkops;
+	long long	 tn_bulkpayload;
 };
+
+#define SCIM_BULK_OPS_DEFAULT	 1000		/* bulk-max-operations */
+#define SCIM_BULK_PAYLOAD_DEFAULT (1024 * 1024)	/* bulk-max-payload */
+#define SCIM_BULK_OPS_MAX	 100000
+#define SCIM_BULK_PAYLOAD_MAX	 (1LL << 30)
 
 /* The tenant's own number: its activity log, role mappings and feed. */
 #define TENANT_HOME(t)	((t)->tn_live != 0 ? (t)->tn_live : (t)->tn_id)

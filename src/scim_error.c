@@ -47,6 +47,7 @@ static const struct {
 	[SCIM_EHELD] =		{ 503, NULL,
 	    "deprovisioning held by the breaker" },
 	[SCIM_ERATE] =		{ 429, NULL, "too many requests" },
+	[SCIM_ECONFLICT] =	{ 409, NULL, "conflict" },
 };
 
 enum scim_err

@@ -602,6 +602,46 @@ opened:
 }
 
 static int
+nested_begin(struct store_txn *tx, struct store_txn *parent)
+{
+	FAULT_CALL(tx, FAULT_WRITE, "txn_begin");
+	return mdb_txn_begin(tx->tx_store->st_env, parent->tx_txn, 0,
+	    &tx->tx_txn);
+}
+
+/*
+ * A write transaction nested in parent (a Bulk request's, src/bulk.c):
+ * its commit merges it into the parent, without a sync; its abort undoes
+ * it alone.  The parent may not be used until it ends.
+ */
+enum scim_err
+store_begin_nested(struct store_txn *parent, struct store_txn **out)
+{
+	struct store		*st = parent->tx_store;
+	struct store_txn	*tx;
+	int			 rc;
+
+	*out = NULL;
+	if (!parent->tx_write)
+		return SCIM_ESTORE;
+	if ((tx = calloc(1, sizeof(*tx))) == NULL)
+		return SCIM_ENOMEM;
+	tx->tx_store = st;
+	tx->tx_write = 1;
+	if ((rc = nested_begin(tx, parent)) != 0) {
+		free(tx);
+		return store_err(rc, "begin nested transaction");
+	}
+	/* First on the list: store_reclaim() ends it before its parent. */
+	if ((tx->tx_next = st->st_open) != NULL)
+		st->st_open->tx_prevp = &tx->tx_next;
+	tx->tx_prevp = &st->st_open;
+	st->st_open = tx;
+	*out = tx;
+	return SCIM_OK;
+}
+
+static int
 txn_commit(struct store_txn *tx)
 {
 #ifdef SCIMLET_FAULTS

@@ -91,6 +91,13 @@ enum scim_err	 store_begin(struct store *, int write, struct store_txn **);
  * open transactions, which only one thread may touch.
  */
 enum scim_err	 store_begin_shared(struct store *, struct store_txn **);
+/*
+ * A write transaction nested in the write transaction parent: ended by
+ * its owner with store_commit() (into the parent: no sync) or
+ * store_abort() (undone alone), always before the parent ends.
+ */
+enum scim_err	 store_begin_nested(struct store_txn *parent,
+		    struct store_txn **);
 enum scim_err	 store_commit(struct store_txn **);
 void		 store_abort(struct store_txn **);
 

@@ -106,6 +106,16 @@ tenant_parse(const MDB_val *k, const MDB_val *v, struct tenant *t,
 		t->tn_rate = n;
 		t->tn_rateper = pct;
 	}
+	/* Bulk's limits (src/bulk.h); anything else: the defaults (0). */
+	t->tn_bulkops = t->tn_bulkpayload = 0;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "bulk-max-operations");
+	if (cJSON_IsString(pr) && util_strtonum(pr->valuestring, 1,
+	    SCIM_BULK_OPS_MAX, &n) == 0)
+		t->tn_bulkops = n;
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "bulk-max-payload");
+	if (cJSON_IsString(pr) && util_strtonum(pr->valuestring, 1024,
+	    SCIM_BULK_PAYLOAD_MAX, &n) == 0)
+		t->tn_bulkpayload = n;
 	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
 	    id->valuedouble > UINT32_MAX || k->mv_size == 0 ||
 	    k->mv_size > SCIM_TENANT_MAX) {

@@ -90,6 +90,9 @@ static const struct {
 	{ "max-users", { NULL }, 1, SCIM_MAX_SEATS, 3 },
 	{ "max-groups", { NULL }, 1, SCIM_MAX_SEATS, 3 },
 	{ "rate", { NULL }, 0, 0, 4 },
+	/* Bulk (src/bulk.h): operations and bytes of one request. */
+	{ "bulk-max-operations", { NULL }, 1, SCIM_BULK_OPS_MAX, 0 },
+	{ "bulk-max-payload", { NULL }, 1024, SCIM_BULK_PAYLOAD_MAX, 0 },
 };
 
 /* `tenant set TENANT KEY=VALUE` */
@@ -362,6 +365,7 @@ tenant_show(struct cli *cl, const char *name, int json)
 	char			 num[7][32];
 	const char		*patch, *unknown, *source, *unk;
 	long long		 max, actdays, actmax;
+	long long		 bulkops, bulkpayload;
 	cJSON			*cycles, *last;
 	enum scim_err		 e;
 
@@ -396,6 +400,9 @@ tenant_show(struct cli *cl, const char *name, int json)
 	}
 	actdays = t.tn_actdays > 0 ? t.tn_actdays : ACT_DAYS_DEFAULT;
 	actmax = t.tn_actmax > 0 ? t.tn_actmax : ACT_MAX_DEFAULT;
+	bulkops = t.tn_bulkops > 0 ? t.tn_bulkops : SCIM_BULK_OPS_DEFAULT;
+	bulkpayload = t.tn_bulkpayload > 0 ? t.tn_bulkpayload :
+	    SCIM_BULK_PAYLOAD_DEFAULT;
 	patch = (t.tn_flags & TENANT_PATCH_204) ? "no-content" : "resource";
 	unknown = (t.tn_flags & TENANT_SKIP_UNKNOWN) ? "skip" : "reject";
 	max = t.tn_maxresults != 0 ? t.tn_maxresults : SCIM_MAX_COUNT;
@@ -443,6 +450,10 @@ tenant_show(struct cli *cl, const char *name, int json)
 		    !cJSON_AddItemToObject(o, "breaker",
 		    cli_breaker_json(&bs)) ||
 		    plan_show(cl->cl_store, &t, tc.users, tc.groups, o) == -1 ||
+		    cJSON_AddNumberToObject(o, "bulk-max-operations",
+		    (double)bulkops) == NULL ||
+		    cJSON_AddNumberToObject(o, "bulk-max-payload",
+		    (double)bulkpayload) == NULL ||
 		    (last != NULL ? (cJSON_AddItemToObject(o, "last-cycle",
 		    cJSON_Duplicate(last, 1)) ? o : NULL) :
 		    cJSON_AddNullToObject(o, "last-cycle")) == NULL ||
@@ -492,6 +503,10 @@ tenant_show(struct cli *cl, const char *name, int json)
 	cli_breaker_line(&bs, line, sizeof(line));
 	cli_row(stdout, 2, "breaker", line);
 	plan_show(cl->cl_store, &t, tc.users, tc.groups, NULL);
+	snprintf(num[0], sizeof(num[0]), "%lld", bulkops);
+	cli_row(stdout, 2, "bulk-max-operations", num[0]);
+	snprintf(num[0], sizeof(num[0]), "%lld", bulkpayload);
+	cli_row(stdout, 2, "bulk-max-payload", num[0]);
 	if (last == NULL)
 		cli_row(stdout, 2, "last-cycle", "-");
 	else {
