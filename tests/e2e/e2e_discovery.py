@@ -100,7 +100,7 @@ r = s.req("GET", "/ServiceProviderConfig", token=tok)
 spc = r.json
 t.eq((spc["patch"]["supported"], spc["bulk"]["supported"], spc["filter"]["supported"],
       spc["sort"]["supported"], spc["changePassword"]["supported"]),
-     (True, False, True, True, False), "SPC states the true capabilities")
+     (True, True, True, True, False), "SPC states the true capabilities")
 t.eq(spc["authenticationSchemes"][0]["type"], "oauthbearertoken", "bearer scheme")
 # The SPC's claims hold: sort and filter work, patch works.
 uid = s.req("POST", "/Users", {"userName": "b@x"}, token=tok).json["id"]

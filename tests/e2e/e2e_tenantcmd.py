@@ -100,7 +100,7 @@ t.eq([x[0] for x in rows],
       "groups", "tokens-active", "tokens-revoked", "audit-entries",
       "activity", "activity-days", "activity-max", "cycle-gap", "breaker",
       "max-users", "max-groups", "rate",
-      "last-cycle"],
+      "bulk-max-operations", "bulk-max-payload", "last-cycle"],
      "show: the keys, in order")
 t.ok(re.fullmatch(r"armed \d+ of 50 in 3600s \(setting default\)", got.get("breaker", ""))
      is not None, "show: the breaker's default", got.get("breaker"))

@@ -194,7 +194,7 @@ main(void)
 	    "has no id");
 	no_endpoint(HTTP_DELETE, "/ServiceProviderConfig/x",
 	    "nor for another method");
-	no_endpoint(HTTP_GET, "/Bulk", "/Bulk (not supported)");
+	no_endpoint(HTTP_GET, "/Bulk/x", "/Bulk/x (Bulk takes no id)");
 	no_endpoint(HTTP_GET, "/Me", "/Me (not supported)");
 	memset(path, 'a', sizeof(path) - 1);
 	path[sizeof(path) - 1] = '\0';
