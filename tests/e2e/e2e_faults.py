@@ -201,6 +201,17 @@ ENDPOINTS = [
             {"op": "remove", "path": 'members[value eq "%s"]' % ids["bob"]}))),
     ("DELETE /Groups/id", reset_temp, lambda k: (
         "DELETE", "/Groups/" + ids["Temp"], None)),
+    # One write transaction, its operations nested in it (src/bulk.h):
+    # a fault in any of them leaves nothing of the whole request.
+    ("POST /Bulk", reset_ops, lambda k: (
+        "POST", "/Bulk", {"Operations": [
+            {"method": "POST", "path": "/Users", "bulkId": "u",
+             "data": user("bulk%04d@example.com" % k)},
+            {"method": "POST", "path": "/Groups", "bulkId": "g",
+             "data": {"displayName": "Ops", "members": [
+                 {"value": "bulkId:u"}, {"value": ids["alice"]}]}},
+            {"method": "PATCH", "path": "/Users/" + ids["carol"], "data": patch(
+                {"op": "replace", "path": "title", "value": "T%04d" % k})}]})),
 ]
 
 
