@@ -46,6 +46,8 @@ static const struct {
 	{ "tenant", "set", "TENANT max-users=N|off" },
 	{ "tenant", "set", "TENANT max-groups=N|off" },
 	{ "tenant", "set", "TENANT rate=N/s|N/m|off" },
+	{ "tenant", "set", "TENANT bulk-max-operations=N" },
+	{ "tenant", "set", "TENANT bulk-max-payload=BYTES" },
 	{ "tenant", "set", "TENANT mode=preview|live [--discard]" },
 	{ "tenant", "show", "TENANT [--json]" },
 	{ "tenant", "remove", "TENANT --yes" },
