@@ -134,7 +134,7 @@ struct tenant {
 
 #define SCIM_BULK_OPS_DEFAULT	 1000		/* bulk-max-operations */
 #define SCIM_BULK_PAYLOAD_DEFAULT (1024 * 1024)	/* bulk-max-payload */
-#define SCIM_BULK_OPS_MAX	 100000
+#define SCIM_BULK_OPS_MAX	 10000	/* about 3.3 KB of state each */
 #define SCIM_BULK_PAYLOAD_MAX	 (1LL << 30)
 
 /* The tenant's own number: its activity log, role mappings and feed. */

@@ -84,7 +84,8 @@ t.status(req("GET", "/Bulk", tok=tok), 405, "GET /Bulk: 405")
 r = bulk(rtok, [{"method": "POST", "path": "/Users", "bulkId": "x", "data": user("ro@x.com")}])
 t.status(r, 403, "a read token cannot post a Bulk")
 t.eq(find(tok, "Users", "userName", "ro@x.com"), None, "read token: nothing made")
-for bad in ("bulk-max-operations=0", "bulk-max-payload=10", "bulk-max-operations=x"):
+for bad in ("bulk-max-operations=0", "bulk-max-operations=10001", "bulk-max-payload=10",
+            "bulk-max-operations=x"):
     p = s.cli("tenant", "set", "acme", bad, check=False)
     t.ok(p.returncode == 1 and "scimlet:" in p.stderr, "tenant set %s: refused" % bad,
          p.stdout + p.stderr)
