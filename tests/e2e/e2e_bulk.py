@@ -304,7 +304,17 @@ t.eq(st(r), ["503"], "tripped: a delete in a Bulk is held")
 t.ok(req("GET", "/Users/" + ids[3], tok=brk).status == 200, "and the user stays")
 t.eq(len(audit("brk", "breaker.tripped")), 1, "still one trip")
 
-# --- 9. The request itself: malformed ones.
+# --- 9. A seat limit holds inside a Bulk as for requests alone.
+s.tenant("seat")
+seat = s.token("seat")
+s.cli("tenant", "set", "seat", "max-users=2")
+r = bulk(seat, [{"method": "POST", "path": "/Users", "bulkId": "s%d" % i,
+                 "data": user("s%d@x.com" % i)} for i in range(3)])
+t.eq(st(r), ["201", "201", "403"], "max-users=2: the third create of the Bulk is refused")
+t.eq(req("GET", "/Users?count=0", tok=seat).json.get("totalResults"), 2,
+     "exactly the limit is reached")
+
+# --- 10. The request itself: malformed ones.
 t.error(req("POST", "/Bulk", {"Operations": []}, tok), 400, "invalidSyntax",
         "no operations: 400")
 t.error(req("POST", "/Bulk", {"schemas": ["urn:x"], "Operations": [{}]}, tok), 400,
