@@ -47,6 +47,7 @@ struct bulk_op {
 	const cJSON		*bo_op;		/* in the parsed request */
 	const char		*bo_bulkid;	/* NULL: none */
 	const char		*bo_method;
+	int			 bo_refs;	/* its data has references */
 	enum op_state		 bo_state;
 	int			 bo_ran;	/* dispatched */
 	enum scim_err		 bo_err;
@@ -63,6 +64,8 @@ struct bulk {
 	struct store_txn	*b_tx;		/* owned by bulk_post() */
 	struct bulk_op		*b_ops;
 	size_t			 b_n;
+	struct bulk_op		**b_byid;	/* those with a bulkId, sorted */
+	size_t			 b_nid;
 	long long		 b_failon;	/* 0: no limit */
 	long long		 b_errors;
 	uint64_t		 b_last_us;	/* the last record's time */
@@ -82,16 +85,28 @@ bulk_limits(const struct scim_req *req, long long *ops, long long *payload)
 		*payload = (long long)req->rq_maxbody;
 }
 
+static int
+byid_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct bulk_op *const *)a)->bo_bulkid,
+	    (*(struct bulk_op *const *)b)->bo_bulkid);
+}
+
+static int
+byid_find(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct bulk_op *const *)elem)->bo_bulkid);
+}
+
 static struct bulk_op *
 op_by_bulkid(struct bulk *b, const char *id)
 {
-	size_t	i;
+	struct bulk_op	**o;
 
-	for (i = 0; i < b->b_n; i++)
-		if (b->b_ops[i].bo_bulkid != NULL &&
-		    strcmp(b->b_ops[i].bo_bulkid, id) == 0)
-			return &b->b_ops[i];
-	return NULL;
+	if (b->b_nid == 0)
+		return NULL;
+	o = bsearch(id, b->b_byid, b->b_nid, sizeof(*b->b_byid), byid_find);
+	return o != NULL ? *o : NULL;
 }
 
 /* An operation failed without running: its own response says why. */
@@ -139,8 +154,11 @@ refs_of(struct bulk *b, struct bulk_op *o, const cJSON *v)
 	const cJSON	*c;
 	enum op_refs	 r, worst = REFS_READY;
 
-	if (cJSON_IsString(v))
+	if (cJSON_IsString(v)) {
+		if (strncmp(v->valuestring, REF_PREFIX, REF_LEN) == 0)
+			o->bo_refs = 1;
 		return ref_check(b, o, v->valuestring);
+	}
 	cJSON_ArrayForEach(c, v) {
 		if ((r = refs_of(b, o, c)) == REFS_FAIL)
 			return r;
@@ -249,7 +267,7 @@ op_request(struct bulk *b, struct bulk_op *o, enum http_method m,
 {
 	struct scim_req	*rq = &o->bo_req;
 	const cJSON	*data, *ver;
-	cJSON		*copy;
+	cJSON		*copy = NULL;
 
 	memset(rq, 0, sizeof(*rq));
 	rq->rq_method = m;
@@ -267,13 +285,15 @@ op_request(struct bulk *b, struct bulk_op *o, enum http_method m,
 	data = cJSON_GetObjectItem(o->bo_op, "data");
 	if (data == NULL || m == HTTP_DELETE)
 		return SCIM_OK;
-	if ((copy = cJSON_Duplicate(data, 1)) == NULL ||
-	    refs_replace(b, copy) == -1 ||
-	    (rq->rq_body = cJSON_PrintUnformatted(copy)) == NULL) {
-		cJSON_Delete(copy);
-		return SCIM_ENOMEM;
-	}
+	/* A copy with the references replaced, when it has any. */
+	if (!o->bo_refs)
+		rq->rq_body = cJSON_PrintUnformatted(data);
+	else if ((copy = cJSON_Duplicate(data, 1)) != NULL &&
+	    refs_replace(b, copy) == 0)
+		rq->rq_body = cJSON_PrintUnformatted(copy);
 	cJSON_Delete(copy);
+	if (rq->rq_body == NULL)
+		return SCIM_ENOMEM;
 	rq->rq_bodylen = strlen(rq->rq_body);
 	return SCIM_OK;
 }
@@ -578,6 +598,8 @@ parse(struct bulk *b, const cJSON *doc, struct scim_resp *resp)
 	if ((b->b_ops = calloc((size_t)n, sizeof(*b->b_ops))) == NULL)
 		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	b->b_n = (size_t)n;
+	if ((b->b_byid = calloc((size_t)n, sizeof(*b->b_byid))) == NULL)
+		return scim_fail(resp, SCIM_ENOMEM, NULL);
 	i = 0;
 	cJSON_ArrayForEach(v, ops) {
 		if (!cJSON_IsObject(v))
@@ -586,18 +608,19 @@ parse(struct bulk *b, const cJSON *doc, struct scim_resp *resp)
 		b->b_ops[i].bo_op = v;
 		b->b_ops[i].bo_method = cJSON_GetStringValue(
 		    cJSON_GetObjectItem(v, "method"));
-		b->b_ops[i].bo_bulkid = cJSON_GetStringValue(
-		    cJSON_GetObjectItem(v, "bulkId"));
-		/* Unique within the request (RFC 7644 §3.7). */
-		for (j = 0; b->b_ops[i].bo_bulkid != NULL && j < i; j++)
-			if (b->b_ops[j].bo_bulkid != NULL &&
-			    strcmp(b->b_ops[j].bo_bulkid,
-			    b->b_ops[i].bo_bulkid) == 0)
-				return scim_fail(resp, SCIM_EINVALVALUE,
-				    "bulkId %.64s is given to two operations",
-				    b->b_ops[i].bo_bulkid);
+		if ((b->b_ops[i].bo_bulkid = cJSON_GetStringValue(
+		    cJSON_GetObjectItem(v, "bulkId"))) != NULL)
+			b->b_byid[b->b_nid++] = &b->b_ops[i];
 		i++;
 	}
+	/* Unique within the request (RFC 7644 §3.7). */
+	qsort(b->b_byid, b->b_nid, sizeof(*b->b_byid), byid_cmp);
+	for (j = 1; j < b->b_nid; j++)
+		if (strcmp(b->b_byid[j - 1]->bo_bulkid,
+		    b->b_byid[j]->bo_bulkid) == 0)
+			return scim_fail(resp, SCIM_EINVALVALUE, "bulkId %.64s "
+			    "is given to two operations",
+			    b->b_byid[j]->bo_bulkid);
 	return SCIM_OK;
 }
 
@@ -611,6 +634,7 @@ bulk_free(struct bulk *b)
 		http_response_free(&b->b_ops[i].bo_resp);
 	}
 	free(b->b_ops);
+	free(b->b_byid);
 }
 
 enum scim_err
