@@ -357,6 +357,12 @@ resource_respond(struct scim_req *req, struct store_txn *wtx,
 		goto out;
 	}
 	resource_etag(resp, doc);
+	/* An operation of a Bulk: its entry is location, version and
+	 * status, never the body (src/bulk.c). */
+	if (req->rq_parent != NULL) {
+		resp->rp_status = status;
+		goto out;
+	}
 	/*
 	 * Inside the write's own transaction when given: the response is
 	 * made before the commit, so a write is answered 2xx exactly when
