@@ -20,6 +20,7 @@
 #include "ctx.h"
 #include "http.h"
 #include "json.h"
+#include "plan.h"
 #include "router.h"
 #include "scim_error.h"
 #include "store.h"
@@ -660,6 +661,9 @@ bulk_post(struct scim_req *req, struct scim_resp *resp)
 	}
 	if ((e = json_parse_body(req->rq_body, req->rq_bodylen, &doc,
 	    resp)) != SCIM_OK || (e = parse(&b, doc, resp)) != SCIM_OK)
+		goto out;
+	/* Its operations count against the tenant's rate (src/plan.h). */
+	if ((e = plan_rate_more(b.b_cx, b.b_n - 1, resp)) != SCIM_OK)
 		goto out;
 	if ((e = store_begin(b.b_cx->cx_store, 1, &b.b_tx)) != SCIM_OK) {
 		e = scim_fail(resp, e, NULL);

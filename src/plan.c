@@ -40,17 +40,27 @@ plan_seat(struct store_txn *tx, const struct ctx *cx, enum res_type type,
 enum scim_err
 plan_rate(const struct ctx *cx, struct scim_resp *resp)
 {
+	return plan_rate_more(cx, 1, resp);
+}
+
+enum scim_err
+plan_rate_more(const struct ctx *cx, uint64_t n, struct scim_resp *resp)
+{
 	const struct tenant	*t = &cx->cx_tenant;
 	uint64_t		 per, interval, wait;
 
-	if (t->tn_rate <= 0 || t->tn_rateper <= 0)
+	if (t->tn_rate <= 0 || t->tn_rateper <= 0 || n == 0)
 		return SCIM_OK;
+	/* With the request's own, at most one allowance: more could
+	 * never pass. */
+	if (n > (uint64_t)t->tn_rate - 1)
+		n = (uint64_t)t->tn_rate - 1;
 	per = (uint64_t)t->tn_rateper * 1000000;
 	interval = per / (uint64_t)t->tn_rate;
 	if (interval == 0)
 		interval = 1;
 	if (store_rate_take(cx->cx_store, TENANT_HOME(t), util_now_us(),
-	    interval, per, &wait) != SCIM_OK || wait == 0)
+	    interval, per, n, &wait) != SCIM_OK || wait == 0)
 		return SCIM_OK;
 	/* RFC 6585 §4: how long to wait, in whole seconds. */
 	resp->rp_retry = (int)((wait + 999999) / 1000000);

@@ -25,8 +25,12 @@ enum scim_err	plan_seat(struct store_txn *, const struct ctx *,
 /*
  * Before a request of an authenticated tenant: SCIM_ERATE (429, with
  * Retry-After) when it is over the tenant's rate.  A rate that cannot be
- * counted (activity.mdb unusable) lets the request through.
+ * counted (activity.mdb unusable) lets the request through.  _more: n
+ * requests more of the same request (a Bulk's operations after its
+ * first), with the request's own at most the rate's whole allowance.
  */
 enum scim_err	plan_rate(const struct ctx *, struct scim_resp *);
+enum scim_err	plan_rate_more(const struct ctx *, uint64_t n,
+		    struct scim_resp *);
 
 #endif /* PLAN_H */

@@ -442,14 +442,14 @@ enum scim_err	 store_act_each(struct store *, uint32_t tenant,
 		    void *arg);
 /*
  * A tenant's request rate (store_rate.c), shared by the host's workers
- * through activity.mdb: take one request now (all times in µs) from a
+ * through activity.mdb: take n requests now (all times in µs) from a
  * bucket that empties by one request every interval and holds burst's
- * worth; *wait 0 when taken, else how long until it would be (nothing
+ * worth; *wait 0 when taken, else how long until they would be (nothing
  * taken).  _level: how far the bucket's time is ahead of now (0: empty).
  * SCIM_ESTORE when activity.mdb cannot be used.
  */
 enum scim_err	 store_rate_take(struct store *, uint32_t tenant,
-		    uint64_t now, uint64_t interval, uint64_t burst,
+		    uint64_t now, uint64_t interval, uint64_t burst, uint64_t n,
 		    uint64_t *wait);
 enum scim_err	 store_rate_level(struct store *, uint32_t tenant,
 		    uint64_t now, uint64_t *ahead);

@@ -46,7 +46,7 @@ rate_get(struct store_txn *tx, uint32_t tenant, uint64_t *tat)
 
 enum scim_err
 store_rate_take(struct store *st, uint32_t tenant, uint64_t now,
-    uint64_t interval, uint64_t burst, uint64_t *wait)
+    uint64_t interval, uint64_t burst, uint64_t n, uint64_t *wait)
 {
 	struct store_txn	tx;
 	struct skey		sk = { 0 }, val = { 0 };
@@ -63,14 +63,14 @@ store_rate_take(struct store *st, uint32_t tenant, uint64_t now,
 	}
 	if (tat < now)
 		tat = now;
-	if (tat + interval - now > burst) {
+	if (tat + n * interval - now > burst) {
 		/* Refused: the bucket stays as it was. */
-		*wait = tat + interval - now - burst;
+		*wait = tat + n * interval - now - burst;
 		mdb_txn_abort(tx.tx_txn);
 		return SCIM_OK;
 	}
 	rate_key(&sk, tenant);
-	skey_pack(&val, "q", tat + interval);
+	skey_pack(&val, "q", tat + n * interval);
 	k = skey_val(&sk);
 	v = skey_val(&val);
 	if ((rc = s_put(&tx, st->st_act_meta, &k, &v, 0)) != 0) {

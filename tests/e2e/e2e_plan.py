@@ -160,5 +160,33 @@ t.ok(1 <= int(st[3].header("Retry-After") or 0) <= 20,
      "Retry-After: the seconds until one more may pass", st[3].header("Retry-After"))
 cli("tenant", "set", "calm", "rate=off")
 t.eq(s.req("GET", "/Users?count=1", token=calm).status, 200, "rate=off: passes")
+
+# A Bulk counts as its operations, at most the whole allowance.
+def bulk(n, prefix):
+    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+            "Operations": [{"method": "POST", "path": "/Users", "bulkId": "b%d" % i,
+                            "data": user("%s%d@example.com" % (prefix, i))}
+                           for i in range(n)]}
+
+
+for name, n, what in (("bulk5", 5, "a Bulk of 5 operations"),
+                      ("bulk20", 20, "a Bulk of 20, counted as the allowance of 5")):
+    tk = s.tenant(name)
+    cli("tenant", "set", name, "rate=5/m")
+    r = s.req("POST", "/Bulk", bulk(n, name), token=tk)
+    t.eq(r.status, 200, what + ": passes", r.text[:200])
+    r = s.req("GET", "/Users?count=1", token=tk)
+    t.eq(r.status, 429, what + ": spends the allowance", r.text[:200])
+tk = s.tenant("bulk4")
+cli("tenant", "set", "bulk4", "rate=5/m")
+t.eq(s.req("GET", "/Users?count=1", token=tk).status, 200, "one request")
+r = s.req("POST", "/Bulk", bulk(5, "bulk4"), token=tk)
+t.eq(r.status, 429, "then a Bulk of 5 is over the rate, whole", r.text[:200])
+t.eq(json.loads(cli("tenant", "show", "bulk4", "--json").stdout)["users"], 0,
+     "and nothing of it was applied")
+# The refused Bulk counted as one request (its own, not its operations).
+r = s.req("POST", "/Bulk", bulk(3, "bulk4"), token=tk)
+t.eq(r.status, 200, "a Bulk of 3 fits what is left", r.text[:200])
+t.eq(s.req("GET", "/Users?count=1", token=tk).status, 429, "and then nothing more")
 s.stop()
 t.done()
