@@ -94,6 +94,8 @@ static const struct {
 	{ "backup", NULL, "DEST" },
 	{ "deliver", NULL, "TENANT --url URL --secret-file FILE [--once] "
 	    "[--batch N]" },
+	{ "setup-htaccess", NULL, "DOCROOT [--mount PATH] [--db DIR] [--cgi] "
+	    "[--url BASE] [--worker PATH]" },
 };
 #define NUSAGES	(sizeof(usages) / sizeof(usages[0]))
 
@@ -378,6 +380,9 @@ main(int argc, char **argv)
 		return cli_bad(argv[i], "missing word");
 	if (i + 1 < argc && is_verb(argv[i], argv[i + 1]) == 0)
 		return cli_bad(argv[i], "unknown word '%s'", argv[i + 1]);
+	/* Before the database exists: it makes it (src/cli/setup.c). */
+	if (strcmp(argv[i], "setup-htaccess") == 0)
+		return cli_setup(argv[0], db, argc - i - 1, argv + i + 1);
 	if (db == NULL || *db == '\0') {
 		fputs("scimlet: no database: give --db DIR or set "
 		    "SCIMLET_DB\n", stderr);

@@ -62,6 +62,9 @@ void	 cli_breaker_line(const struct breaker_status *, char *, size_t);
 /* `preview report`; `tenant set T mode=...` (argv: set T mode=... [...]) */
 int	 cli_preview(struct cli *, int argc, char **argv);
 int	 cli_tenant_mode(struct cli *, int argc, char **argv);
+/* `setup-htaccess DOCROOT ...`, with no store open: db is the global
+ * --db (or SCIMLET_DB), NULL when none; argv0 the program's. */
+int	 cli_setup(const char *argv0, const char *db, int argc, char **argv);
 
 /*
  * The request context of a command on tenant, built as the worker builds

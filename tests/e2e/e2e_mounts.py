@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The mounts README and www/ describe, each with the real server (issue
-8): Apache 2.4 + mod_fcgid configured only from www/htaccess.sample,
+8): Apache 2.4 + mod_fcgid configured only from the .htaccess that
+`scimlet setup-htaccess` writes (www/htaccess.sample's lines),
 Apache + mod_cgi, and nginx + spawn-fcgi with www/nginx-spawn-fcgi.conf.sample.
 Each plays the Entra Test Connection, a user's lifecycle and a 401 with a
 SCIM body, and checks that locations are the URL the client used.  A
@@ -19,7 +20,7 @@ import tempfile
 import time
 import uuid
 
-from harness import FCGI, SRCDIR, Server, Tap, free_port, run_cli, worker_pids
+from harness import CLI, FCGI, SRCDIR, Server, Tap, free_port, run_cli, worker_pids
 
 t = Tap()
 MODS = "/usr/lib/apache2/modules"
@@ -206,30 +207,78 @@ def setup(d):
     return worker, db, token
 
 
+def setup_htaccess(d, docroot, port):
+    """mod_fcgid as a shared-hosting user sets it up: the CLI and the
+    worker unpacked side by side (d/bin), `scimlet setup-htaccess` writing
+    the .htaccess block and the wrapper and making the database, then the
+    next steps it prints, run as printed.  The database is then handed to
+    www-data, the user the worker runs as here (no suEXEC).  Returns the
+    token, or None when the set-up failed."""
+    os.chmod(d, 0o755)
+    os.makedirs(docroot, 0o755)
+    os.chmod(docroot, 0o755)
+    bindir = os.path.join(d, "bin")
+    os.makedirs(bindir, 0o755)
+    cli = os.path.join(bindir, "scimlet")
+    shutil.copy2(CLI, cli)
+    shutil.copy2(FCGI, os.path.join(bindir, "scimlet.fcgi"))
+    db = os.path.join(d, "db")
+    base = "http://127.0.0.1:%d" % port
+    p = subprocess.run([cli, "setup-htaccess", docroot, "--db", db, "--url", base],
+                       capture_output=True, text=True, timeout=30)
+    t.eq(p.returncode, 0, "apache-fcgid: scimlet setup-htaccess", p.stderr)
+    t.ok("Tenant URL: %s/scim/v2\n" % base in p.stdout,
+         "apache-fcgid: setup-htaccess prints the Tenant URL", p.stdout)
+    with open(os.path.join(docroot, "scim", "v2")) as f:
+        wr = f.read()
+    t.ok("\nexec %s/scimlet.fcgi\n" % bindir in wr and "\nSCIMLET_DB=%s\n" % db in wr,
+         "apache-fcgid: the wrapper runs the worker beside the CLI on the database", wr)
+    steps = [x.split() for x in p.stdout.splitlines() if x.startswith("  " + cli + " ")]
+    t.eq([x[1:] for x in steps], [["--db", db, "tenant", "add", "TENANT"],
+                                  ["--db", db, "token", "issue", "TENANT"]],
+         "apache-fcgid: setup-htaccess prints the next steps", p.stdout)
+    if p.returncode != 0 or len(steps) != 2:
+        return None
+    subprocess.run([x.replace("TENANT", "acme") for x in steps[0]], check=True,
+                   capture_output=True, timeout=30)
+    token = subprocess.run([x.replace("TENANT", "acme") for x in steps[1]], check=True,
+                           capture_output=True, text=True, timeout=30).stdout.strip()
+    uid, gid = pwd.getpwnam("www-data").pw_uid, grp.getgrnam("www-data").gr_gid
+    for root, dirs, files in os.walk(db):
+        os.chown(root, uid, gid)
+        for f in files:
+            os.chown(os.path.join(root, f), uid, gid)
+    return token
+
+
 def apache(handler):
     d = tempfile.mkdtemp(prefix="scimlet-apache.", dir="/tmp")  # www-data enters
     proc = None
     try:
-        worker, db, token = setup(d)
+        port = free_port()
         docroot = os.path.join(d, "docroot")
-        os.makedirs(os.path.join(docroot, "scim"))
-        for x in (d, docroot, os.path.join(docroot, "scim")):
-            os.chmod(x, 0o755)
         with open(os.path.join(SRCDIR, "www", "htaccess.sample")) as f:
             ht = f.read()
-        if handler == "cgi":
+        if handler == "fcgid":
+            token = setup_htaccess(d, docroot, port)
+            if token is None:
+                return
+        else:
+            worker, db, token = setup(d)
+            os.makedirs(os.path.join(docroot, "scim"))
+            for x in (d, docroot, os.path.join(docroot, "scim")):
+                os.chmod(x, 0o755)
             ht = ht.replace("[H=fcgid-script,END]", "[H=cgi-script,END]")
-        with open(os.path.join(docroot, ".htaccess"), "w") as f:
-            f.write(ht)
-        with open(os.path.join(SRCDIR, "www", "scimlet-wrapper.fcgi.sample")) as f:
-            wr = f.read()
-        wr = wr.replace("/home/USER/scimlet/db", db).replace(
-            "/home/USER/scimlet/bin/scimlet.fcgi", worker)
-        wpath = os.path.join(docroot, "scim", "v2")
-        with open(wpath, "w") as f:
-            f.write(wr)
-        os.chmod(wpath, 0o755)
-        port = free_port()
+            with open(os.path.join(docroot, ".htaccess"), "w") as f:
+                f.write(ht)
+            with open(os.path.join(SRCDIR, "www", "scimlet-wrapper.fcgi.sample")) as f:
+                wr = f.read()
+            wr = wr.replace("/home/USER/scimlet/db", db).replace(
+                "/home/USER/scimlet/bin/scimlet.fcgi", worker)
+            wpath = os.path.join(docroot, "scim", "v2")
+            with open(wpath, "w") as f:
+                f.write(wr)
+            os.chmod(wpath, 0o755)
         conf = os.path.join(d, "httpd.conf")
         mods = ["mpm_event", "authz_core", "rewrite", "mime", "env", "setenvif",
                 "fcgid" if handler == "fcgid" else "cgid"]
