@@ -77,28 +77,8 @@ bstr(struct buf *b, const char *s)
 	bput(b, s, strlen(s));
 }
 
-static void
-bprintf(struct buf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	char	tmp[PATH_MAX * 2 + 256];
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->bf_bad = 1;
-	else
-		bput(b, tmp, (size_t)n);
-}
-
 /* A failure: "scimlet: setup-htaccess: " and the message; CLI_FAIL. */
-static int
-fail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int
+static int __attribute__((format(printf, 1, 2)))
 fail(const char *fmt, ...)
 {
 	va_list	ap;
@@ -199,14 +179,13 @@ inside(const char *path, const char *dir)
 	    (path[n] == '\0' || path[n] == '/');
 }
 
-/* Is f (canonical) an executable regular file? */
+/* Is f an executable regular file? */
 static int
 is_prog(const char *f)
 {
 	struct stat	sb;
 
-	return stat(f, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    access(f, X_OK) == 0;
+	return stat(f, &sb) == 0 && S_ISREG(sb.st_mode) && !access(f, X_OK);
 }
 
 /*
@@ -286,13 +265,28 @@ has_cntrl(const char *s)
 	return 0;
 }
 
+/* The rule's pattern for mount: ^ and the path less its '/', '.' escaped. */
+static void
+rule_pat(const char *mount, char *out, size_t len)
+{
+	size_t	i = 0;
+
+	for (out[i++] = '^', mount++; *mount != '\0' && i + 3 < len; mount++) {
+		if (*mount == '.')
+			out[i++] = '\\';
+		out[i++] = *mount;
+	}
+	out[i] = '\0';
+}
+
 /* The .htaccess block for mount (www/htaccess.sample, lines explained). */
 static void
 ht_block(struct buf *b, const char *mount, int cgi)
 {
-	const char	*p;
+	char	 pat[512], tmp[4096];
 
-	bprintf(b, HT_BEGIN "\n"
+	rule_pat(mount, pat, sizeof(pat));
+	snprintf(tmp, sizeof(tmp), HT_BEGIN "\n"
 	    "# scimlet at %s (%s), written by `scimlet setup-htaccess`:\n"
 	    "# running it again replaces this block, from BEGIN to END; keep\n"
 	    "# your own lines outside it.  It stays at the top, before other\n"
@@ -309,15 +303,11 @@ ht_block(struct buf *b, const char *mount, int cgi)
 	    "# %s and below: run .%s under %s;\n"
 	    "# the rest of the path is PATH_INFO.  END: no other rule in\n"
 	    "# this file touches these requests.\n"
-	    "RewriteRule ^", mount, cgi ? "mod_cgi" : "mod_fcgid", mount,
-	    mount, mount, cgi ? "mod_cgi" : "mod_fcgid");
-	for (p = mount + 1; *p != '\0'; p++)
-		if (*p == '.')
-			bput(b, "\\.", 2);
-		else
-			bput(b, p, 1);
-	bprintf(b, "(/.*)?$ - [H=%s,END]\n" HT_END "\n",
+	    "RewriteRule %s(/.*)?$ - [H=%s,END]\n" HT_END "\n", mount,
+	    cgi ? "mod_cgi" : "mod_fcgid", mount, mount, mount,
+	    cgi ? "mod_cgi" : "mod_fcgid", pat,
 	    cgi ? "cgi-script" : "fcgid-script");
+	bstr(b, tmp);
 }
 
 /* The wrapper (www/scimlet-wrapper.fcgi.sample) for db and worker. */
@@ -422,6 +412,30 @@ line_has(const char *s, const char *e, const char *word)
 }
 
 /*
+ * Does line [s, e) hold pat, a rule's pattern for a path, where the path
+ * ends (not ^scim/v2 in ^scim/v22)?
+ */
+static int
+line_rule(const char *s, const char *e, const char *pat)
+{
+	size_t	n = strlen(pat);
+	char	c;
+
+	for (; (size_t)(e - s) >= n; s++) {
+		if (strncmp(s, pat, n) != 0)
+			continue;
+		if ((size_t)(e - s) == n)
+			return 1;
+		c = s[n];
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '_' && c != '-' &&
+		    c != '.' && c != '\\')
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * The new .htaccess: old (len bytes, NULL: none) with block merged.
  * Without a scimlet block, block goes at the top, then a blank line,
  * then old byte for byte; with one, block replaces it, from the start
@@ -436,7 +450,14 @@ ht_merge(const char *old, size_t len, const char *block, const char *mount,
     struct buf *out, const char **how, char *err, size_t errlen)
 {
 	const char	*s, *e, *end = old + len, *b0 = NULL, *b1 = NULL;
+	char		 pat[256], epat[512], spat[256];
 	int		 nb = 0, ne = 0, in = 0;
+
+	/* A rule's pattern for the mount: ^scim/v2, with '.' escaped, or
+	 * ^/?scim/v2. */
+	snprintf(pat, sizeof(pat), "^%s", mount + 1);
+	snprintf(spat, sizeof(spat), "^/?%s", mount + 1);
+	rule_pat(mount, epat, sizeof(epat));
 
 	if (old == NULL) {
 		bstr(out, block);
@@ -465,7 +486,8 @@ ht_merge(const char *old, size_t len, const char *block, const char *mount,
 			in = 0;
 		} else if (!in && (line_has(s, e, "scimlet") ||
 		    (line_has(s, e, "RewriteRule") &&
-		    line_has(s, e, mount + 1)))) {
+		    (line_rule(s, e, pat) || line_rule(s, e, epat) ||
+		    line_rule(s, e, spat))))) {
 			snprintf(err, errlen, "line %.*s names scimlet or %s "
 			    "outside a \"" HT_BEGIN "\" ... \"" HT_END "\" "
 			    "block: remove the lines of a set-up made by "

@@ -176,6 +176,16 @@ try:
                       "\nSetEnvIf X-Forwarded-Proto \"^https$\" HTTPS=on\n"),
          "--cgi: the rest kept", got)
 
+    # A short mount: rules for other paths that start alike are no conflict.
+    d, www, db = fresh()
+    rest = "RewriteRule ^sitemap\\.xml$ /s.php [L]\nRewriteRule ^s2/(.*)$ /x [L]\n"
+    write(os.path.join(www, ".htaccess"), rest)
+    p = run(www, "--db", db, "--mount", "/s")
+    got = read(os.path.join(www, ".htaccess"))
+    t.ok(p.returncode == 0 and got.endswith("# END scimlet\n\n" + rest) and
+         "RewriteRule ^s(/.*)?$ - [H=fcgid-script,END]" in got,
+         "--mount /s: rules for /sitemap.xml and /s2 are kept", p.stderr + got)
+
     # --- Another mount; a database path that sh must be given quoted.
     d, www, _ = fresh()
     db = os.path.join(d, "it's my db")
@@ -229,6 +239,8 @@ try:
             ("a hand-copied sample", handmade, "outside"),
             ("a scimlet rule without markers",
              "RewriteEngine On\nRewriteRule ^scim/v2(/.*)?$ - [H=fcgid-script,END]\n",
+             "outside"),
+            ("a rule for the mount", "RewriteRule ^/?scim/v2/(.*)$ /api.php [L]\n",
              "outside"),
             ("two BEGIN lines", "# BEGIN scimlet\n# END scimlet\n# BEGIN scimlet\n"
              "# END scimlet\n", "BEGIN"),
