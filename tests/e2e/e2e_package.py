@@ -31,8 +31,11 @@ if os.environ.get("SCIMLET_STATIC_DEPS") != "yes":
 
 BUILD = os.environ["SCIMLET_BUILDDIR"]
 DELIVER = os.environ.get("SCIMLET_DELIVER", "yes")
-# Only what the programs are allowed to load: libc, the loader, the vDSO.
-ALLOWED = re.compile(r"^(linux-vdso\.so\.1|linux-gate\.so\.1|libc\.so\.6|"
+# Only what the programs are allowed to load: the C library (glibc's
+# libc, and libm or libpthread where the linker keeps them), the loader,
+# the vDSO.
+ALLOWED = re.compile(r"^(linux-vdso\.so\.1|linux-gate\.so\.1|"
+                     r"lib(c|m|pthread|dl|rt)\.so\.\d|"
                      r"(/\S*/)?ld-linux[-\w.]*\.so\.\d)$")
 
 t = Tap()
