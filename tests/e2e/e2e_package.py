@@ -22,7 +22,7 @@ import sys
 import tarfile
 import tempfile
 
-from harness import Tap, Resp, URN_USER, SRCDIR
+from harness import SRCDIR, URN_USER, Tap, cgi_response
 
 if os.environ.get("SCIMLET_STATIC_DEPS") != "yes":
     print("1..0 # SKIP not configured with --enable-static-deps "
@@ -72,15 +72,7 @@ def cgi(prog, method, path, body=None, query="", token=None, extra=None):
     e.update(extra or {})
     p = subprocess.run([prog], input=data, env=e, capture_output=True,
                        cwd=home, timeout=30)
-    head, _, payload = p.stdout.partition(b"\r\n\r\n")
-    status, headers = 0, []
-    for line in head.decode("latin-1").split("\r\n"):
-        k, _, v = line.partition(":")
-        if k.lower() == "status":
-            status = int(v.strip().split()[0])
-        elif k:
-            headers.append((k, v.strip()))
-    return Resp(status, headers, payload), p.returncode, p.stderr.decode()
+    return cgi_response(p.stdout), p.returncode, p.stderr.decode()
 
 
 try:

@@ -324,7 +324,12 @@ def cgi(db, method, path, body=None, query="", token=None, env=None,
     p = subprocess.run([FCGI], input=data if stdin is None else stdin,
                        env=e, capture_output=True, timeout=30)
     _scan_for_sanitizers(p.stderr.decode("utf-8", "replace"), "CGI worker")
-    head, _, payload = p.stdout.partition(b"\r\n\r\n")
+    return cgi_response(p.stdout), p.returncode, p.stderr.decode("utf-8", "replace")
+
+
+def cgi_response(out):
+    """A CGI program's output as a Resp (its Status header the status)."""
+    head, _, payload = out.partition(b"\r\n\r\n")
     status, headers = 0, []
     for line in head.decode("latin-1").split("\r\n"):
         k, _, v = line.partition(":")
@@ -332,7 +337,7 @@ def cgi(db, method, path, body=None, query="", token=None, env=None,
             status = int(v.strip().split()[0])
         elif k:
             headers.append((k, v.strip()))
-    return Resp(status, headers, payload), p.returncode, p.stderr.decode("utf-8", "replace")
+    return Resp(status, headers, payload)
 
 
 def user(name, **extra):
