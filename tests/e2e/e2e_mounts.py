@@ -207,8 +207,8 @@ def setup(d):
     return worker, db, token
 
 
-def setup_htaccess(d, docroot, port):
-    """mod_fcgid as a shared-hosting user sets it up: the CLI and the
+def setup_htaccess(handler, d, docroot, port):
+    """mod_fcgid or mod_cgi as a shared-hosting user sets it up: the CLI and the
     worker unpacked side by side (d/bin), `scimlet setup-htaccess` writing
     the .htaccess block and the wrapper and making the database, then the
     next steps it prints, run as printed.  The database is then handed to
@@ -224,19 +224,26 @@ def setup_htaccess(d, docroot, port):
     shutil.copy2(FCGI, os.path.join(bindir, "scimlet.fcgi"))
     db = os.path.join(d, "db")
     base = "http://127.0.0.1:%d" % port
-    p = subprocess.run([cli, "setup-htaccess", docroot, "--db", db, "--url", base],
+    name = "apache-" + handler
+    args = [cli, "setup-htaccess", docroot, "--db", db, "--url", base]
+    p = subprocess.run(args + (["--cgi"] if handler == "cgi" else []),
                        capture_output=True, text=True, timeout=30)
-    t.eq(p.returncode, 0, "apache-fcgid: scimlet setup-htaccess", p.stderr)
+    t.eq(p.returncode, 0, name + ": scimlet setup-htaccess", p.stderr)
     t.ok("Tenant URL: %s/scim/v2\n" % base in p.stdout,
-         "apache-fcgid: setup-htaccess prints the Tenant URL", p.stdout)
+         name + ": setup-htaccess prints the Tenant URL", p.stdout)
     with open(os.path.join(docroot, "scim", "v2")) as f:
         wr = f.read()
+    with open(os.path.join(docroot, ".htaccess")) as f:
+        ht = f.read()
+    want = "cgi-script" if handler == "cgi" else "fcgid-script"
+    t.ok("[H=%s,END]" % want in ht and ht.count("-script,END]") == 1,
+         name + ": the .htaccess hands the wrapper to " + want, ht)
     t.ok("\nexec %s/scimlet.fcgi\n" % bindir in wr and "\nSCIMLET_DB=%s\n" % db in wr,
-         "apache-fcgid: the wrapper runs the worker beside the CLI on the database", wr)
+         name + ": the wrapper runs the worker beside the CLI on the database", wr)
     steps = [x.split() for x in p.stdout.splitlines() if x.startswith("  " + cli + " ")]
     t.eq([x[1:] for x in steps], [["--db", db, "tenant", "add", "TENANT"],
                                   ["--db", db, "token", "issue", "TENANT"]],
-         "apache-fcgid: setup-htaccess prints the next steps", p.stdout)
+         name + ": setup-htaccess prints the next steps", p.stdout)
     if p.returncode != 0 or len(steps) != 2:
         return None
     subprocess.run([x.replace("TENANT", "acme") for x in steps[0]], check=True,
@@ -259,26 +266,9 @@ def apache(handler):
         docroot = os.path.join(d, "docroot")
         with open(os.path.join(SRCDIR, "www", "htaccess.sample")) as f:
             ht = f.read()
-        if handler == "fcgid":
-            token = setup_htaccess(d, docroot, port)
-            if token is None:
-                return
-        else:
-            worker, db, token = setup(d)
-            os.makedirs(os.path.join(docroot, "scim"))
-            for x in (d, docroot, os.path.join(docroot, "scim")):
-                os.chmod(x, 0o755)
-            ht = ht.replace("[H=fcgid-script,END]", "[H=cgi-script,END]")
-            with open(os.path.join(docroot, ".htaccess"), "w") as f:
-                f.write(ht)
-            with open(os.path.join(SRCDIR, "www", "scimlet-wrapper.fcgi.sample")) as f:
-                wr = f.read()
-            wr = wr.replace("/home/USER/scimlet/db", db).replace(
-                "/home/USER/scimlet/bin/scimlet.fcgi", worker)
-            wpath = os.path.join(docroot, "scim", "v2")
-            with open(wpath, "w") as f:
-                f.write(wr)
-            os.chmod(wpath, 0o755)
+        token = setup_htaccess(handler, d, docroot, port)
+        if token is None:
+            return
         conf = os.path.join(d, "httpd.conf")
         mods = ["mpm_event", "authz_core", "rewrite", "mime", "env", "setenvif",
                 "fcgid" if handler == "fcgid" else "cgid"]
