@@ -54,16 +54,22 @@ scimlet_build() {
 }
 
 # Write a lighttpd configuration from www/lighttpd.conf.in.
-# Usage: scimlet_lighttpd_conf OUT PORT DB FCGI RUNDIR
+# Usage: scimlet_lighttpd_conf OUT PORT DB FCGI RUNDIR [console]
+# With "console", the operator console's mount too
+# (www/lighttpd-console.conf.in, its files from www/console).
 scimlet_lighttpd_conf() {
-	local out=$1 port=$2 db=$3 fcgi=$4 rundir=$5
+	local out=$1 port=$2 db=$3 fcgi=$4 rundir=$5 console=${6:-}
+	local confs=$top/www/lighttpd.conf.in
+	[ "$console" = console ] && confs="$confs $top/www/lighttpd-console.conf.in"
 	mkdir -p "$rundir/www"
-	sed -e "s|@PORT@|$port|g" -e "s|@DB@|$db|g" -e "s|@FCGI@|$fcgi|g" \
+	# shellcheck disable=SC2086
+	cat $confs | sed -e "s|@PORT@|$port|g" -e "s|@DB@|$db|g" \
+	    -e "s|@FCGI@|$fcgi|g" \
 	    -e "s|@RUNDIR@|$rundir|g" -e "s|@DOCROOT@|$rundir/www|g" \
 	    -e "s|@PROCS@|${SCIMLET_PROCS:-2}|g" \
 	    -e "s|@MAX_REQUEST_KB@|${SCIMLET_MAX_REQUEST_KB:-16384}|g" \
 	    -e "s|@MAX_REQUESTS@|${SCIMLET_MAX_REQUESTS:-0}|g" \
-	    "$top/www/lighttpd.conf.in" > "$out"
+	    -e "s|@CONSOLE@|$top/www/console|g" > "$out"
 }
 
 # Find a free TCP port on 127.0.0.1.

@@ -561,3 +561,36 @@ out:
 		return scim_fail(resp, SCIM_EAUTH, "invalid or revoked token");
 	return e == SCIM_OK ? SCIM_OK : scim_fail(resp, e, NULL);
 }
+
+static int
+json_str_or_null(cJSON *o, const char *k, const char *v)
+{
+	return v != NULL ? json_add_string(o, k, v) :
+	    json_add(o, k, cJSON_CreateNull());
+}
+
+cJSON *
+auth_token_json(struct store_txn *tx, const struct auth_token_info *ti)
+{
+	cJSON		*o;
+	char		 used[TIME_STRLEN + 1];
+	uint64_t	 us = 0;
+
+	/* Last used: the activity log's note of the token (store_act.c). */
+	used[0] = '\0';
+	if (store_act_used(tx, ti->id, &us) == SCIM_OK && us > 0)
+		util_time_format((double)us / 1e6, used);
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    json_add_string(o, "id", ti->id) == -1 ||
+	    json_str_or_null(o, "label", ti->label) == -1 ||
+	    json_add_string(o, "scope", ti->scope) == -1 ||
+	    json_add_string(o, "created", ti->created) == -1 ||
+	    json_str_or_null(o, "expires", ti->expires) == -1 ||
+	    json_str_or_null(o, "revoked", ti->revoked) == -1 ||
+	    json_str_or_null(o, "last_used", used[0] != '\0' ? used :
+	    NULL) == -1) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}

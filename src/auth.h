@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "scim.h"
 
 #define AUTH_TOKEN_PREFIX	"scimlet_"
@@ -87,6 +89,13 @@ int		 auth_token_active(const struct auth_token_info *);
 typedef void	(*auth_token_cb)(const struct auth_token_info *, void *arg);
 enum scim_err	 auth_token_each(struct store_txn *tx, const char *tenant,
 		    auth_token_cb, void *arg);
+/*
+ * A token as `token list --json` and the console show it: id, label,
+ * scope, created, expires, revoked, last_used (the activity log's note,
+ * read through tx), null for what is not set.  NULL: out of memory.
+ */
+cJSON		*auth_token_json(struct store_txn *tx,
+		    const struct auth_token_info *);
 
 /*
  * Check an Authorization header value ("Bearer TOKEN", scheme matched

@@ -398,8 +398,10 @@ static int
 response_head(const struct scim_resp *resp, int streamed, char *head,
     size_t size, size_t *np)
 {
-	size_t	n = 0;
-	char	status[24], len[24], retry[24];
+	size_t		 n = 0;
+	char		 status[24], len[24], retry[24];
+	const char	*ctype = resp->rp_ctype != NULL ? resp->rp_ctype :
+			    "application/scim+json; charset=utf-8";
 
 	util_utoa((unsigned)resp->rp_status, status);
 	util_utoa(resp->rp_len, len);
@@ -407,13 +409,27 @@ response_head(const struct scim_resp *resp, int streamed, char *head,
 	if (head_add(head, size, &n, "Status: ", status, " ",
 	    scim_status_reason(resp->rp_status), "\r\n", HEAD_END) == -1)
 		return -1;
-	if (streamed && head_add(head, size, &n,
-	    "Content-Type: application/scim+json; charset=utf-8\r\n",
-	    HEAD_END) == -1)
+	if (streamed && head_add(head, size, &n, "Content-Type: ", ctype,
+	    "\r\n", HEAD_END) == -1)
 		return -1;
 	if (!streamed && resp->rp_body != NULL && head_add(head, size, &n,
-	    "Content-Type: application/scim+json; charset=utf-8\r\n"
-	    "Content-Length: ", len, "\r\n", HEAD_END) == -1)
+	    "Content-Type: ", ctype, "\r\nContent-Length: ", len, "\r\n",
+	    HEAD_END) == -1)
+		return -1;
+	/*
+	 * The console: its own script and style only, nothing inline,
+	 * no other origin, never in a frame; cookies set by admin.c.
+	 */
+	if (resp->rp_console && head_add(head, size, &n,
+	    "Content-Security-Policy: default-src 'none'; script-src 'self'; "
+	    "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+	    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Referrer-Policy: no-referrer\r\n"
+	    "X-Frame-Options: DENY\r\n", HEAD_END) == -1)
+		return -1;
+	if (resp->rp_cookie[0] != '\0' && head_add(head, size, &n,
+	    "Set-Cookie: ", resp->rp_cookie, "\r\n", HEAD_END) == -1)
 		return -1;
 	/* Each optional header is bounded well below the buffer. */
 	if (resp->rp_location != NULL &&
@@ -421,7 +437,7 @@ response_head(const struct scim_resp *resp, int streamed, char *head,
 	    head_add(head, size, &n, "Location: ", resp->rp_location, "\r\n",
 	    HEAD_END) == -1)
 		return -1;
-	if (resp->rp_auth && head_add(head, size, &n,
+	if (resp->rp_auth && !resp->rp_console && head_add(head, size, &n,
 	    "WWW-Authenticate: Bearer realm=\"scimlet\"\r\n", HEAD_END) == -1)
 		return -1;
 	/* rp_scope is a constant name: "provision". */

@@ -73,6 +73,12 @@ struct scim_resp {
 	/* A 403 for want of this scope (RFC 6750 §3.1), or NULL. */
 	const char	*rp_scope;
 	int		 rp_head;	/* HEAD: headers only */
+	/* The console's mount (admin.h): the body's type when not SCIM
+	 * JSON (a constant), a Set-Cookie value, and the console's
+	 * security headers (Content-Security-Policy...). */
+	const char	*rp_ctype;
+	char		 rp_cookie[256];
+	int		 rp_console;
 	/* Written already, in parts, by the handler (http_response_start()):
 	 * rp_len counts the bytes; main.c writes nothing more. */
 	int		 rp_sent;

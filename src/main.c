@@ -31,6 +31,7 @@ size_t	__sanitizer_get_current_allocated_bytes(void);
 #include <sodium.h>
 
 #include "activity.h"
+#include "admin.h"
 #include "auth.h"
 #include "ctx.h"
 #include "health.h"
@@ -45,6 +46,7 @@ size_t	__sanitizer_get_current_allocated_bytes(void);
 struct worker {
 	struct store	*wk_store;
 	const char	*wk_cfgerr;	/* set: answer every request with 500 */
+	int		 wk_admin;	/* SCIMLET_MOUNT=admin in the environment */
 	char		 wk_errbuf[512];
 	size_t		 wk_maxbody;
 	long long	 wk_maxreq;	/* 0: no limit */
@@ -126,7 +128,7 @@ static const struct {
 	K("HTTP_IF_NONE_MATCH"), K("HTTP_USER_AGENT"), K("PATH_INFO"),
 	K("QUERY_STRING"), K("REMOTE_ADDR"), K("REQUEST_METHOD"),
 	K("REQUEST_SCHEME"), K("REQUEST_URI"), K("SCRIPT_NAME"),
-	K("SERVER_NAME"), K("SERVER_PORT"),
+	K("SERVER_NAME"), K("SERVER_PORT"), K("SCIMLET_MOUNT"),
 #undef K
 };
 #define FCGI_KNOWN	(sizeof(fcgi_known) / sizeof(fcgi_known[0]))
@@ -338,7 +340,7 @@ serve(struct worker *wk, const struct http_io *io)
 	enum scim_err		e;
 	uint8_t			rid[8];
 	char			path[128], detail[SCIM_MAX_DETAIL], reqid[20];
-	int			leaked = 0, lost, health = 0;
+	int			leaked = 0, lost, health = 0, admin;
 
 	memset(&resp, 0, sizeof(resp));
 	memset(&cx, 0, sizeof(cx));
@@ -350,12 +352,15 @@ serve(struct worker *wk, const struct http_io *io)
 		util_strlcpy(reqid, "-", sizeof(reqid));
 	}
 	activity_start(&act, rid, reqid);
+	/* The console's mount (admin.h): the same worker, another door. */
+	admin = wk->wk_admin || admin_mounted(io);
+	resp.rp_console = admin;
 	/* Known to a handler that writes its response in parts. */
 	util_strlcpy(resp.rp_reqid, reqid, sizeof(resp.rp_reqid));
 	activity_client(&act, io->io_param(io->io_ctx, "REMOTE_ADDR"),
 	    io->io_param(io->io_ctx, "HTTP_USER_AGENT"));
 	e = http_request_read(io, wk->wk_maxbody, &req, &resp);
-	if (e != SCIM_OK && e != SCIM_ENOMEM)
+	if (e != SCIM_OK && e != SCIM_ENOMEM && !admin)
 		attribute(wk, &req, &act);
 #ifdef SCIMLET_FAULTS
 	fault_arm(wk, io);
@@ -366,6 +371,8 @@ serve(struct worker *wk, const struct http_io *io)
 		    &req, &resp);
 	else if (e == SCIM_OK && wk->wk_cfgerr != NULL)
 		e = scim_fail(&resp, SCIM_ECONFIG, "%s", wk->wk_cfgerr);
+	else if (e == SCIM_OK && admin)
+		e = admin_serve(wk->wk_store, io, &req, &resp, rid);
 	else if (e == SCIM_OK &&
 	    (e = open_ctx(wk, &req, &cx, &act, &resp)) == SCIM_OK &&
 	    (e = plan_rate(&cx, &resp)) == SCIM_OK) {
@@ -408,7 +415,7 @@ serve(struct worker *wk, const struct http_io *io)
 	 * Every request but the monitors' health probes leaves its record;
 	 * one that changed something left it with the change.
 	 */
-	if (!health && wk->wk_cfgerr == NULL)
+	if (!health && !admin && wk->wk_cfgerr == NULL)
 		activity_finish(&act, wk->wk_store, &req, &resp, e);
 	http_request_free(&req);
 	http_response_free(&resp);
@@ -424,6 +431,8 @@ configure(struct worker *wk)
 
 	wk->wk_maxbody = SCIM_MAX_BODY_DEFAULT;
 	wk->wk_maxreq = SCIM_MAX_REQUESTS_DEFAULT;
+	if ((v = getenv("SCIMLET_MOUNT")) != NULL)
+		wk->wk_admin = strcmp(v, "admin") == 0;
 	if ((v = getenv("SCIMLET_MAX_BODY")) != NULL) {
 		if (util_strtonum(v, 1, 1LL << 30, &n) == -1) {
 			wk->wk_cfgerr = "SCIMLET_MAX_BODY must be a byte count "

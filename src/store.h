@@ -172,6 +172,33 @@ typedef int	(*store_token_cb)(const uint8_t hash[STORE_HASHLEN],
 enum scim_err	 store_token_each(struct store_txn *, store_token_cb,
 		    void *arg);
 
+/*
+ * The console's records (store_admin.c): kind STORE_ADMIN_CRED or
+ * STORE_ADMIN_SESSION, keyed by a SHA-256; and the admin log by time.
+ * An _each callback returns 0 to go on, STORE_ADMIN_DEL to delete the
+ * record and go on, anything else to stop.
+ */
+#define STORE_ADMIN_CRED	'A'
+#define STORE_ADMIN_SESSION	'S'
+#define STORE_ADMIN_DEL		2
+enum scim_err	 store_admin_put(struct store_txn *, char kind,
+		    const uint8_t hash[STORE_HASHLEN], const char *json);
+enum scim_err	 store_admin_get(struct store_txn *, char kind,
+		    const uint8_t hash[STORE_HASHLEN], const char **json,
+		    size_t *len);
+enum scim_err	 store_admin_del(struct store_txn *, char kind,
+		    const uint8_t hash[STORE_HASHLEN]);
+typedef int	(*store_admin_cb)(const uint8_t hash[STORE_HASHLEN],
+		    const char *json, size_t len, void *arg);
+enum scim_err	 store_admin_each(struct store_txn *, char kind,
+		    store_admin_cb, void *arg);
+enum scim_err	 store_admin_log_put(struct store_txn *, uint64_t us,
+		    const uint8_t rid[8], const char *json);
+typedef int	(*store_admin_log_cb)(uint64_t us, const char *json,
+		    size_t len, void *arg);
+enum scim_err	 store_admin_log_each(struct store_txn *, uint64_t from_us,
+		    store_admin_log_cb, void *arg);
+
 /* Resources: (tenant, type, id) -> stored JSON. */
 enum scim_err	 store_res_get(struct store_txn *, uint32_t tenant,
 		    enum res_type, const uint8_t id[16], const char **json,
@@ -452,6 +479,13 @@ enum scim_err	 store_rate_take(struct store *, uint32_t tenant,
 		    uint64_t now, uint64_t interval, uint64_t burst, uint64_t n,
 		    uint64_t *wait);
 enum scim_err	 store_rate_level(struct store *, uint32_t tenant,
+		    uint64_t now, uint64_t *ahead);
+/* The same for a bucket named by text (the console's sign-in failures,
+ * by client address), kept apart from the tenants' buckets. */
+enum scim_err	 store_rate_take_name(struct store *, const char *name,
+		    uint64_t now, uint64_t interval, uint64_t burst, uint64_t n,
+		    uint64_t *wait);
+enum scim_err	 store_rate_level_name(struct store *, const char *name,
 		    uint64_t now, uint64_t *ahead);
 /* When token id was last used (µs; 0: never, or no longer known). */
 enum scim_err	 store_act_used(struct store_txn *, const char *token,

@@ -94,6 +94,11 @@ static const struct {
 	{ "backup", NULL, "DEST" },
 	{ "deliver", NULL, "TENANT --url URL --secret-file FILE [--once] "
 	    "[--batch N]" },
+	{ "admin", "issue", "--operator|--tenant TENANT [--label TEXT]" },
+	{ "admin", "list|sessions", "[--json]" },
+	{ "admin", "revoke", "CREDENTIAL-ID" },
+	{ "admin", "end", "SESSION-ID|--all" },
+	{ "admin", "log", "[--limit N] [--json]" },
 	{ "setup-htaccess", NULL, "DOCROOT [--mount PATH] [--db DIR] [--cgi] "
 	    "[--url BASE] [--worker PATH]" },
 };
@@ -425,6 +430,8 @@ main(int argc, char **argv)
 		rc = cli_deliver(&cl, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "preview") == 0)
 		rc = cli_preview(&cl, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "admin") == 0)
+		rc = cli_admin(&cl, argc - i - 1, argv + i + 1);
 	else
 		rc = cli_token(&cl, argc - i - 1, argv + i + 1);
 	store_close(st);

@@ -54,6 +54,8 @@ int	 cli_activity(struct cli *, int argc, char **argv);
 int	 cli_cycles(struct cli *, int argc, char **argv);
 int	 cli_cycle(struct cli *, int argc, char **argv);
 int	 cli_breaker(struct cli *, int argc, char **argv);
+/* `admin ...`: the console's credentials, sessions and log. */
+int	 cli_admin(struct cli *, int argc, char **argv);
 /* The breaker's state (breaker.h) for `tenant show`: an object, or
  * one line of text. */
 struct breaker_status;

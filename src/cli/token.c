@@ -30,44 +30,21 @@ print_token(const struct auth_token_info *ti, void *arg)
 {
 	struct listing	*l = arg;
 	cJSON		*o;
-	char		*s, used[TIME_STRLEN + 1];
-	uint64_t	 us = 0;
+	const char	*used;
+	char		*s;
 
-	/* Last used: the activity log's note of the token (store_act.c). */
-	used[0] = '\0';
-	if (store_act_used(l->tx, ti->id, &us) == SCIM_OK && us > 0)
-		util_time_format((double)us / 1e6, used);
+	if ((o = auth_token_json(l->tx, ti)) == NULL)
+		return;
 	if (!l->json) {
+		used = cJSON_GetStringValue(cJSON_GetObjectItem(o,
+		    "last_used"));
 		cli_row(stdout, 7, ti->id, ti->label != NULL ? ti->label : "-",
 		    ti->scope, ti->created,
 		    ti->expires != NULL ? ti->expires : "-",
 		    ti->revoked != NULL ? ti->revoked : "-",
-		    used[0] != '\0' ? used : "-");
-		return;
-	}
-	/* --json: one object per line, null for what is not set. */
-	if ((o = cJSON_CreateObject()) == NULL)
-		return;
-	cJSON_AddStringToObject(o, "id", ti->id);
-	if (ti->label != NULL)
-		cJSON_AddStringToObject(o, "label", ti->label);
-	else
-		cJSON_AddNullToObject(o, "label");
-	cJSON_AddStringToObject(o, "scope", ti->scope);
-	cJSON_AddStringToObject(o, "created", ti->created);
-	if (ti->expires != NULL)
-		cJSON_AddStringToObject(o, "expires", ti->expires);
-	else
-		cJSON_AddNullToObject(o, "expires");
-	if (ti->revoked != NULL)
-		cJSON_AddStringToObject(o, "revoked", ti->revoked);
-	else
-		cJSON_AddNullToObject(o, "revoked");
-	if (used[0] != '\0')
-		cJSON_AddStringToObject(o, "last_used", used);
-	else
-		cJSON_AddNullToObject(o, "last_used");
-	if ((s = cJSON_PrintUnformatted(o)) != NULL) {
+		    used != NULL ? used : "-");
+	} else if ((s = cJSON_PrintUnformatted(o)) != NULL) {
+		/* --json: one object per line, null for what is not set. */
 		cli_json(stdout, s, strlen(s));
 		fputc('\n', stdout);
 		free(s);

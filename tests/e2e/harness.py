@@ -149,8 +149,10 @@ class Server:
     """lighttpd + scimlet.fcgi on 127.0.0.1, on a fresh database."""
 
     def __init__(self, procs=1, max_requests=0, env=None, db=None,
-                 fcgi=None):
+                 fcgi=None, console=False):
         self.extra_conf = ""    # appended to lighttpd.conf at start()
+        # The operator console's mount (www/lighttpd-console.conf.in).
+        self.console = console
         self.fcgi = fcgi or FCGI
         self.dir = tempfile.mkdtemp(prefix="scimlet-e2e.")
         self.db = db or os.path.join(self.dir, "db")
@@ -170,7 +172,12 @@ class Server:
         os.makedirs(os.path.join(rundir, "www"), exist_ok=True)
         with open(os.path.join(SRCDIR, "www", "lighttpd.conf.in")) as f:
             conf = f.read()
+        if self.console:
+            with open(os.path.join(SRCDIR, "www", "lighttpd-console.conf.in")) as f:
+                conf += "\n" + f.read()
         for k, v in {"@PORT@": str(self.port), "@DB@": self.db, "@FCGI@": self.fcgi,
+                     "@CONSOLE@": self.console if isinstance(self.console, str)
+                     else os.path.join(SRCDIR, "www", "console"),
                      "@RUNDIR@": rundir, "@DOCROOT@": os.path.join(rundir, "www"),
                      "@PROCS@": str(self.procs), "@MAX_REQUEST_KB@": "16384",
                      "@MAX_REQUESTS@": str(self.max_requests)}.items():
@@ -199,6 +206,7 @@ class Server:
         else:
             raise RuntimeError("lighttpd did not start")
         self.base = "http://127.0.0.1:%d/scim/v2" % self.port
+        self.admin_base = "http://127.0.0.1:%d/scimlet/admin" % self.port
         self.errorlog = os.path.join(rundir, "error.log")
 
     def stop_lighttpd(self):
