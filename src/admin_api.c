@@ -397,6 +397,14 @@ admin_api(struct admin_call *ac)
 	if (!seg_is(ac, 0, "tenants"))
 		return scim_fail(ac->ac_resp, SCIM_ENOTFOUND,
 		    "no such endpoint");
+	if (seg_is(ac, 2, "audit") || seg_is(ac, 2, "restore") ||
+	    seg_is(ac, 2, "breaker"))
+		return admin_deprov(ac);
+	if (seg_is(ac, 2, "cycles") || seg_is(ac, 2, "activity") ||
+	    seg_is(ac, 2, "users") || seg_is(ac, 2, "groups"))
+		return admin_read(ac);
+	if (seg_is(ac, 2, "roles"))
+		return admin_roles(ac);
 	switch (ac->ac_nseg) {
 	case 1:
 		return get ? tenants(ac, NULL) : not_allowed(ac, "GET, HEAD");

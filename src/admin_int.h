@@ -39,5 +39,14 @@ enum scim_err	 admin_body(struct admin_call *, cJSON **o);
 
 /* The API's endpoints past the session (admin_api.c). */
 enum scim_err	 admin_api(struct admin_call *);
+/*
+ * tenants/T/WORD...: ac_seg[1] is T (not yet checked: each calls
+ * admin_tenant() in its own transaction), ac_seg[2] the word.
+ * admin_deprov.c: audit, restore, breaker.
+ * admin_read.c: cycles, activity, users, groups; admin_roles.c: roles.
+ */
+enum scim_err	 admin_deprov(struct admin_call *);
+enum scim_err	 admin_read(struct admin_call *);
+enum scim_err	 admin_roles(struct admin_call *);
 
 #endif /* ADMIN_INT_H */

@@ -1,0 +1,13 @@
+/*
+ * admin_deprov.c: the console's API for tenants/T/{audit, restore, breaker} (admin_int.h).
+ */
+#include "config.h"
+
+#include "admin_int.h"
+#include "scim_error.h"
+
+enum scim_err
+admin_deprov(struct admin_call *ac)
+{
+	return scim_fail(ac->ac_resp, SCIM_ENOTFOUND, "no such endpoint");
+}
