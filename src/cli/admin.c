@@ -85,13 +85,28 @@ count_rec(const cJSON *rec, void *arg)
 	(*(long long *)arg)++;
 }
 
+/* The admin log's line for a command of this tool (a request id of its
+ * own, so that two lines in one microsecond stay two). */
+static enum scim_err
+log_line(struct cli *cl, struct store_txn *tx, const char *action,
+    const char *tenant, const char *id)
+{
+	uint8_t	rid[8];
+	char	detail[512];
+
+	if (util_random(rid, sizeof(rid)) == -1)
+		return SCIM_ESTORE;
+	snprintf(detail, sizeof(detail), "%s, by %s (%s)", id, cl->cl_user,
+	    cl->cl_command);
+	return admin_log(tx, rid, action, NULL, tenant, NULL, detail);
+}
+
 static int
 issue(struct cli *cl, int argc, char **argv)
 {
 	struct store_txn	*tx = NULL;
 	const char		*tenant = NULL, *label = NULL;
 	char			 cred[ADMIN_CRED_LEN + 1], id[AUTH_ID_LEN + 1];
-	char			 detail[128];
 	enum admin_role		 role = 0;
 	enum scim_err		 e;
 	int			 i;
@@ -115,10 +130,8 @@ issue(struct cli *cl, int argc, char **argv)
 	if ((e = store_begin(cl->cl_store, 1, &tx)) != SCIM_OK)
 		return cli_storefail("admin issue", e);
 	e = admin_cred_issue(tx, role, tenant, label, cred, id);
-	snprintf(detail, sizeof(detail), "%s, by %s", id, cl->cl_user);
 	if (e == SCIM_OK)
-		e = admin_log(tx, (const uint8_t *)"\0\0\0\0\0\0\0\0",
-		    "credential issue", NULL, tenant, NULL, detail);
+		e = log_line(cl, tx, "credential issue", tenant, id);
 	if (e == SCIM_OK)
 		e = store_commit(&tx);
 	store_abort(&tx);
@@ -145,7 +158,6 @@ static int
 change(struct cli *cl, const char *verb, const char *id)
 {
 	struct store_txn	*tx = NULL;
-	char			 detail[128];
 	unsigned		 n = 0;
 	enum scim_err		 e;
 	int			 revoke = strcmp(verb, "revoke") == 0;
@@ -154,11 +166,9 @@ change(struct cli *cl, const char *verb, const char *id)
 		return cli_storefail("admin", e);
 	e = revoke ? admin_cred_revoke(tx, id, &n) :
 	    admin_session_end(tx, strcmp(id, "--all") == 0 ? NULL : id, &n);
-	snprintf(detail, sizeof(detail), "%s, by %s", id, cl->cl_user);
 	if (e == SCIM_OK)
-		e = admin_log(tx, (const uint8_t *)"\0\0\0\0\0\0\0\0",
-		    revoke ? "credential revoke" : "session end", NULL, NULL,
-		    NULL, detail);
+		e = log_line(cl, tx, revoke ? "credential revoke" :
+		    "session end", NULL, id);
 	if (e == SCIM_OK)
 		e = store_commit(&tx);
 	store_abort(&tx);
