@@ -256,6 +256,16 @@ p = cli("admin", "end", "--all")
 t.ok(p.returncode == 0 and call("GET", "/api/session", cookie=ck2)[0] == 401,
      "admin end --all ends every session", p.stdout)
 
+# --- a tenant removed takes its admins' credentials and sessions
+p = cli("admin", "issue", "--tenant", "globex")
+gx, gx_id = p.stdout.strip(), p.stderr.strip()
+st, h, body = call("POST", "/api/session", {"credential": gx})
+gck = cookie_of(h)
+t.eq(st, 200, "globex's admin signs in")
+cli("tenant", "remove", "globex", "--yes")
+t.eq(call("GET", "/api/session", cookie=gck)[0], 401, "removing globex ends its admin's session")
+t.ok(gx_id not in cli("admin", "list").stdout, "and drops the credential")
+
 # --- failed sign-ins are limited per address
 # Two failed above; five in all are checked, then refused.
 seen = [call("POST", "/api/session", {"credential": "scimadm_" + "A" * 43})[0]
