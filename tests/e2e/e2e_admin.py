@@ -12,9 +12,10 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 
-from harness import URN_ERROR, Server, Tap, user
+from harness import HERE, URN_ERROR, Server, Tap, user
 
 t = Tap()
 files = tempfile.mkdtemp(prefix="scimlet-console.")
@@ -255,6 +256,16 @@ ck2 = cookie_of(h)
 p = cli("admin", "end", "--all")
 t.ok(p.returncode == 0 and call("GET", "/api/session", cookie=ck2)[0] == 401,
      "admin end --all ends every session", p.stdout)
+
+# --- a session past its end
+st, h, body = call("POST", "/api/session", {"credential": op})
+ck3, sid3 = cookie_of(h), (body or {}).get("session")
+t.eq(call("GET", "/api/session", cookie=ck3)[0], 200, "a new session")
+p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "lmdb_edit.py"), s.db, "session",
+                    sid3, "2020-01-01T00:00:00.000Z"], capture_output=True, text=True)
+t.eq(p.returncode, 0, "its end moved into the past", p.stderr)
+t.eq(call("GET", "/api/session", cookie=ck3)[0], 401, "a session past its end is over")
+t.ok(sid3 not in cli("admin", "sessions").stdout, "and no longer listed")
 
 # --- a tenant removed takes its admins' credentials and sessions
 p = cli("admin", "issue", "--tenant", "globex")

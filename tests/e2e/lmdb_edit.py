@@ -12,6 +12,8 @@ lmdb_edit.py DB token TOKEN NEW-BYTES
     (the record of a token replaced)
 lmdb_edit.py DB role TENANT-NAME FOLDED-VALUE NEW-BYTES
     (a role mapping of an incoming value replaced, e.g. by one too long)
+lmdb_edit.py DB session SESSION-ID EXPIRES
+    (a console session's end moved, e.g. into the past)
 lmdb_edit.py DB late TENANT-NAME REQUEST-ID SECONDS-AGO JSON
     (an activity record put into activity.mdb as a slow request's is:
     keyed by a start time in the past, written now)
@@ -34,6 +36,22 @@ if sys.argv[2] == "late":
     us = int((time.time() - ago) * 1e6)
     with act.begin(write=True) as txn:
         txn.put(struct.pack(">IQ", tid, us) + bytes.fromhex(rid), value.encode(), db=log)
+    sys.exit(0)
+
+if sys.argv[2] == "session":
+    db, sid, expires = sys.argv[1], sys.argv[3], sys.argv[4]
+    env = lmdb.open(db, max_dbs=16, subdir=True)
+    tokens = env.open_db(b"tokens", create=False)
+    with env.begin(write=True, db=tokens) as txn:
+        for k, v in txn.cursor():
+            if len(k) == 33 and k[:1] == b"S" and json.loads(v).get("id") == sid:
+                rec = json.loads(v)
+                rec["expires"] = expires
+                txn.put(k, json.dumps(rec, separators=(",", ":")).encode())
+                break
+        else:
+            sys.exit("no such session")
+    env.close()
     sys.exit(0)
 
 if sys.argv[2] == "resource":
