@@ -100,6 +100,7 @@ static const struct {
 	{ "admin", "end", "SESSION-ID|--all" },
 	{ "admin", "log", "[--limit N] [--json]" },
 	{ "setup-htaccess", NULL, "DOCROOT [--mount PATH] [--db DIR] [--cgi] "
+	    "[--console] "
 	    "[--url BASE] [--worker PATH]" },
 };
 #define NUSAGES	(sizeof(usages) / sizeof(usages[0]))

@@ -266,11 +266,19 @@ has_cntrl(const char *s)
 
 /* The .htaccess block for mount (www/htaccess.sample, lines explained). */
 static void
-ht_block(struct buf *b, const char *mount, int cgi)
+ht_block(struct buf *b, const char *mount, int cgi, const char *console)
 {
-	char	 pat[512], tmp[4096];
+	char	 pat[512], cpat[512], tmp[4096], crule[1024] = "";
 
 	ht_rule_pat(mount, pat, sizeof(pat));
+	if (console != NULL) {
+		ht_rule_pat(console, cpat, sizeof(cpat));
+		snprintf(crule, sizeof(crule), "# The operator console at %s "
+		    "(README \"Operator console\"):\n# the same worker, told "
+		    "so by its wrapper .%s.\nRewriteRule %s(/.*)?$ - "
+		    "[H=%s,END]\n", console, console, cpat,
+		    cgi ? "cgi-script" : "fcgid-script");
+	}
 	snprintf(tmp, sizeof(tmp), HT_BEGIN "\n"
 	    "# scimlet at %s (%s), written by `scimlet setup-htaccess`:\n"
 	    "# running it again replaces this block, from BEGIN to END; keep\n"
@@ -288,16 +296,20 @@ ht_block(struct buf *b, const char *mount, int cgi)
 	    "# %s and below: run .%s under %s;\n"
 	    "# the rest of the path is PATH_INFO.  END: no other rule in\n"
 	    "# this file touches these requests.\n"
-	    "RewriteRule %s(/.*)?$ - [H=%s,END]\n" HT_END "\n", mount,
+	    "RewriteRule %s(/.*)?$ - [H=%s,END]\n%s" HT_END "\n", mount,
 	    cgi ? "mod_cgi" : "mod_fcgid", mount, mount, mount,
 	    cgi ? "mod_cgi" : "mod_fcgid", pat,
-	    cgi ? "cgi-script" : "fcgid-script");
+	    cgi ? "cgi-script" : "fcgid-script", crule);
 	bstr(b, tmp);
 }
 
-/* The wrapper (www/scimlet-wrapper.fcgi.sample) for db and worker. */
+/*
+ * The wrapper (www/scimlet-wrapper.fcgi.sample) for db and worker; with
+ * console (its files' directory), the console's mount's.
+ */
 static void
-wrapper(struct buf *b, const char *db, const char *worker)
+wrapper(struct buf *b, const char *db, const char *worker,
+    const char *console)
 {
 	bstr(b, "#!/bin/sh\n" WR_MARK ": running it again rewrites\n"
 	    "# this file.  It starts the scimlet worker with SCIMLET_DB in its\n"
@@ -306,7 +318,15 @@ wrapper(struct buf *b, const char *db, const char *worker)
 	    "# in scimlet's sources explains it).  Nothing secret lives here:\n"
 	    "# the tokens are in the database.\n\nSCIMLET_DB=");
 	shword(b, db);
-	bstr(b, "\nexport SCIMLET_DB\n\n"
+	bstr(b, "\nexport SCIMLET_DB\n\n");
+	if (console != NULL) {
+		bstr(b, "# The operator console's mount: its files, and its "
+		    "API, never SCIM.\nSCIMLET_MOUNT=admin\n"
+		    "export SCIMLET_MOUNT\nSCIMLET_CONSOLE=");
+		shword(b, console);
+		bstr(b, "\nexport SCIMLET_CONSOLE\n\n");
+	}
+	bstr(b, ""
 	    "# Optional (running setup-htaccess again drops edits here):\n"
 	    "#SCIMLET_MAX_HEAP_GROWTH=64\t# MB; then the worker re-executes "
 	    "itself afresh\n#export SCIMLET_MAX_HEAP_GROWTH\n"
@@ -517,22 +537,103 @@ mkparents(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * May mount's wrapper be written: none there yet, or one this command
+ * wrote?  0, or -1 with the refusal said.
+ */
+static int
+wr_may(int root, const char *droot, const char *mount)
+{
+	struct buf	 old = { 0 };
+	char		 err[PATH_MAX + 256];
+	int		 wd, r, rc = 0;
+
+	if ((wd = wr_dir(root, mount, 0, err, sizeof(err))) == -1) {
+		fail("%s: %s", droot, err);
+		return -1;
+	}
+	if (wd < 0)	/* a directory missing: so is the wrapper */
+		return 0;
+	r = slurp(wd, strrchr(mount, '/') + 1, mount + 1, 65536, &old, err,
+	    sizeof(err));
+	close(wd);
+	if (r == -1) {
+		fail("%s/%s", droot, err);
+		rc = -1;
+	} else if (r == 0 && (old.bf_p == NULL ||
+	    strstr(old.bf_p, "\n" WR_MARK) == NULL)) {
+		fail("%s%s exists and was not written by scimlet "
+		    "setup-htaccess: move it away (it is where the wrapper "
+		    "goes) and run it again", droot, mount);
+		rc = -1;
+	}
+	free(old.bf_p);
+	return rc;
+}
+
+/* Write mount's wrapper wr: 0, or -1 and err. */
+static int
+wr_write(int root, const char *mount, const struct buf *wr, char *err,
+    size_t errlen)
+{
+	int	wd, rc;
+
+	if ((wd = wr_dir(root, mount, 1, err, errlen)) < 0)
+		return -1;
+	rc = put(wd, strrchr(mount, '/') + 1, wr, 0755, err, errlen);
+	close(wd);
+	return rc;
+}
+
+/*
+ * The console's files, found from this program's path self as the
+ * worker is: ../share/scimlet/console (`make install`), ../share/console
+ * (the package), ../www/console (the source tree).  0 when found.
+ */
+static int
+find_console(const char *self, char *out, size_t len)
+{
+	static const char *const rel[] = { "/../share/scimlet/console",
+	    "/../share/console", "/../www/console" };
+	char		 dir[PATH_MAX], cand[PATH_MAX + 64], *sl;
+	struct stat	 sb;
+	size_t		 i;
+
+	util_strlcpy(dir, self, sizeof(dir));
+	if (dir[0] != '/' || (sl = strrchr(dir, '/')) == NULL)
+		return -1;
+	*sl = '\0';
+	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(cand, sizeof(cand), "%s%s/index.html", dir, rel[i]);
+		if (stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    canon(cand, out, len) == 0) {
+			*strrchr(out, '/') = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int
 cli_setup(const char *argv0, const char *db, int argc, char **argv)
 {
 	struct buf	 ht = { 0 }, old = { 0 }, wr = { 0 }, blk = { 0 };
+	struct buf	 cwr = { 0 };
 	struct store	*st = NULL;
 	struct stat	 sb;
 	const char	*docroot = NULL, *mount = "/scim/v2", *url = NULL;
-	const char	*worker = NULL, *how = "", *leaf, *home;
+	const char	*worker = NULL, *how = "", *home, *console = NULL;
+	char		 cdir[PATH_MAX];
 	char		 droot[PATH_MAX], dbc[PATH_MAX], wk[PATH_MAX];
 	char		 self[PATH_MAX], err[PATH_MAX + 256], dflt[PATH_MAX];
-	int		 i, cgi = 0, rc = CLI_FAIL, root = -1, wd = -1, r;
+	int		 i, cgi = 0, rc = CLI_FAIL, root = -1, r;
 	int		 fresh;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--cgi") == 0)
 			cgi = 1;
+		else if (strcmp(argv[i], "--console") == 0)
+			console = "/scimlet/admin";
 		else if (strcmp(argv[i], "--mount") == 0 ||
 		    strcmp(argv[i], "--db") == 0 ||
 		    strcmp(argv[i], "--url") == 0 ||
@@ -600,11 +701,20 @@ cli_setup(const char *argv0, const char *db, int argc, char **argv)
 		    "../libexec from it: give --worker PATH", self);
 	if (has_cntrl(wk))
 		return fail("a path holds a control character");
+	if (console != NULL && (strncmp(mount, console, strlen(console)) == 0 ||
+	    strncmp(console, mount, strlen(mount)) == 0))
+		return fail("--mount %s and the console's %s overlap", mount,
+		    console);
+	if (console != NULL && find_console(self, cdir, sizeof(cdir)) == -1)
+		return fail("cannot find the console's files (index.html) in "
+		    "../share/scimlet/console, ../share/console or "
+		    "../www/console from %s", self);
+	if (console != NULL && has_cntrl(cdir))
+		return fail("a path holds a control character");
 	if ((root = open(droot, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return fail("%s: %s", droot, strerror(errno));
-	leaf = strrchr(mount, '/') + 1;
 
-	ht_block(&blk, mount, cgi);
+	ht_block(&blk, mount, cgi, console);
 	if ((r = slurp(root, ".htaccess", ".htaccess", HT_MAX, &old, err,
 	    sizeof(err))) == -1) {
 		rc = fail("%s/%s", droot, err);
@@ -615,30 +725,13 @@ cli_setup(const char *argv0, const char *db, int argc, char **argv)
 		rc = fail("%s/.htaccess: %s", droot, err);
 		goto out;
 	}
-	if ((wd = wr_dir(root, mount, 0, err, sizeof(err))) == -1) {
-		rc = fail("%s: %s", droot, err);
+	if (wr_may(root, droot, mount) == -1 ||
+	    (console != NULL && wr_may(root, droot, console) == -1))
 		goto out;
-	}
-	if (wd >= 0) {
-		free(old.bf_p);
-		memset(&old, 0, sizeof(old));
-		if ((r = slurp(wd, leaf, mount + 1, 65536, &old, err,
-		    sizeof(err))) == -1) {
-			rc = fail("%s/%s", droot, err);
-			goto out;
-		}
-		if (r == 0 && (old.bf_p == NULL ||
-		    strstr(old.bf_p, "\n" WR_MARK) == NULL)) {
-			rc = fail("%s%s exists and was not written by scimlet "
-			    "setup-htaccess: move it away (it is where the "
-			    "wrapper goes) and run it again", droot, mount);
-			goto out;
-		}
-		close(wd);
-		wd = -1;
-	}
-	wrapper(&wr, dbc, wk);
-	if (ht.bf_bad || wr.bf_bad || blk.bf_bad) {
+	wrapper(&wr, dbc, wk, NULL);
+	if (console != NULL)
+		wrapper(&cwr, dbc, wk, cdir);
+	if (ht.bf_bad || wr.bf_bad || blk.bf_bad || cwr.bf_bad) {
 		rc = fail("out of memory");
 		goto out;
 	}
@@ -655,8 +748,9 @@ cli_setup(const char *argv0, const char *db, int argc, char **argv)
 		    "file\n", CMD, dbc);
 		goto out;
 	}
-	if ((wd = wr_dir(root, mount, 1, err, sizeof(err))) < 0 ||
-	    put(wd, leaf, &wr, 0755, err, sizeof(err)) == -1 ||
+	if (wr_write(root, mount, &wr, err, sizeof(err)) == -1 ||
+	    (console != NULL && wr_write(root, console, &cwr, err,
+	    sizeof(err)) == -1) ||
 	    put(root, ".htaccess", &ht, 0644, err, sizeof(err)) == -1) {
 		fprintf(stderr, "scimlet: %s: %s\n", CMD, err);
 		goto out;
@@ -665,6 +759,9 @@ cli_setup(const char *argv0, const char *db, int argc, char **argv)
 	printf("%s: database %s\n", dbc, fresh ? "created" : "ready (it "
 	    "existed)");
 	printf("%s%s: wrapper written (worker %s)\n", droot, mount, wk);
+	if (console != NULL)
+		printf("%s%s: wrapper written (the console, its files in "
+		    "%s)\n", droot, console, cdir);
 	printf("%s/.htaccess: %s\n", droot, how);
 	if (url != NULL)
 		printf("Tenant URL: %.*s%s\n", (int)(strlen(url) -
@@ -679,6 +776,11 @@ cli_setup(const char *argv0, const char *db, int argc, char **argv)
 	    "and give the identity provider the Tenant URL and that token "
 	    "(Entra: Provisioning, Admin Credentials, Secret Token).\n",
 	    self, dbc, self, dbc);
+	if (console != NULL)
+		printf("The console: %.*s%s/ (sign in with a credential from "
+		    "%s --db %s admin issue --operator)\n", url != NULL ?
+		    (int)(strlen(url) - (url[strlen(url) - 1] == '/')) : 17,
+		    url != NULL ? url : "https://YOUR-HOST", console, self, dbc);
 	if (geteuid() == 0)
 		fprintf(stderr, "scimlet: %s: run as root: the database and "
 		    "the wrapper belong to root; chown them to the user the "
@@ -686,13 +788,12 @@ cli_setup(const char *argv0, const char *db, int argc, char **argv)
 	rc = CLI_OK;
 out:
 	store_close(st);
-	if (wd >= 0)
-		close(wd);
 	if (root >= 0)
 		close(root);
 	free(ht.bf_p);
 	free(old.bf_p);
 	free(wr.bf_p);
+	free(cwr.bf_p);
 	free(blk.bf_p);
 	return rc;
 }

@@ -222,6 +222,50 @@ try:
     t.ok("  %s --db %s token issue TENANT" % (os.path.realpath(cli), db) in
          p.stdout.splitlines(), "the token command names the CLI run", p.stdout)
 
+    # --- --console: the console's mount too, in the same block.
+    d, www, db = fresh()
+    for x in ("bin", "share/console"):
+        os.makedirs(os.path.join(d, x))
+    cli = os.path.join(d, "bin", "scimlet")
+    shutil.copy2(CLI, cli)
+    fake = os.path.join(d, "bin", "scimlet.fcgi")
+    write(fake, "#!/bin/sh\nprintf '%s|%s|%s' \"$SCIMLET_DB\" \"$SCIMLET_MOUNT\" "
+          "\"$SCIMLET_CONSOLE\"\n")
+    os.chmod(fake, 0o755)
+    before = tree(d)
+    p = run(www, "--db", db, "--console", cli=cli)
+    t.eq(p.returncode, 1, "--console without the console's files: refused", p.stderr)
+    t.ok("console's files" in p.stderr, "it says what is missing", p.stderr)
+    t.eq(tree(d), before, "--console without the files: nothing changed")
+    write(os.path.join(d, "share", "console", "index.html"), "<!doctype html>\n")
+    p = run(www, "--db", db, "--console", "--url", "https://h.example", cli=cli)
+    ht = read(os.path.join(www, ".htaccess"))
+    t.ok(p.returncode == 0 and "RewriteRule ^scimlet/admin(/.*)?$ - [H=fcgid-script,END]" in
+         directives(ht) and "RewriteRule ^scim/v2(/.*)?$ - [H=fcgid-script,END]" in
+         directives(ht) and ht.count("# BEGIN scimlet") == 1,
+         "--console: both rules in the one block", p.stderr + ht)
+    cpath = os.path.join(www, "scimlet", "admin")
+    q = subprocess.run([cpath], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    t.eq(q.stdout, "%s|admin|%s" % (db, os.path.realpath(os.path.join(d, "share", "console"))),
+         "--console: its wrapper runs the worker as the console's, with its files", q.stderr)
+    q = subprocess.run([os.path.join(www, "scim", "v2")], capture_output=True, text=True,
+                       env={"PATH": "/usr/bin:/bin"})
+    t.eq(q.stdout, db + "||", "--console: the SCIM wrapper is not the console's", q.stderr)
+    t.ok("The console: https://h.example/scimlet/admin/ (sign in with a credential from "
+         in p.stdout, "--console: says where the console is and how to sign in", p.stdout)
+    first = tree(www)
+    p = run(www, "--db", db, "--console", "--url", "https://h.example", cli=cli)
+    t.ok(p.returncode == 0 and tree(www) == first, "--console twice: the same files",
+         p.stderr)
+    write(cpath, "#!/bin/sh\necho mine\n")
+    p = run(www, "--db", db, "--console", cli=cli)
+    t.ok(p.returncode == 1 and "not written by scimlet setup-htaccess" in p.stderr and
+         read(cpath) == "#!/bin/sh\necho mine\n",
+         "--console: a file of someone else's at its wrapper's path is refused", p.stderr)
+    p = run(www, "--db", db, "--console", "--mount", "/scimlet/admin/scim", cli=cli)
+    t.ok(p.returncode == 1 and "overlap" in p.stderr, "--console: a --mount inside it is refused",
+         p.stderr)
+
     # --- Refusals, each changing nothing.
     d, www, db = fresh()
     refused("db inside DOCROOT", [www, "--db", os.path.join(www, "db")], d,
