@@ -4,7 +4,10 @@
 `scimlet setup-htaccess` writes (www/htaccess.sample's lines),
 Apache + mod_cgi, and nginx + spawn-fcgi with www/nginx-spawn-fcgi.conf.sample.
 Each plays the Entra Test Connection, a user's lifecycle and a 401 with a
-SCIM body, and checks that locations are the URL the client used.  A
+SCIM body, and checks that locations are the URL the client used; and
+each mounts the operator console as its sample says (lighttpd-console.conf.in,
+setup-htaccess --console, the nginx location), served with its headers and
+its cookie scoped to the mount.  A
 server that is not installed is skipped, saying so."""
 import grp
 import http.client
@@ -98,6 +101,53 @@ def lifecycle(name, port, token, tls=False):
          ["urn:ietf:params:scim:api:messages:2.0:Error"] and
          h.get("www-authenticate", "").startswith("Bearer"),
          name + ": 401 is scimlet's SCIM error, not the server's", (st, h, j))
+
+
+def console_files(d):
+    """A console directory under d that the web server's user can read:
+    the mount is what is tested here, not the pages (e2e_console)."""
+    c = os.path.join(d, "share", "console")
+    os.makedirs(c, 0o755)
+    os.chmod(os.path.join(d, "share"), 0o755)
+    with open(os.path.join(c, "index.html"), "w") as f:
+        f.write("<!doctype html><title>console</title>"
+                "<script src=console/app.js></script>\n")
+    with open(os.path.join(c, "app.js"), "w") as f:
+        f.write("'use strict';\n")
+    for x in ("index.html", "app.js"):
+        os.chmod(os.path.join(c, x), 0o644)
+    return c
+
+
+def console(name, port, db, tls=False):
+    """The operator console's mount as this server's sample sets it up:
+    its files with the console's headers, sign-in for a cookie scoped to
+    the mount (Secure over TLS), the API behind it."""
+    cred = subprocess.run([CLI, "--db", db, "admin", "issue", "--operator"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+    def req(*a, **k):
+        return _req(port, *a, tls=tls, **k)
+    st, h, _ = req("GET", "/scimlet/admin/")
+    t.ok(st == 200 and h.get("content-type", "").startswith("text/html") and
+         "script-src 'self'" in h.get("content-security-policy", ""),
+         name + ": the console's page, with its Content-Security-Policy", (st, h))
+    st, h, _ = req("GET", "/scimlet/admin/console/app.js")
+    t.eq((st, h.get("content-type")), (200, "text/javascript; charset=utf-8"),
+         name + ": the console's script")
+    st, h, j = req("GET", "/scimlet/admin/api/tenants")
+    t.eq(st, 401, name + ": the console's API needs a session")
+    st, h, j = req("POST", "/scimlet/admin/api/session", {"credential": cred})
+    ck = h.get("set-cookie", "")
+    t.ok(st == 200 and "Path=/scimlet/admin;" in ck and ("; Secure" in ck) == tls and
+         (j or {}).get("tenantUrl") == "%s://127.0.0.1:%d/scim/v2" % (
+             "https" if tls else "http", port),
+         name + ": sign in: a cookie for the mount%s, the Tenant URL" %
+         (", Secure" if tls else ""), (st, ck, j))
+    st, h, j = req("GET", "/scimlet/admin/api/tenants",
+                   headers={"Cookie": ck.split(";")[0]})
+    t.eq((st, [x.get("name") for x in (j or {}).get("tenants", [])]), (200, ["acme"]),
+         name + ": the console's API lists the tenant")
 
 
 def certificate(d):
@@ -225,7 +275,8 @@ def setup_htaccess(handler, d, docroot, port):
     db = os.path.join(d, "db")
     base = "http://127.0.0.1:%d" % port
     name = "apache-" + handler
-    args = [cli, "setup-htaccess", docroot, "--db", db, "--url", base]
+    console_files(d)
+    args = [cli, "setup-htaccess", docroot, "--db", db, "--url", base, "--console"]
     p = subprocess.run(args + (["--cgi"] if handler == "cgi" else []),
                        capture_output=True, text=True, timeout=30)
     t.eq(p.returncode, 0, name + ": scimlet setup-htaccess", p.stderr)
@@ -236,8 +287,8 @@ def setup_htaccess(handler, d, docroot, port):
     with open(os.path.join(docroot, ".htaccess")) as f:
         ht = f.read()
     want = "cgi-script" if handler == "cgi" else "fcgid-script"
-    t.ok("[H=%s,END]" % want in ht and ht.count("-script,END]") == 1,
-         name + ": the .htaccess hands the wrapper to " + want, ht)
+    t.ok(ht.count("[H=%s,END]" % want) == 2 and ht.count("-script,END]") == 2,
+         name + ": the .htaccess hands both wrappers (SCIM, console) to " + want, ht)
     t.ok("\nexec %s/scimlet.fcgi\n" % bindir in wr and "\nSCIMLET_DB=%s\n" % db in wr,
          name + ": the wrapper runs the worker beside the CLI on the database", wr)
     steps = [x.split() for x in p.stdout.splitlines() if x.startswith("  " + cli + " ")]
@@ -293,6 +344,7 @@ def apache(handler):
             t.ok(False, "apache %s starts" % handler, proc.stderr.read()[-1500:])
             return
         lifecycle("apache-" + handler, port, token)
+        console("apache-" + handler, port, os.path.join(d, "db"))
 
         def trust():    # the sample's own line, uncommented
             line = [x for x in ht.splitlines() if "SetEnvIf X-Forwarded-Proto" in x]
@@ -310,10 +362,12 @@ def nginx():
     ng = sp = None
     try:
         worker, db, token = setup(d)
+        cdir = console_files(d)
         sock = os.path.join(d, "scimlet.sock")
         sp = subprocess.Popen(["spawn-fcgi", "-n", "-s", sock, "-M", "0666", "-u",
                                "www-data", "-g", "www-data", "--", "/usr/bin/env",
-                               "SCIMLET_DB=" + db, worker], stdin=subprocess.DEVNULL)
+                               "SCIMLET_DB=" + db, "SCIMLET_CONSOLE=" + cdir, worker],
+                              stdin=subprocess.DEVNULL)
         for _ in range(50):
             if os.path.exists(sock):
                 break
@@ -337,6 +391,8 @@ def nginx():
             return
         lifecycle("nginx", port, token)
         lifecycle("nginx over TLS (HTTPS=on)", sport, token, tls=True)
+        console("nginx", port, db)
+        console("nginx over TLS", sport, db, tls=True)
 
         def trust():
             # The sample's commented map and fastcgi_param, uncommented
@@ -364,7 +420,16 @@ def nginx():
 
 
 def lighttpd():
-    """lighttpd's mod_extforward, as www/lighttpd.conf.in documents it."""
+    """lighttpd's mod_extforward, as www/lighttpd.conf.in documents it;
+    the console's mount as www/lighttpd-console.conf.in sets it up."""
+    d = tempfile.mkdtemp(prefix="scimlet-lighttpd.", dir="/tmp")
+    c = Server(console=console_files(d))
+    try:
+        c.tenant("acme")
+        console("lighttpd", c.port, c.db)
+    finally:
+        c.stop()
+        shutil.rmtree(d, ignore_errors=True)
     s = Server()
     try:
         with open(os.path.join(SRCDIR, "www", "lighttpd.conf.in")) as f:
