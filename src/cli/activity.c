@@ -5,21 +5,19 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "activity.h"
+#include "activity_query.h"
 #include "cli/cli.h"
 #include "cycle.h"
-#include "schema.h"
 #include "scim.h"
 #include "store.h"
 #include "util.h"
@@ -47,13 +45,7 @@ static int	 seen_add(struct afilter *, const struct seen *);
 /* What `activity` shows: its filters, and where it stands. */
 struct afilter {
 	const char	*tenant;	/* the name shown; NULL: no tenant */
-	uint64_t	 from;		/* µs */
-	int		 status;	/* 0: any; 4, 5: a class; else a code */
-	char		 type;		/* --user 'U', --group 'G', or 0 */
-	const char	*who;		/* its argument */
-	int		 nids;
-	uint8_t		 ids[4][16];	/* what the name is now */
-	const char	*request;
+	struct act_query q;		/* the filters (activity_query.h) */
 	long long	 limit;		/* 0: all */
 	int		 json;
 	/* The newest `limit` records matched, oldest first (a ring). */
@@ -71,76 +63,6 @@ struct afilter {
 	size_t		 nprev, ncur, capcur;
 	enum scim_err	 err;
 };
-
-static int
-status_match(const struct afilter *f, double status)
-{
-	int	s = (int)status;
-
-	if (f->status == 0)
-		return 1;
-	if (f->status < 10)
-		return s / 100 == f->status;
-	return s == f->status;
-}
-
-/* Does the query (a filter, percent-encoded or not) name who? */
-static int
-query_names(const char *q, const char *who)
-{
-	char	dec[1024];
-	size_t	i, o = 0, n = strlen(who);
-	unsigned int c;
-
-	if (q == NULL || n == 0)
-		return 0;
-	for (i = 0; q[i] != '\0' && o + 1 < sizeof(dec); i++) {
-		if (q[i] == '%' && isxdigit((unsigned char)q[i + 1]) &&
-		    isxdigit((unsigned char)q[i + 2]) &&
-		    sscanf(q + i + 1, "%2x", &c) == 1) {
-			dec[o++] = (char)c;
-			i += 2;
-		} else
-			dec[o++] = q[i] == '+' ? ' ' : q[i];
-	}
-	dec[o] = '\0';
-	for (i = 0; i + n <= o; i++)
-		if (strncasecmp(dec + i, who, n) == 0 &&
-		    (i == 0 || dec[i - 1] == '"') && dec[i + n] == '"')
-			return 1;
-	return 0;
-}
-
-static int
-who_match(const struct afilter *f, const cJSON *rec)
-{
-	const char	*type, *id, *name;
-	uint8_t		 bin[16];
-	int		 i;
-
-	if (f->type == 0)
-		return 1;
-	type = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "resourceType"));
-	id = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "id"));
-	name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "name"));
-	if (type == NULL || type[0] != f->type) {
-		/* A list filtered on the name: Entra's lookup before a create. */
-		return type == NULL || cJSON_GetObjectItem(rec, "id") == NULL ?
-		    (type == NULL || type[0] == f->type) && query_names(
-		    cJSON_GetStringValue(cJSON_GetObjectItem(rec, "query")),
-		    f->who) : 0;
-	}
-	if (id != NULL && util_strcaseeq(id, f->who))
-		return 1;
-	if (name != NULL && util_strcaseeq(name, f->who))
-		return 1;
-	if (id != NULL && util_uuid_parse(id, bin) == 0)
-		for (i = 0; i < f->nids; i++)
-			if (memcmp(bin, f->ids[i], 16) == 0)
-				return 1;
-	return id == NULL && query_names(cJSON_GetStringValue(
-	    cJSON_GetObjectItem(rec, "query")), f->who);
-}
 
 static int
 seen_add(struct afilter *f, const struct seen *k)
@@ -229,7 +151,6 @@ each_record(uint64_t us, const uint8_t rid[8], const char *json, size_t len,
 {
 	struct afilter	*f = arg;
 	cJSON		*rec;
-	const char	*r;
 
 	if (us > f->last_us)
 		f->last_us = us;
@@ -246,10 +167,7 @@ each_record(uint64_t us, const uint8_t rid[8], const char *json, size_t len,
 	}
 	if ((rec = activity_parse(json, len, us, f->tenant)) == NULL)
 		return 0;	/* damaged: activity.mdb after a power cut */
-	r = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "request"));
-	if (!status_match(f, cJSON_GetNumberValue(cJSON_GetObjectItem(rec,
-	    "status"))) || !who_match(f, rec) || (f->request != NULL &&
-	    (r == NULL || strcmp(r, f->request) != 0))) {
+	if (!act_query_match(&f->q, rec)) {
 		cJSON_Delete(rec);
 		return 0;
 	}
@@ -273,17 +191,10 @@ static void
 resolve(struct store *st, uint32_t tenant, struct afilter *f)
 {
 	struct store_txn	*tx;
-	char			 folded[SCIM_MAX_KEYSTR + 1];
-	size_t			 n = 0;
 
-	if (f->type == 0 || strlen(f->who) > SCIM_MAX_KEYSTR ||
-	    store_begin(st, 0, &tx) != SCIM_OK)
+	if (f->q.aq_type == 0 || store_begin(st, 0, &tx) != SCIM_OK)
 		return;
-	schema_fold(f->who, folded);
-	if (store_idx_find(tx, tenant, f->type == 'U' ? RES_USER : RES_GROUP,
-	    f->type == 'U' ? IDX_USERNAME : IDX_DISPLAYNAME, folded,
-	    strlen(folded), f->ids, 4, &n) == SCIM_OK)
-		f->nids = (int)n;
+	act_query_resolve(tx, tenant, &f->q);
 	store_abort(&tx);
 }
 
@@ -353,30 +264,26 @@ cli_activity(struct cli *cl, int argc, char **argv)
 			    secs < 0)
 				return cli_bad("activity", "--since: '%s' is "
 				    "not an RFC 3339 time", argv[i]);
-			f.from = (uint64_t)(secs * 1000000);
+			f.q.aq_from = (uint64_t)(secs * 1000000);
 		} else if (strcmp(opt, "--last") == 0) {
 			if (util_duration_parse(argv[++i], &n) == -1)
 				return cli_bad("activity", "--last: '%s' is "
 				    "not a duration (30m, 12h, 7d)", argv[i]);
-			f.from = now_us() - (uint64_t)n * 1000000;
+			f.q.aq_from = now_us() - (uint64_t)n * 1000000;
 		} else if (strcmp(opt, "--status") == 0) {
 			opt = argv[++i];
-			if (strcmp(opt, "4xx") == 0 || strcmp(opt, "5xx") == 0)
-				f.status = opt[0] - '0';
-			else if (util_strtonum(opt, 100, 599, &n) == 0)
-				f.status = (int)n;
-			else
+			if (act_query_status(opt, &f.q.aq_status) == -1)
 				return cli_bad("activity", "--status: '%s' is "
 				    "not 4xx, 5xx or a status code", opt);
 		} else if (strcmp(opt, "--user") == 0 ||
 		    strcmp(opt, "--group") == 0) {
-			if (f.type != 0)
+			if (f.q.aq_type != 0)
 				return cli_bad("activity", "give one of "
 				    "--user and --group");
-			f.type = opt[2] == 'u' ? 'U' : 'G';
-			f.who = argv[++i];
+			f.q.aq_type = opt[2] == 'u' ? 'U' : 'G';
+			f.q.aq_who = argv[++i];
 		} else if (strcmp(opt, "--request") == 0)
-			f.request = argv[++i];
+			f.q.aq_request = argv[++i];
 		else if (strcmp(opt, "--limit") == 0) {
 			if (util_strtonum(argv[++i], 1, 10000000, &n) == -1)
 				return cli_bad("activity", "--limit: '%s' is "
@@ -393,7 +300,7 @@ cli_activity(struct cli *cl, int argc, char **argv)
 	if (f.limit > 0 && (f.ring = calloc((size_t)f.limit,
 	    sizeof(*f.ring))) == NULL)
 		return cli_storefail("activity", SCIM_ENOMEM);
-	e = store_act_each(cl->cl_store, t.tn_id, f.from, NULL, each_record,
+	e = store_act_each(cl->cl_store, t.tn_id, f.q.aq_from, NULL, each_record,
 	    &f);
 	for (n = 0; n < f.nring; n++) {
 		print_record(&f, f.ring[(f.head + n) % f.nring]);
@@ -420,8 +327,8 @@ cli_activity(struct cli *cl, int argc, char **argv)
 		/* Again from a window back: what appeared late in it too. */
 		from = f.last_us > FOLLOW_WINDOW * 1000000ULL ?
 		    f.last_us - FOLLOW_WINDOW * 1000000ULL : 0;
-		if (from < f.from)
-			from = f.from;
+		if (from < f.q.aq_from)
+			from = f.q.aq_from;
 		e = store_act_each(cl->cl_store, t.tn_id, from, NULL,
 		    each_record, &f);
 		seen_roll(&f, from);

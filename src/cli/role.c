@@ -14,33 +14,22 @@
 #include "cli/cli.h"
 #include "ctx.h"
 #include "grant.h"
+#include "role_change.h"
 #include "roles.h"
 #include "schema.h"
 #include "scim.h"
 #include "store.h"
 #include "util.h"
 
-/*
- * One line of `role list --json`: {"kind","value","role"}, null for what
- * is not set (v or r NULL).
- */
+/* One line of `role list --json` (role_row_json()). */
 static void
 print_json(const char *kind, const char *v, const char *r)
 {
 	cJSON	*o;
 	char	*out;
 
-	if ((o = cJSON_CreateObject()) == NULL)
+	if ((o = role_row_json(kind, v, r)) == NULL)
 		return;
-	cJSON_AddStringToObject(o, "kind", kind);
-	if (v != NULL)
-		cJSON_AddStringToObject(o, "value", v);
-	else
-		cJSON_AddNullToObject(o, "value");
-	if (r != NULL)
-		cJSON_AddStringToObject(o, "role", r);
-	else
-		cJSON_AddNullToObject(o, "role");
 	if ((out = cJSON_PrintUnformatted(o)) != NULL) {
 		cli_json(stdout, out, strlen(out));
 		fputc('\n', stdout);
@@ -117,12 +106,10 @@ cli_role(struct cli *cl, int argc, char **argv)
 	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct tenant		 t;
-	struct ctx		 cx;
-	const char		*cmd, *name;
-	char			 folded[STORE_ROLE_MAX + 1];
+	const char		*cmd, *name, *actor[4];
 	size_t			 nre = 0, nchg = 0;
 	enum scim_err		 e;
-	int			 refresh = 1, json;
+	int			 later = 0, json;
 
 	if (strcmp(argv[0], "list") == 0) {
 		json = argc == 3 && strcmp(argv[2], "--json") == 0;
@@ -147,42 +134,19 @@ cli_role(struct cli *cl, int argc, char **argv)
 		    STORE_ROLE_MAX);
 		return CLI_FAIL;
 	}
-	util_strlcpy(folded, argv[2], sizeof(folded));
-	schema_fold(folded, folded);
-
 	if ((e = store_begin(st, 1, &tx)) != SCIM_OK)
 		return cli_storefail("role", e);
 	if ((e = store_tenant_get(tx, name, &t)) != SCIM_OK)
 		goto out;
-	if (strcmp(cmd, "source") == 0)
-		e = store_tenant_set(tx, name, "role-source", argv[2]);
-	else if (strcmp(cmd, "default") == 0)
-		e = store_tenant_set(tx, name, "role-default",
-		    strcmp(argv[2], "-") == 0 ? "" : argv[2]);
-	else if (strcmp(cmd, "unknown") == 0) {
-		e = store_tenant_set(tx, name, "role-unknown", argv[2]);
-		refresh = 0;	/* applies to the next writes */
-	} else if (strcmp(cmd, "map") == 0)
-		e = store_role_put(tx, t.tn_id, ROLE_VALUE, folded, argv[3]);
-	else if (strcmp(cmd, "map-group") == 0)
-		e = store_role_put(tx, t.tn_id, ROLE_GROUP, folded, argv[3]);
-	else if (strcmp(cmd, "unmap") == 0)
-		e = store_role_del(tx, t.tn_id, ROLE_VALUE, folded);
-	else if (strcmp(cmd, "unmap-group") == 0)
-		e = store_role_del(tx, t.tn_id, ROLE_GROUP, folded);
-	else {
+	actor[0] = "cli";
+	actor[1] = "";
+	actor[2] = cl->cl_user;
+	actor[3] = cl->cl_command;
+	e = role_change(st, tx, &t, cmd, argv[2], argc == 4 ? argv[3] : NULL,
+	    actor, &later, &nre, &nchg);
+	if (e == SCIM_EINVALVALUE) {
 		store_abort(&tx);
 		return cli_bad("role", "unknown word '%s'", cmd);
-	}
-	/*
-	 * Every user's roles follow the new mapping, in this transaction,
-	 * computed as the worker computes them: with the tenant's settings
-	 * as they are now and its declared attributes.
-	 */
-	if (e == SCIM_OK && refresh) {
-		if ((e = cli_ctx(cl, tx, name, &cx)) == SCIM_OK)
-			e = grant_refresh_all(tx, &cx, &nre, &nchg);
-		ctx_close(&cx);
 	}
 	if (e == SCIM_OK)
 		e = cli_audit_op(cl, tx, name, "operator.role", "Role",
@@ -201,7 +165,7 @@ out:
 		return cli_storefail("role", e);
 	/* What it did to the users (README.md, "Role mappings"). */
 	printf("recomputed %zu user%s, roles changed for %zu%s\n", nre,
-	    nre == 1 ? "" : "s", nchg, refresh ? "" :
+	    nre == 1 ? "" : "s", nchg, !later ? "" :
 	    " (applies to later requests)");
 	return CLI_OK;
 }

@@ -18,14 +18,8 @@
 #include "schema.h"
 #include "scim.h"
 #include "store.h"
+#include "user_query.h"
 #include "util.h"
-
-static const cJSON *
-app_roles(const cJSON *doc)
-{
-	return cJSON_GetObjectItem(cJSON_GetObjectItem(doc, URN_SCIMLET),
-	    "appRoles");
-}
 
 struct listarg {
 	const char	*role;
@@ -34,38 +28,15 @@ struct listarg {
 	enum scim_err	 err;
 };
 
-/*
- * One line of `user list --json`: {"id","userName","externalId",
- * "active","appRoles"}, null for a missing userName or externalId, []
- * for no roles.
- */
+/* One line of `user list --json` (user_list_json()). */
 static void
 list_json(const char *id, const cJSON *doc)
 {
-	const cJSON	*el;
-	const char	*k;
-	cJSON		*o, *a;
-	char		*out;
-	int		 i;
+	cJSON	*o;
+	char	*out;
 
-	if ((o = cJSON_CreateObject()) == NULL)
+	if ((o = user_list_json(id, doc)) == NULL)
 		return;
-	cJSON_AddStringToObject(o, "id", id);
-	for (i = 0; i < 2; i++) {
-		k = i == 0 ? "userName" : "externalId";
-		if (cJSON_GetStringValue(cJSON_GetObjectItem(doc, k)) != NULL)
-			cJSON_AddStringToObject(o, k,
-			    cJSON_GetStringValue(cJSON_GetObjectItem(doc, k)));
-		else
-			cJSON_AddNullToObject(o, k);
-	}
-	cJSON_AddBoolToObject(o, "active",
-	    !cJSON_IsFalse(cJSON_GetObjectItem(doc, "active")));
-	if ((a = cJSON_AddArrayToObject(o, "appRoles")) != NULL)
-		cJSON_ArrayForEach(el, app_roles(doc))
-			if (cJSON_IsString(el))
-				cJSON_AddItemToArray(a,
-				    cJSON_CreateString(el->valuestring));
 	if ((out = cJSON_PrintUnformatted(o)) != NULL) {
 		cli_json(stdout, out, strlen(out));
 		putchar('\n');
@@ -87,7 +58,7 @@ list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
 		la->err = SCIM_ESTORE;	/* a record we cannot read */
 		return 1;
 	}
-	r = app_roles(doc);
+	r = user_app_roles(doc);
 	cJSON_ArrayForEach(el, r)
 		if (la->role != NULL && cJSON_IsString(el) &&
 		    strcmp(el->valuestring, la->role) == 0)
@@ -118,35 +89,6 @@ list_one(const uint8_t id[16], const char *json, size_t len, void *arg)
 }
 
 /*
- * The stored record of user who in tenant t: by id, else by userName
- * (any case, as the userName index folds it).
- */
-static enum scim_err
-user_find(struct store_txn *tx, const struct tenant *t, const char *who,
-    const char **json, size_t *len)
-{
-	uint8_t		 id[16], ids[2][16];
-	char		 folded[SCIM_MAX_KEYSTR + 1];
-	size_t		 n;
-	enum scim_err	 e = SCIM_ENOTFOUND;
-
-	if (util_uuid_parse(who, id) == 0 &&
-	    (e = store_res_get(tx, t->tn_id, RES_USER, id, json, len)) !=
-	    SCIM_ENOTFOUND)
-		return e;
-	if (strlen(who) > SCIM_MAX_KEYSTR)
-		return SCIM_ENOTFOUND;
-	schema_fold(who, folded);
-	e = store_idx_find(tx, t->tn_id, RES_USER, IDX_USERNAME, folded,
-	    strlen(folded), ids, 2, &n);
-	if (e == SCIM_OK && n == 0)
-		e = SCIM_ENOTFOUND;
-	if (e != SCIM_OK)
-		return e;
-	return store_res_get(tx, t->tn_id, RES_USER, ids[0], json, len);
-}
-
-/*
  * user check: CLI_OK when doc (user who) is active and holds role (NULL:
  * any), else CLI_FAIL with one line on stderr saying why.
  */
@@ -163,7 +105,7 @@ check_user(const cJSON *doc, const char *who, const char *role)
 	}
 	if (role == NULL)
 		return CLI_OK;
-	cJSON_ArrayForEach(el, app_roles(doc))
+	cJSON_ArrayForEach(el, user_app_roles(doc))
 		if (cJSON_IsString(el) && strcmp(el->valuestring, role) == 0)
 			return CLI_OK;
 	fputs("scimlet: user ", stderr);
