@@ -230,6 +230,8 @@ acts = [e.get("action") for e in body.get("audit", [])]
 t.eq((st, body.get("user", {}).get("id"), acts, body.get("roles")),
      (200, carol, ["user.deactivated"], []),
      "users/USERNAME: by userName, any case; its audit entries; inactive: no roles", body)
+t.eq(body.get("audit"), lines("audit", "list", "acme", "--id", str(carol), "--json"),
+     "users/ID: its audit entries as audit list --id ID --json has them")
 t.eq(body.get("more"), {"groups": False, "activity": False, "audit": False},
      "users/ID: nothing cut")
 st, body = get("/tenants/acme/users/" + str(eng))
