@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "admin_int.h"
+#include "audit.h"
+#include "ctx.h"
 #include "json.h"
 #include "scim_error.h"
 #include "store.h"
@@ -97,6 +99,37 @@ admin_tenant(struct admin_call *ac, struct store_txn *tx, const char *name,
 	if ((e = store_tenant_get(tx, name, t)) == SCIM_ENOTFOUND)
 		return scim_fail(ac->ac_resp, SCIM_ENOTFOUND,
 		    "no such tenant");
+	return e;
+}
+
+void
+admin_actor(const struct admin_call *ac, struct admin_actor *aa)
+{
+	util_hex(ac->ac_rid, 8, aa->aa_reqid);
+	snprintf(aa->aa_agent, sizeof(aa->aa_agent), "scimlet console (%s %s)",
+	    admin_role_name(ac->ac_who.aw_role), ac->ac_who.aw_cred);
+	aa->aa_v[0] = "console";
+	aa->aa_v[1] = aa->aa_reqid;
+	aa->aa_v[2] = ac->ac_client != NULL ? ac->ac_client : "";
+	aa->aa_v[3] = aa->aa_agent;
+}
+
+enum scim_err
+admin_audit(struct admin_call *ac, struct store_txn *tx, const char *tenant,
+    const char *action, const char *type, const char *id, cJSON *detail)
+{
+	struct admin_actor	aa;
+	struct ctx		cx;
+	enum scim_err		e;
+
+	admin_actor(ac, &aa);
+	if ((e = ctx_open(&cx, ac->ac_store, tx, tenant, aa.aa_v[0],
+	    aa.aa_v[1], aa.aa_v[2], aa.aa_v[3])) == SCIM_OK)
+		e = audit_record(tx, &cx, action, type, id, NULL, NULL,
+		    detail);
+	else
+		cJSON_Delete(detail);
+	ctx_close(&cx);
 	return e;
 }
 

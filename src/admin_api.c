@@ -19,8 +19,6 @@
 #include <string.h>
 
 #include "admin_int.h"
-#include "audit.h"
-#include "ctx.h"
 #include "breaker.h"
 #include "cycle.h"
 #include "json.h"
@@ -239,32 +237,6 @@ token_list(struct admin_call *ac, const char *name)
 	return e;
 }
 
-/*
- * The tenant's audit entry for a change made from the console, as the
- * CLI's for the same command: its actor is the console, the credential
- * and the client address.  detail is consumed.
- */
-static enum scim_err
-audit_op(struct admin_call *ac, struct store_txn *tx, const char *tenant,
-    const char *action, const char *type, const char *id, cJSON *detail)
-{
-	struct ctx	cx;
-	char		reqid[17], agent[SCIM_ACTOR_AGENT];
-	enum scim_err	e;
-
-	util_hex(ac->ac_rid, 8, reqid);
-	snprintf(agent, sizeof(agent), "scimlet console (%s %s)",
-	    admin_role_name(ac->ac_who.aw_role), ac->ac_who.aw_cred);
-	if ((e = ctx_open(&cx, ac->ac_store, tx, tenant, "console", reqid,
-	    ac->ac_client != NULL ? ac->ac_client : "", agent)) == SCIM_OK)
-		e = audit_record(tx, &cx, action, type, id, NULL, NULL,
-		    detail);
-	else
-		cJSON_Delete(detail);
-	ctx_close(&cx);
-	return e;
-}
-
 /* The answer of an issue or a rotation: the token, shown once. */
 static enum scim_err
 token_shown(struct admin_call *ac, int status, const char *id, char *token)
@@ -369,7 +341,7 @@ token_change(struct admin_call *ac, const char *name, const char *id,
 		e = scim_fail(ac->ac_resp, SCIM_EPRECOND, "the token is "
 		    "revoked or expired already: issue a new one");
 	if (e != SCIM_OK ||
-	    (e = audit_op(ac, tx, name, op, "Token", id != NULL ? id : newid,
+	    (e = admin_audit(ac, tx, name, op, "Token", id != NULL ? id : newid,
 	    id == NULL ? token_detail("scope", "provision") : rotate ?
 	    token_detail("successor", newid) : NULL)) != SCIM_OK ||
 	    (e = admin_log(tx, ac->ac_rid, action, &ac->ac_who, name,

@@ -26,6 +26,27 @@ struct admin_call {
 	char			 ac_path[512];	/* ac_seg point into it */
 };
 
+/*
+ * Who a change made from the console is by, as the audit and the
+ * context name an actor: token "console", the request id, the client's
+ * address, and "scimlet console (ROLE CREDENTIAL-ID)".  aa_v points into
+ * the struct: keep it where it was filled.
+ */
+struct admin_actor {
+	char		 aa_reqid[17];
+	char		 aa_agent[SCIM_ACTOR_AGENT];
+	const char	*aa_v[4];
+};
+void		 admin_actor(const struct admin_call *, struct admin_actor *);
+/*
+ * The tenant's audit entry for a change made from the console, as the
+ * CLI's command writes it (audit_record()), with the console as actor,
+ * in tx.  detail is consumed.
+ */
+enum scim_err	 admin_audit(struct admin_call *, struct store_txn *,
+		    const char *tenant, const char *action, const char *type,
+		    const char *id, cJSON *detail);
+
 /* The JSON body o (consumed) with status. */
 enum scim_err	 admin_json(struct admin_call *, int status, cJSON *o);
 /* May the caller see tenant name?  Fills t; 404 when not (or none). */

@@ -24,8 +24,6 @@
 #include <string.h>
 
 #include "admin_int.h"
-#include "audit.h"
-#include "ctx.h"
 #include "json.h"
 #include "role_change.h"
 #include "scim_error.h"
@@ -304,9 +302,7 @@ role_post(struct admin_call *ac, int apply)
 	struct tenant		 t;
 	struct change		 ch;
 	struct preview		 pv;
-	struct ctx		 cx;
-	const char		*actor[4];
-	char			 reqid[17], agent[SCIM_ACTOR_AGENT];
+	struct admin_actor	 aa;
 	char			 action[64];
 	cJSON			*body = NULL, *o = NULL;
 	size_t			 nre = 0, nchg = 0, i;
@@ -314,19 +310,11 @@ role_post(struct admin_call *ac, int apply)
 	enum scim_err		 e;
 
 	memset(&pv, 0, sizeof(pv));
-	memset(&cx, 0, sizeof(cx));
 	if ((e = admin_body(ac, &body)) != SCIM_OK)
 		return e;
 	if ((e = change_of(ac, body, &ch)) != SCIM_OK)
 		goto out;
-	/* The actor: the console, as admin_api.c's audit entries name it. */
-	util_hex(ac->ac_rid, 8, reqid);
-	snprintf(agent, sizeof(agent), "scimlet console (%s %s)",
-	    admin_role_name(ac->ac_who.aw_role), ac->ac_who.aw_cred);
-	actor[0] = "console";
-	actor[1] = reqid;
-	actor[2] = ac->ac_client != NULL ? ac->ac_client : "";
-	actor[3] = agent;
+	admin_actor(ac, &aa);
 	if ((e = store_begin(ac->ac_store, 1, &tx)) != SCIM_OK ||
 	    (e = admin_tenant(ac, tx, ac->ac_seg[1], &t)) != SCIM_OK)
 		goto out;
@@ -340,7 +328,7 @@ role_post(struct admin_call *ac, int apply)
 			goto out;
 	}
 	e = role_change(ac->ac_store, tx, &t, ch.ch_op, ch.ch_arg, ch.ch_role,
-	    actor, &later, &nre, &nchg);
+	    aa.aa_v, &later, &nre, &nchg);
 	if (e == SCIM_ENOTFOUND) {
 		e = scim_fail(ac->ac_resp, SCIM_ENOTFOUND, "no such mapping");
 		goto out;
@@ -371,10 +359,8 @@ role_post(struct admin_call *ac, int apply)
 		goto out;
 	}
 	snprintf(action, sizeof(action), "role %s", ch.ch_op);
-	if ((e = ctx_open(&cx, ac->ac_store, tx, t.tn_name, actor[0],
-	    actor[1], actor[2], actor[3])) != SCIM_OK ||
-	    (e = audit_record(tx, &cx, "operator.role", "Role", ch.ch_arg,
-	    NULL, NULL, words_json(&ch, t.tn_name))) != SCIM_OK ||
+	if ((e = admin_audit(ac, tx, t.tn_name, "operator.role", "Role",
+	    ch.ch_arg, words_json(&ch, t.tn_name))) != SCIM_OK ||
 	    (e = admin_log(tx, ac->ac_rid, action, &ac->ac_who, t.tn_name,
 	    ac->ac_client, ch.ch_arg)) != SCIM_OK ||
 	    (e = store_commit(&tx)) != SCIM_OK)
@@ -389,7 +375,6 @@ role_post(struct admin_call *ac, int apply)
 	e = admin_json(ac, 200, o);
 	o = NULL;
  out:
-	ctx_close(&cx);
 	store_abort(&tx);
 	for (i = 0; i < pv.pv_n; i++)
 		free(pv.pv_snap[i].sn_roles);
