@@ -39,6 +39,8 @@ want = [D["BINDIR"] + "/scimlet", D["LIBEXECDIR"] + "/scimlet.fcgi",
 for p in want:
     t.ok(os.path.isfile(staged(p)), "installed: " + p)
 t.ok(os.access(staged(D["LIBEXECDIR"] + "/scimlet.fcgi"), os.X_OK), "the worker is executable")
+for n in ("index.html", "app.js", "app.css"):
+    t.ok(os.path.isfile(staged(D["DATADIR"] + "/console/" + n)), "installed: the console's " + n)
 
 # The samples and units (the README keeps its examples as examples).
 texts = [p for p in want if not p.startswith((D["BINDIR"], D["LIBEXECDIR"], D["DOCDIR"]))]

@@ -251,6 +251,14 @@
 		    c.failed + ' failed';
 	}
 
+	/* The breaker's state: a word, or the object of `breaker status
+	 * --json`. */
+	function breaker(t) {
+		const b = t.breaker;
+		return b && typeof b === 'object' ? String(b.state) :
+		    String(b === null || b === undefined ? '—' : b);
+	}
+
 	async function pageOverview(arg, my) {
 		const box = h('div', {}, h('p', {class: 'muted'}, 'Loading…'));
 		main.replaceChildren(h('h1', {}, session.role === 'operator' ?
@@ -275,8 +283,8 @@
 				    h('td', {class: 'num outstanding' +
 					(t.outstanding ? ' bad' : '')},
 					String(t.outstanding)),
-				    h('td', {class: 'breaker' + (t.breaker !==
-					'closed' ? ' bad' : '')}, t.breaker),
+				    h('td', {class: 'breaker' + (breaker(t) ===
+					'tripped' ? ' bad' : '')}, breaker(t)),
 				    h('td', {class: 'actions'},
 					h('a', {href: '#/connect/' + enc(t.name)},
 					    'Connect'), ' ',
