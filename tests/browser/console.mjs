@@ -8,6 +8,7 @@
 //   SCIMLET_OPERATOR      an operator credential
 //   SCIMLET_TENANT_ADMIN  a tenant admin credential of SCIMLET_TENANT
 //   SCIMLET_TENANT, SCIMLET_OTHER_TENANT
+//   SCIMLET_XSS_LABEL     a token label of SCIMLET_TENANT holding markup
 //   SCIMLET_EXPECT        JSON {tenant: {users, groups}} from the CLI
 //   SCIMLET_CLI, SCIMLET_DB   the CLI and the database, to cross-check
 //   SCIMLET_NPM_DIR       where puppeteer-core is installed (var/npm)
@@ -284,6 +285,16 @@ await check('tokens: issue shows the token once and lists it', async () => {
 	const rows = await tokenRows(page);
 	return [rows.some((r) => r.label === 'Okta production' &&
 	    r.state === 'active'), JSON.stringify(rows)];
+});
+await check('tokens: a label holding markup shows as text', async () => {
+	const label = env.SCIMLET_XSS_LABEL;
+	const shown = await page.$$eval('#tokens .label',
+	    (cells) => cells.map((c) => c.textContent));
+	const els = await page.$$('#tokens img, #tokens b, #tokens script');
+	const ran = await page.evaluate(() => window.xss);
+	return [shown.includes(label) && els.length === 0 &&
+	    ran === undefined, JSON.stringify({shown, elements: els.length,
+	    ran})];
 });
 let rotatedFrom = null;
 await check('tokens: rotate (after its confirm) revokes the old one',

@@ -58,6 +58,10 @@ t.status(r, 201, "fixture: a group")
 r = s.req("POST", "/Users", user("hal@globex.example"), token=gtok)
 t.status(r, 201, "fixture: a user of globex")
 
+# A token label with markup, shown on the Tokens page.
+xss_label = '<img src=x onerror="window.xss=3"><b>bold</b>'
+s.cli("token", "issue", "acme", "--label", xss_label)
+
 # What the overview should show: the CLI's counts.
 expect = {}
 for line in s.cli("tenant", "list", "--json").stdout.splitlines():
@@ -79,6 +83,7 @@ env = dict(os.environ,
            SCIMLET_TENANT_ADMIN=credential("--tenant", "acme", "--label",
                                            "acme IT"),
            SCIMLET_TENANT="acme", SCIMLET_OTHER_TENANT="globex",
+           SCIMLET_XSS_LABEL=xss_label,
            SCIMLET_EXPECT=json.dumps(expect), SCIMLET_DB=s.db,
            SCIMLET_CLI=os.environ.get("SCIMLET_CLI", os.path.join(
                SRCDIR, "src", "scimlet")),

@@ -17,6 +17,7 @@
 	let session = null;	/* the body of GET/POST session */
 	let seq = 0;		/* the page being drawn; older draws stop */
 	let flash = null;	/* a message for the next page drawn */
+	let back = null;	/* the page to return to after sign-in */
 
 	/* An element: h('p', {class: 'x'}, 'text', child, ...).  Strings
 	 * become text nodes; "on*" keys become event listeners. */
@@ -81,6 +82,9 @@
 				session = null;
 				flash = 'Your session has ended: sign in again.';
 			}
+			if (!/^#\/(signin|signout)?$/.test(location.hash) &&
+			    location.hash !== '')
+				back = location.hash;
 			go('signin');
 			throw new SignedOut();
 		}
@@ -227,7 +231,12 @@
 				session = await api('POST', 'session',
 				    {credential: input.value.trim()});
 				input.value = '';
-				go('overview');
+				const to = back;
+				back = null;
+				if (to && to !== location.hash)
+					location.hash = to;
+				else
+					go('overview');
 			} catch (e) {
 				showError(err, e);
 				input.select();
