@@ -49,12 +49,16 @@ function ok(cond, name, diag, todo) {
 }
 
 // Run one check: fn returns [cond, diag] or throws (a failure).
+const times = [];
 async function check(name, fn, todo) {
+	const t0 = Date.now();
 	try {
 		const [cond, diag] = await fn();
 		return ok(cond, name, diag, todo);
 	} catch (e) {
 		return ok(false, name, e && e.stack || String(e), todo);
+	} finally {
+		times.push([Date.now() - t0, n]);
 	}
 }
 
@@ -415,7 +419,7 @@ await check('sign out ends the session (the API then answers 401)',
 });
 await check('a session ended elsewhere sends the page back to sign-in',
     async () => {
-	cli('admin', 'sessions', 'revoke', '--all');
+	cli('admin', 'end', '--all');
 	await tpage.click('#nav a[data-page=overview]');
 	await tpage.waitForSelector('#credential', {timeout: WAIT});
 	return [true];
@@ -427,5 +431,8 @@ await check('no console errors, page errors or CSP violations', async () =>
 
 await ctx.close();
 clearTimeout(watchdog);
+times.sort((a, b) => b[0] - a[0]);
+console.log('# slowest checks (ms, number): ' + times.slice(0, 4)
+    .map(([ms, i]) => ms + ' #' + i).join(', '));
 console.log('1..' + n);
 await finish(failed ? 1 : 0);

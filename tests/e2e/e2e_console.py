@@ -40,7 +40,7 @@ if missing:
           % ", ".join(missing))
     sys.exit(0)
 
-s = Server(env={"SCIMLET_CONSOLE": os.path.join(SRCDIR, "www", "console")})
+s = Server(console=True)
 acme = s.tenant("acme")
 s.tenant("globex")
 gtok = s.token("globex")

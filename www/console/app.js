@@ -121,7 +121,11 @@
 	}
 
 	function timeCell(s) {
-		return h('td', {title: s || null}, when(s));
+		return h('td', {class: 'time', title: s || null}, when(s));
+	}
+
+	function count(n, what) {
+		return n + ' ' + what + (n === 1 ? '' : 's');
 	}
 
 	function alertBox(text, kind) {
@@ -168,6 +172,14 @@
 			'into the identity provider now; it cannot be shown ' +
 			'again.'),
 		    copyable(token, 'token-value'));
+	}
+
+	/* POST tokens: a label only when one is given. */
+	function issueBody(label, days) {
+		const b = {days: Number(days.value)};
+		if (label.value.trim() !== '')
+			b.label = label.value.trim();
+		return b;
 	}
 
 	function expirySelect(id) {
@@ -250,14 +262,16 @@
 
 	/* ---- Overview ----------------------------------------------- */
 
+	/* The last sync cycle, as `scimlet cycles --json` gives it. */
 	function lastCycle(c) {
 		if (!c)
 			return 'none yet';
+		const failed = c.failures !== undefined ? c.failures : c.failed;
 		if (c.running)
 			return 'running since ' + when(c.start) + ', ' +
-			    c.requests + ' requests';
-		return when(c.end) + ': ' + c.requests + ' requests, ' +
-		    c.failed + ' failed';
+			    count(c.requests, 'request');
+		return when(c.end) + ': ' + count(c.requests, 'request') +
+		    ', ' + failed + ' failed';
 	}
 
 	/* The breaker's state: a word, or the object of `breaker status
@@ -288,7 +302,8 @@
 				    h('td', {class: 'name'}, t.name),
 				    h('td', {class: 'num users'}, String(t.users)),
 				    h('td', {class: 'num groups'}, String(t.groups)),
-				    h('td', {class: 'cycle'}, lastCycle(t.lastCycle)),
+				    h('td', {class: 'cycle'}, lastCycle(t.last_cycle !==
+					undefined ? t.last_cycle : t.lastCycle)),
 				    h('td', {class: 'num outstanding' +
 					(t.outstanding ? ' bad' : '')},
 					String(t.outstanding)),
@@ -410,8 +425,8 @@
 			issue.disabled = true;
 			try {
 				const d = await api('POST', 'tenants/' +
-				    enc(tenant) + '/tokens', {label:
-				    label.value, days: Number(days.value)});
+				    enc(tenant) + '/tokens', issueBody(label,
+				    days));
 				token = d.token;
 				if (d.tenantUrl)
 					probeUrl = d.tenantUrl;
@@ -583,8 +598,8 @@
 		form.addEventListener('submit', async (ev) => {
 			ev.preventDefault();
 			issue.disabled = true;
-			await act(() => api('POST', path, {label: label.value,
-			    days: Number(days.value)}), 'New token.');
+			await act(() => api('POST', path, issueBody(label, days)),
+			    'New token.');
 			label.value = '';
 			issue.disabled = false;
 		});
