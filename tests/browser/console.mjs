@@ -256,6 +256,22 @@ await check('connect: the Tenant URL and a new token are shown', async () => {
 	    url === env.SCIMLET_TENANT_URL, 'token ' + probeToken +
 	    ', url ' + url];
 });
+await check('connect: Copy puts the token on the clipboard, or selects it',
+    async () => {
+	// Reading the clipboard back needs the permission (writing does
+	// not, on a focused page).
+	await browser.defaultBrowserContext().overridePermissions(
+	    new URL(ADMIN).origin, ['clipboard-read', 'clipboard-write',
+	    'clipboard-sanitized-write']);
+	await page.click('#new-token button.copy');
+	await page.waitForFunction(() => document.querySelector(
+	    '#new-token button.copy').textContent !== 'Copy', {timeout: WAIT});
+	const said = await text(page, '#new-token button.copy');
+	const got = said === 'Copied' ? await page.evaluate(() =>
+	    navigator.clipboard.readText()) : await page.evaluate(() =>
+	    String(window.getSelection()));
+	return [got === probeToken, said + ': ' + got];
+});
 await check('connect: Test Connection succeeds', async () => {
 	await page.click('#test-connection');
 	await page.waitForSelector('#test-result .msg', {timeout: WAIT});
@@ -423,6 +439,28 @@ await check('a session ended elsewhere sends the page back to sign-in',
 	await tpage.click('#nav a[data-page=overview]');
 	await tpage.waitForSelector('#credential', {timeout: WAIT});
 	return [true];
+});
+
+// ---- failed sign-ins are limited: the page shows the wait
+await check('repeated bad credentials: the page shows the 429 and its wait',
+    async () => {
+	await page.goto(PAGE + '#/signin');
+	await page.waitForSelector('#credential', {timeout: WAIT});
+	let status = 0, msg = '';
+	for (let i = 0; i < 10 && status !== 429; i++) {
+		await page.$eval('#credential', (e) => { e.value = ''; });
+		await page.type('#credential', 'scimadm_wrong-' + i);
+		const [r] = await Promise.all([page.waitForResponse((x) =>
+		    x.url() === API + 'session' &&
+		    x.request().method() === 'POST', {timeout: WAIT}),
+		    page.click('#signin button[type=submit]')]);
+		status = r.status();
+	}
+	await page.waitForFunction(() => /retry in \d+ s/.test(
+	    document.querySelector('#signin-error').textContent),
+	    {timeout: WAIT});
+	msg = await text(page, '#signin-error');
+	return [status === 429, status + ': ' + msg];
 });
 
 // ---- the page logged nothing wrong
