@@ -34,7 +34,8 @@ want = [D["BINDIR"] + "/scimlet", D["LIBEXECDIR"] + "/scimlet.fcgi",
         D["UNITDIR"] + "/scimlet.service", D["UNITDIR"] + "/scimlet-deliver@.service",
         D["TMPFILESDIR"] + "/scimlet.conf"] + [
         D["DATADIR"] + "/www/" + n for n in (
-            "lighttpd.conf.sample", "htaccess.sample", "scimlet-wrapper.fcgi.sample",
+            "lighttpd.conf.sample", "lighttpd-console.conf.sample", "htaccess.sample",
+            "scimlet-wrapper.fcgi.sample",
             "nginx-spawn-fcgi.conf.sample", "apache-mod_proxy_fcgi.conf.sample")]
 for p in want:
     t.ok(os.path.isfile(staged(p)), "installed: " + p)

@@ -93,7 +93,8 @@ try:
               "share/man/man1/scimlet.1", "share/man/man8/scimlet.fcgi.8",
               "share/doc/README.md", "share/www/htaccess.sample",
               "share/www/scimlet-wrapper.fcgi.sample",
-              "share/www/lighttpd.conf.sample"):
+              "share/www/lighttpd.conf.sample", "share/www/lighttpd-console.conf.sample",
+              "share/console/index.html", "share/console/app.js", "share/console/app.css"):
         t.ok(os.path.isfile(os.path.join(home, "scimlet", f)), "holds " + f)
     www = os.path.join(home, "scimlet", "share", "www")
     left = [f for f in os.listdir(www)
@@ -168,6 +169,21 @@ try:
     t.status(r, 404, "CGI GET after DELETE: 404")
     r, rc, _ = cgi(wrapper, "GET", "/Users", token="wrong")
     t.status(r, 401, "CGI wrong token: 401")
+
+    # The console, set up from the package by setup-htaccess --console.
+    docroot = os.path.join(home, "public_html")
+    os.mkdir(docroot)
+    p = subprocess.run([os.path.join(home, "scimlet", "bin", "scimlet"), "setup-htaccess",
+                        docroot, "--db", os.path.join(home, "scimlet", "db"), "--console"],
+                       capture_output=True, text=True, env=ENV, cwd=home, timeout=30)
+    cw = os.path.join(docroot, "scimlet", "admin")
+    t.ok(p.returncode == 0 and "SCIMLET_CONSOLE=%s/scimlet/share/console\n" % home in
+         open(cw).read(), "setup-htaccess --console finds the package's console files",
+         p.stderr)
+    r, rc, _ = cgi(cw, "GET", "/", extra={"SCRIPT_NAME": "/scimlet/admin"})
+    t.ok(r.status == 200 and r.header("Content-Type").startswith("text/html") and
+         "console/app.js" in r.text, "the console's page from the unpacked package, as CGI",
+         (r.status, r.text[:300]))
 finally:
     shutil.rmtree(d, ignore_errors=True)
 t.done()
