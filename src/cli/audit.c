@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,59 +15,13 @@
 #include "audit.h"
 #include "cli/cli.h"
 #include "ctx.h"
+#include "deprov.h"
 #include "scim.h"
 #include "store.h"
 #include "util.h"
 
-int
-cli_since_parse(const char *s, struct cli_since *out)
-{
-	long long	n;
-
-	memset(out, 0, sizeof(*out));
-	if (util_strtonum(s, 0, 0x7fffffffffffffffLL, &n) == 0) {
-		out->seq = (uint64_t)n;
-		return 0;
-	}
-	out->by_time = 1;
-	return util_time_parse(s, &out->time);
-}
-
-/*
- * Every action an audit entry can name (src/audit.h; README.md and
- * scimlet(1) list them too): `audit list --action` takes one of these or
- * a pattern (fnmatch(3)) that matches one.
- */
-static const char *const actions[] = {
-	"user.deactivated", "user.reactivated", "user.deleted",
-	"group.deleted", "member.removed", "role.lost",
-	"user.restored", "group.restored", "member.restored",
-	"breaker.tripped",
-	"operator.tenant.added", "operator.tenant.set",
-	"operator.token.issued", "operator.token.revoked",
-	"operator.token.rotated",
-	"operator.role", "operator.schema.added", "operator.schema.removed",
-	"operator.audit.pruned", "operator.changes.pruned",
-	"operator.breaker.released", "operator.breaker.reset",
-	"operator.preview.started", "operator.preview.adopted",
-	"operator.preview.discarded",
-};
-
-static int
-action_known(const char *pat)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (fnmatch(pat, actions[i], 0) == 0)
-			return 1;
-	return 0;
-}
-
 struct walk {
-	struct cli_since	 since;
-	const char	*action;	/* a pattern */
-	const char	*id;
+	struct audit_filter	 f;
 	long long	 skip;		/* matches not printed (--limit) */
 	long long	 n;		/* matches so far */
 	int		 json;		/* export */
@@ -76,18 +29,6 @@ struct walk {
 	int		 count;		/* count the matches, print none */
 	enum scim_err	 err;
 };
-
-int
-cli_since_ok(const struct cli_since *s, uint64_t seq, const cJSON *e)
-{
-	double	t;
-
-	if (!s->by_time)
-		return seq >= s->seq;
-	return util_time_parse(cJSON_GetStringValue(cJSON_GetObjectItem(e,
-	    "time")) != NULL ? cJSON_GetStringValue(cJSON_GetObjectItem(e,
-	    "time")) : "", &t) == 0 && t >= s->time;
-}
 
 /* A string member of an entry, or NULL. */
 static const char *
@@ -111,9 +52,7 @@ print_entry(uint64_t seq, const char *json, size_t len, void *arg)
 	}
 	a = cJSON_GetStringValue(cJSON_GetObjectItem(e, "action"));
 	id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
-	if (cli_since_ok(&w->since, seq, e) && (w->action == NULL ||
-	    (a != NULL && fnmatch(w->action, a, 0) == 0)) && (w->id == NULL ||
-	    (id != NULL && strcmp(id, w->id) == 0)) && w->n++ >= w->skip &&
+	if (audit_filter_ok(&w->f, seq, e) && w->n++ >= w->skip &&
 	    !w->count) {
 		if (w->json)	/* as stored: the hash covers these bytes */
 			printf("%.*s\n", (int)len, json);
@@ -173,17 +112,17 @@ cli_audit(struct cli *cl, int argc, char **argv)
 		    strcmp(argv[i], "--limit") == 0))) && i + 1 >= argc)
 			return cli_bad("audit", "%s: missing value", argv[i]);
 		if (strcmp(argv[i], "--since") == 0) {
-			if (cli_since_parse(argv[++i], &w.since) == -1)
+			if (audit_since_parse(argv[++i], &w.f.af_since) == -1)
 				return cli_bad("audit", "--since: '%s' is "
 				    "neither a time (RFC 3339) nor a sequence "
 				    "number", argv[i]);
 		} else if (strcmp(argv[i], "--action") == 0 && !w.json) {
-			w.action = argv[++i];
-			if (!action_known(w.action))
+			w.f.af_action = argv[++i];
+			if (!audit_action_known(w.f.af_action))
 				return cli_bad("audit", "--action: unknown "
-				    "action '%s'", w.action);
+				    "action '%s'", w.f.af_action);
 		} else if (strcmp(argv[i], "--id") == 0 && !w.json)
-			w.id = argv[++i];
+			w.f.af_id = argv[++i];
 		else if (strcmp(argv[i], "--json") == 0 && !w.json)
 			w.listjson = 1;
 		else if (strcmp(argv[i], "--limit") == 0 && !w.json) {
@@ -279,7 +218,7 @@ cli_audit(struct cli *cl, int argc, char **argv)
 
 struct feed {
 	const char	*tenant;
-	struct cli_since	 since;		/* by time: records from then on */
+	struct audit_since	 since;		/* by time: records from then on */
 	uint64_t	 last;
 	double		 first;		/* the time of the first kept */
 	enum scim_err	 err;
@@ -361,7 +300,7 @@ print_change(uint64_t seq, const char *json, size_t len, void *arg)
 		}
 		tn = str(c, "tenant");
 		keep = (f->tenant == NULL || (tn != NULL &&
-		    strcmp(tn, f->tenant) == 0)) && cli_since_ok(&f->since, seq, c);
+		    strcmp(tn, f->tenant) == 0)) && audit_since_ok(&f->since, seq, c);
 		cJSON_Delete(c);
 		if (!keep)
 			return 0;
@@ -479,7 +418,7 @@ cli_changes(struct cli *cl, int argc, char **argv)
 		else if (strcmp(argv[i], "--tenant") == 0)
 			f.tenant = argv[++i];
 		else if (strcmp(argv[i], "--since") == 0) {
-			if (cli_since_parse(argv[++i], &f.since) == -1)
+			if (audit_since_parse(argv[++i], &f.since) == -1)
 				return cli_bad("changes", "--since: '%s' is "
 				    "neither a time (RFC 3339) nor a sequence "
 				    "number", argv[i]);

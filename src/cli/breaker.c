@@ -11,6 +11,7 @@
 
 #include "breaker.h"
 #include "cli/cli.h"
+#include "deprov.h"
 #include "scim.h"
 #include "store.h"
 #include "util.h"
@@ -24,40 +25,11 @@ us_time(uint64_t us, char *out)
 		util_time_format((double)us / 1e6, out);
 }
 
+/* The library's object (src/deprov.h), for `tenant show` too. */
 cJSON *
 cli_breaker_json(const struct breaker_status *bs)
 {
-	cJSON	*o;
-	char	 t[TIME_STRLEN + 1];
-
-	if ((o = cJSON_CreateObject()) == NULL)
-		return NULL;
-	cJSON_AddStringToObject(o, "setting", bs->bs_setting);
-	cJSON_AddStringToObject(o, "state", bs->bs_off ? "off" :
-	    breaker_state_name(bs->bs_state));
-	cJSON_AddNumberToObject(o, "count", (double)bs->bs_count);
-	cJSON_AddNumberToObject(o, "limit", (double)bs->bs_limit);
-	cJSON_AddNumberToObject(o, "window", (double)bs->bs_window);
-	cJSON_AddNumberToObject(o, "trips", (double)bs->bs_trips);
-	if (bs->bs_state == BREAKER_TRIPPED) {
-		us_time(bs->bs_since, t);
-		cJSON_AddStringToObject(o, "tripped", t);
-		cJSON_AddStringToObject(o, "request", bs->bs_request);
-		cJSON_AddNumberToObject(o, "tripped-count",
-		    (double)bs->bs_tripcount);
-		cJSON_AddNumberToObject(o, "tripped-limit",
-		    (double)bs->bs_triplimit);
-	}
-	if (bs->bs_state == BREAKER_RELEASED) {
-		us_time(bs->bs_until, t);
-		cJSON_AddStringToObject(o, "released-until", t);
-	}
-	/* cJSON_Add* failing leaves a member out: say so rather than lie. */
-	if (cJSON_GetArraySize(o) < 6) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return breaker_json(bs);
 }
 
 /* One line: "tripped 2026-... 51/50 in 3600s (default)". */
@@ -135,35 +107,18 @@ change(struct cli *cl, const char *name, const char *verb, long long secs)
 	struct store_txn	*tx;
 	struct tenant		 t;
 	struct breaker_status	 bs;
-	cJSON			*d = NULL;
+	struct deprov_actor	 a = { "cli", "", cl->cl_user, cl->cl_command };
 	char			 line[256];
-	int			 release = strcmp(verb, "release") == 0;
 	enum scim_err		 e;
 
 	if ((e = store_begin(cl->cl_store, 1, &tx)) != SCIM_OK)
 		return cli_storefail("breaker", e);
 	if ((e = store_tenant_get(tx, name, &t)) == SCIM_OK)
-		e = breaker_status(tx, &t, &bs);
-	if (e == SCIM_OK && ((d = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(d, "was", bs.bs_off ? "off" :
-	    breaker_state_name(bs.bs_state)) == NULL ||
-	    cJSON_AddNumberToObject(d, "count", (double)bs.bs_count) == NULL ||
-	    (release && cJSON_AddNumberToObject(d, "for", (double)secs) ==
-	    NULL)))
-		e = SCIM_ENOMEM;
+		e = breaker_change(cl->cl_store, tx, &t, &a,
+		    strcmp(verb, "release") == 0, secs, &bs);
 	if (e == SCIM_OK)
-		e = release ? breaker_release(tx, &t, secs) :
-		    breaker_reset(tx, &t);
-	if (e == SCIM_OK) {
-		e = cli_audit_op(cl, tx, name, release ?
-		    "operator.breaker.released" : "operator.breaker.reset",
-		    "Tenant", name, d);
-		d = NULL;
-	}
-	if (e == SCIM_OK && (e = breaker_status(tx, &t, &bs)) == SCIM_OK)
 		e = store_commit(&tx);
 	store_abort(&tx);
-	cJSON_Delete(d);
 	if (e == SCIM_ENOTFOUND) {
 		fprintf(stderr, "scimlet: no tenant %s\n", name);
 		return CLI_FAIL;

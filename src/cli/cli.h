@@ -38,15 +38,6 @@ int	 cli_schema(struct cli *, int argc, char **argv);
 int	 cli_audit(struct cli *, int argc, char **argv);
 int	 cli_restore(struct cli *, int argc, char **argv);
 
-/* --since TIME|SEQ: an RFC 3339 time, or a sequence number (audit.c). */
-struct cli_since {
-	uint64_t	 seq;
-	double		 time;
-	int		 by_time;
-};
-int	 cli_since_parse(const char *, struct cli_since *);
-/* Whether entry e, number seq, is at or after s. */
-int	 cli_since_ok(const struct cli_since *s, uint64_t seq, const cJSON *e);
 int	 cli_changes(struct cli *, int argc, char **argv);
 int	 cli_backup(struct cli *, int argc, char **argv);
 int	 cli_deliver(struct cli *, int argc, char **argv);

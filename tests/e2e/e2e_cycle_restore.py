@@ -329,7 +329,7 @@ t.ok(p.returncode == 1 and "no tenant nosuch" in p.stderr, "an unknown tenant: e
 p = run("restore", "acme", "--cycle")
 t.ok(p.returncode == 2 and "--cycle ID|last" in p.stderr, "--cycle without ID: usage",
      p.stderr)
-p = run("restore", "acme", "--cycle", "last", "--json")
+p = run("restore", "acme", "--cycle", "last", "--verbose")
 t.eq(p.returncode, 2, "an unknown option: usage")
 s.cli("tenant", "add", "empty")
 p = run("restore", "empty", "--cycle", "last")
