@@ -29,23 +29,16 @@
 #define AUDIT_LIMIT	200		/* entries by default */
 #define AUDIT_LIMIT_MAX	10000
 
-/* The console as the audit log names it (as admin_api.c's changes). */
-struct console_actor {
-	struct deprov_actor	 ca_a;
-	char			 ca_rid[17];
-	char			 ca_agent[SCIM_ACTOR_AGENT];
-};
-
+/* The console as the audit log names it (admin_actor()), for deprov.h. */
 static void
-console_actor(const struct admin_call *ac, struct console_actor *ca)
+console_actor(const struct admin_call *ac, struct admin_actor *aa,
+    struct deprov_actor *da)
 {
-	util_hex(ac->ac_rid, 8, ca->ca_rid);
-	snprintf(ca->ca_agent, sizeof(ca->ca_agent), "scimlet console (%s %s)",
-	    admin_role_name(ac->ac_who.aw_role), ac->ac_who.aw_cred);
-	ca->ca_a.da_token = "console";
-	ca->ca_a.da_request = ca->ca_rid;
-	ca->ca_a.da_client = ac->ac_client != NULL ? ac->ac_client : "";
-	ca->ca_a.da_agent = ca->ca_agent;
+	admin_actor(ac, aa);
+	da->da_token = aa->aa_v[0];
+	da->da_request = aa->aa_v[1];
+	da->da_client = aa->aa_v[2];
+	da->da_agent = aa->aa_v[3];
 }
 
 static enum scim_err
@@ -206,7 +199,8 @@ restore(struct admin_call *ac, const char *name)
 {
 	struct store_txn	*tx = NULL;
 	struct restore_req	 rq;
-	struct console_actor	 ca;
+	struct admin_actor	 aa;
+	struct deprov_actor	 da;
 	struct tenant		 t;
 	cJSON			*body = NULL, *r = NULL;
 	const char		*why;
@@ -232,11 +226,11 @@ restore(struct admin_call *ac, const char *name)
 	}
 	if (e != SCIM_OK)
 		goto out;
-	console_actor(ac, &ca);
+	console_actor(ac, &aa, &da);
 	if ((e = store_begin(ac->ac_store, 1, &tx)) != SCIM_OK ||
 	    (e = admin_tenant(ac, tx, name, &t)) != SCIM_OK)
 		goto out;
-	e = restore_apply(ac->ac_store, tx, &t, &rq, &ca.ca_a, &r);
+	e = restore_apply(ac->ac_store, tx, &t, &rq, &da, &r);
 	if (e == SCIM_ENOTFOUND && rq.rr_by == RESTORE_SEQ &&
 	    cJSON_GetArraySize(cJSON_GetObjectItem(r, "entries")) == 0) {
 		e = scim_fail(ac->ac_resp, SCIM_ENOTFOUND, "no audit entry "
@@ -301,7 +295,8 @@ breaker_post(struct admin_call *ac, const char *name, int release)
 {
 	struct store_txn	*tx = NULL;
 	struct breaker_status	 bs;
-	struct console_actor	 ca;
+	struct admin_actor	 aa;
+	struct deprov_actor	 da;
 	struct tenant		 t;
 	const cJSON		*v;
 	cJSON			*body = NULL;
@@ -331,11 +326,11 @@ breaker_post(struct admin_call *ac, const char *name, int release)
 	}
 	if (release)
 		snprintf(what, sizeof(what), "for %llds", secs);
-	console_actor(ac, &ca);
+	console_actor(ac, &aa, &da);
 	if ((e = store_begin(ac->ac_store, 1, &tx)) != SCIM_OK)
 		return e;
 	if ((e = admin_tenant(ac, tx, name, &t)) == SCIM_OK &&
-	    (e = breaker_change(ac->ac_store, tx, &t, &ca.ca_a, release, secs,
+	    (e = breaker_change(ac->ac_store, tx, &t, &da, release, secs,
 	    &bs)) == SCIM_OK &&
 	    (e = admin_log(tx, ac->ac_rid, release ? "breaker release" :
 	    "breaker reset", &ac->ac_who, name, ac->ac_client,
