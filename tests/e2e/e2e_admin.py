@@ -7,7 +7,6 @@ tokens (issue, rotate, revoke: the tokens work or stop working over SCIM,
 the CLI agrees), a tenant admin shut out of every other tenant's URL,
 revocation and sign-out ending sessions, and failed sign-ins
 rate-limited.  The browser suite (e2e_console) drives the pages."""
-import http.client
 import json
 import os
 import re
@@ -35,28 +34,12 @@ s.req("POST", "/Users", user("g@globex.example"), token=globex)
 
 
 def call(method, path, body=None, cookie=None, csrf=None, headers=None):
-    """One request to the console's mount; returns (status, headers, body
-    as JSON or text)."""
-    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+    """One request to the console's mount, the session's cookie among
+    others; returns (status, headers, body as JSON or text)."""
     h = dict(headers or {})
     if cookie:
         h["Cookie"] = "other=1; scimlet_admin=%s; x=y" % cookie
-    if csrf:
-        h["X-Scimlet-CSRF"] = csrf
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        h["Content-Type"] = "application/json"
-    conn.request(method, "/scimlet/admin" + path, body=data, headers=h)
-    r = conn.getresponse()
-    raw = r.read()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    conn.close()
-    try:
-        out = json.loads(raw) if raw else None
-    except ValueError:
-        out = raw.decode("utf-8", "replace")
-    return r.status, hdrs, out
+    return s.admin(method, path, body, csrf=csrf, headers=h)
 
 
 def cookie_of(h):

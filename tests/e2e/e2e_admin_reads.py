@@ -10,9 +10,7 @@ change's preview counts exactly the users whose roles the change then
 changes, and changes nothing itself; the change is audited as the CLI's
 with the console as actor; a tenant admin of another tenant gets 404 on
 every URL."""
-import http.client
 import json
-import re
 import tempfile
 import urllib.parse
 
@@ -39,38 +37,13 @@ def scim(method, path, body=None):
 def call(method, path, body=None, who=None):
     """One request to the console's API as who (cookie, csrf); returns
     (status, body as JSON or text)."""
-    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
-    h = {}
-    if who:
-        h["Cookie"] = "scimlet_admin=%s" % who[0]
-        if who[1]:
-            h["X-Scimlet-CSRF"] = who[1]
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        h["Content-Type"] = "application/json"
-    conn.request(method, "/scimlet/admin/api" + path, body=data, headers=h)
-    r = conn.getresponse()
-    raw = r.read()
-    conn.close()
-    try:
-        out = json.loads(raw) if raw else None
-    except ValueError:
-        out = raw.decode("utf-8", "replace")
-    return r.status, out
+    st, _, out = s.admin(method, "/api" + path, body, cookie=who[0] if who else None,
+                         csrf=who[1] if who else None)
+    return st, out
 
 
 def sign_in(*args):
-    cred = s.cli("admin", "issue", *args).stdout.strip()
-    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
-    conn.request("POST", "/scimlet/admin/api/session",
-                 body=json.dumps({"credential": cred}).encode(),
-                 headers={"Content-Type": "application/json"})
-    r = conn.getresponse()
-    body = json.loads(r.read())
-    m = re.search(r"scimlet_admin=([A-Za-z0-9_-]*);", r.getheader("Set-Cookie") or "")
-    conn.close()
-    return (m.group(1) if m else None, body.get("csrf"))
+    return s.admin_sign_in(s.cli("admin", "issue", *args).stdout.strip())
 
 
 def lines(*args):

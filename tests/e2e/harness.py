@@ -10,6 +10,7 @@ import atexit
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -260,6 +261,41 @@ class Server:
 
     def cli(self, *args, check=True):
         return run_cli(self.db, *args, check=check)
+
+    def admin(self, method, path, body=None, cookie=None, csrf=None, headers=None):
+        """One request to the console's mount (path after /scimlet/admin):
+        cookie the session's value, csrf its anti-CSRF token.  Returns
+        (status, headers by lower-case name, body as JSON or text)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        h = {}
+        if cookie:
+            h["Cookie"] = "scimlet_admin=%s" % cookie
+        if csrf:
+            h["X-Scimlet-CSRF"] = csrf
+        h.update(headers or {})
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        conn.request(method, "/scimlet/admin" + path, body=data, headers=h)
+        r = conn.getresponse()
+        raw = r.read()
+        hdrs = {k.lower(): v for k, v in r.getheaders()}
+        conn.close()
+        try:
+            out = json.loads(raw) if raw else None
+        except ValueError:
+            out = raw.decode("utf-8", "replace")
+        return r.status, hdrs, out
+
+    def admin_sign_in(self, credential):
+        """Sign in to the console: (cookie value, anti-CSRF token), or
+        (None, None) when refused."""
+        st, h, body = self.admin("POST", "/api/session", {"credential": credential})
+        m = re.match(r"scimlet_admin=([A-Za-z0-9_-]+);", h.get("set-cookie", ""))
+        if st != 200 or not m or not isinstance(body, dict):
+            return None, None
+        return m.group(1), body.get("csrf")
 
     def req(self, method, path, body=None, token=None, auth=None,
             ctype="application/scim+json", headers=None, raw=None,
