@@ -21,6 +21,7 @@
 
 #include "activity_query.h"
 #include "admin_int.h"
+#include "deprov.h"
 #include "cycle.h"
 #include "json.h"
 #include "schema.h"
@@ -412,67 +413,6 @@ search(struct admin_call *ac, enum res_type type)
 	return e;
 }
 
-/* The newest DETAIL_MAX audit entries about one resource (id). */
-struct about {
-	const char	*ab_id;
-	cJSON		*ab_ring[DETAIL_MAX];
-	int		 ab_n, ab_head, ab_more;
-};
-
-/* Whether the len bytes at p hold the text s. */
-static int
-holds(const char *p, size_t len, const char *s)
-{
-	size_t	i, n = strlen(s);
-
-	for (i = 0; i + n <= len; i++)
-		if (p[i] == s[0] && memcmp(p + i, s, n) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-about_cb(uint64_t seq, const char *json, size_t len, void *arg)
-{
-	struct about	*ab = arg;
-	cJSON		*en;
-	const char	*id;
-
-	(void)seq;
-	if (!holds(json, len, ab->ab_id) ||
-	    (en = cJSON_ParseWithLength(json, len)) == NULL)
-		return 0;
-	id = cJSON_GetStringValue(cJSON_GetObjectItem(en, "id"));
-	if (id == NULL || strcmp(id, ab->ab_id) != 0) {
-		cJSON_Delete(en);
-		return 0;
-	}
-	if (ab->ab_n == DETAIL_MAX) {
-		cJSON_Delete(ab->ab_ring[ab->ab_head]);
-		ab->ab_ring[ab->ab_head] = en;
-		ab->ab_head = (ab->ab_head + 1) % DETAIL_MAX;
-		ab->ab_more = 1;
-	} else
-		ab->ab_ring[ab->ab_n++] = en;
-	return 0;
-}
-
-/* The entries into a new array, oldest first. */
-static cJSON *
-about_array(struct about *ab)
-{
-	cJSON	*a = cJSON_CreateArray();
-	int	 i;
-
-	for (i = 0; i < ab->ab_n; i++) {
-		cJSON	*en = ab->ab_ring[(ab->ab_head + i) % ab->ab_n];
-
-		if (a == NULL || !cJSON_AddItemToArray(a, en))
-			cJSON_Delete(en);
-	}
-	ab->ab_n = 0;
-	return a;
-}
 
 struct groupsof {
 	struct store_txn	*go_tx;
@@ -546,7 +486,7 @@ user_one(struct admin_call *ac, const char *who)
 	struct store_txn	*tx = NULL;
 	struct tenant		 t;
 	struct groupsof		 go;
-	struct about		 ab;
+	struct audit_filter	 af;
 	struct act_query	 q;
 	const char		*json, *un;
 	char			 ids[UUID_STRLEN + 1];
@@ -554,11 +494,12 @@ user_one(struct admin_call *ac, const char *who)
 	uint8_t			 uid[16];
 	size_t			 len;
 	cJSON			*doc = NULL, *o = NULL, *roles, *recs = NULL;
-	int			 more = 0;
+	cJSON			*audit = NULL;
+	int			 more = 0, amore = 0;
 	enum scim_err		 e;
 
 	memset(&go, 0, sizeof(go));
-	memset(&ab, 0, sizeof(ab));
+	memset(&af, 0, sizeof(af));
 	memset(&q, 0, sizeof(q));
 	if ((e = store_begin(ac->ac_store, 0, &tx)) != SCIM_OK)
 		return e;
@@ -588,8 +529,10 @@ user_one(struct admin_call *ac, const char *who)
 	if ((e = store_memberof_each(tx, t.tn_id, uid, groupsof_cb, &go)) !=
 	    SCIM_OK || (e = go.go_err) != SCIM_OK)
 		goto out;
-	ab.ab_id = ids;
-	if ((e = store_audit_each(tx, t.tn_id, 1, about_cb, &ab)) != SCIM_OK)
+	/* Its audit entries: as `audit list T --id ID`. */
+	af.af_id = ids;
+	if ((e = audit_list(tx, &t, &af, DETAIL_MAX, &audit, &amore)) !=
+	    SCIM_OK)
 		goto out;
 	/* Its activity: as `activity T --user USERNAME` (else its id). */
 	un = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "userName"));
@@ -619,20 +562,19 @@ user_one(struct admin_call *ac, const char *who)
 	    json_add(o, "roles", roles != NULL ? roles :
 	    cJSON_CreateArray()) == -1 ||
 	    json_add(o, "activity", recs) == -1 ||
-	    json_add(o, "audit", about_array(&ab)) == -1 ||
+	    json_add(o, "audit", audit) == -1 ||
 	    json_add(o, "more", more_json("groups", go.go_more, "activity",
-	    more, "audit", ab.ab_more)) == -1) {
-		go.go_arr = recs = NULL;
+	    more, "audit", amore)) == -1) {
+		go.go_arr = recs = audit = NULL;
 		e = SCIM_ENOMEM;
 		goto out;
 	}
-	go.go_arr = recs = NULL;
+	go.go_arr = recs = audit = NULL;
 	e = admin_json(ac, 200, o);
 	o = NULL;
  out:
 	store_abort(&tx);
-	while (ab.ab_n > 0)
-		cJSON_Delete(ab.ab_ring[--ab.ab_n]);
+	cJSON_Delete(audit);
 	cJSON_Delete(go.go_arr);
 	cJSON_Delete(recs);
 	cJSON_Delete(doc);

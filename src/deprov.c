@@ -94,12 +94,35 @@ struct alist {
 	enum scim_err			 al_err;
 };
 
+/*
+ * May the entry's text [p, p + len) be about id?  An id that JSON prints
+ * as it is (no quote, backslash or control character) must appear in
+ * it; any other is checked after parsing.
+ */
+static int
+may_hold(const char *p, size_t len, const char *id)
+{
+	size_t	i, n = strlen(id);
+
+	for (i = 0; i < n; i++)
+		if (id[i] == '"' || id[i] == '\\' ||
+		    (unsigned char)id[i] < 0x20)
+			return 1;
+	for (i = 0; n > 0 && i + n <= len; i++)
+		if (p[i] == id[0] && memcmp(p + i, id, n) == 0)
+			return 1;
+	return n == 0;
+}
+
 static int
 list_entry(uint64_t seq, const char *json, size_t len, void *arg)
 {
 	struct alist	*al = arg;
 	cJSON		*e;
 
+	/* Most entries are about something else: no parse for them. */
+	if (al->al_f->af_id != NULL && !may_hold(json, len, al->al_f->af_id))
+		return 0;
 	if ((e = cJSON_ParseWithLength(json, len)) == NULL) {
 		al->al_err = SCIM_ESTORE;
 		return 1;
