@@ -140,55 +140,6 @@
 		    e.message : 'Error: ' + e.message));
 	}
 
-	/* Copy text; where the clipboard is refused (no focus, plain
-	 * http), select it so that Ctrl+C copies it. */
-	async function copy(text, el, btn) {
-		try {
-			await navigator.clipboard.writeText(text);
-			btn.textContent = 'Copied';
-		} catch (e) {
-			const r = document.createRange();
-			r.selectNodeContents(el);
-			const sel = window.getSelection();
-			sel.removeAllRanges();
-			sel.addRange(r);
-			btn.textContent = 'Selected: press Ctrl+C';
-		}
-		setTimeout(() => { btn.textContent = 'Copy'; }, 3000);
-	}
-
-	/* A value with a copy button. */
-	function copyable(value, id) {
-		const code = h('code', {id: id, class: 'value'}, value);
-		const btn = h('button', {type: 'button', class: 'copy'}, 'Copy');
-		btn.addEventListener('click', () => copy(value, code, btn));
-		return h('div', {class: 'copyable'}, code, btn);
-	}
-
-	/* A new token, shown once. */
-	function tokenBox(token, title) {
-		return h('div', {class: 'newtoken', id: 'new-token'},
-		    h('p', {}, h('strong', {}, title), ' Shown once: copy it ' +
-			'into the identity provider now; it cannot be shown ' +
-			'again.'),
-		    copyable(token, 'token-value'));
-	}
-
-	/* POST tokens: a label only when one is given. */
-	function issueBody(label, days) {
-		const b = {days: Number(days.value)};
-		if (label.value.trim() !== '')
-			b.label = label.value.trim();
-		return b;
-	}
-
-	function expirySelect(id) {
-		return h('select', {id: id},
-		    h('option', {value: '0'}, 'never'),
-		    h('option', {value: '90'}, '90 days'),
-		    h('option', {value: '365', selected: true}, '365 days'));
-	}
-
 	/* The tenant a page is about: the tenant admin's own, or the one in
 	 * the route; null when an operator has not picked one. */
 	function pageTenant(arg) {
@@ -309,11 +260,12 @@
 					String(t.outstanding)),
 				    h('td', {class: 'breaker' + (breaker(t) ===
 					'tripped' ? ' bad' : '')}, breaker(t)),
-				    h('td', {class: 'actions'},
-					h('a', {href: '#/connect/' + enc(t.name)},
-					    'Connect'), ' ',
-					h('a', {href: '#/tokens/' + enc(t.name)},
-					    'Tokens'))));
+				    h('td', {class: 'actions'}, [['connect',
+					'Connect'], ['tokens', 'Tokens'], ['cycles',
+					'Cycles'], ['users', 'Users'], ['roles',
+					'Roles'], ['deprov', 'Deprovisioning']].map(
+					([p, title]) => h('a', {href: '#/' + p + '/' +
+					enc(t.name)}, title)))));
 			}
 			box.replaceChildren(h('table', {id: 'tenants'},
 			    h('thead', {}, h('tr', {},
@@ -327,288 +279,6 @@
 		} catch (e) {
 			showError(box, e);
 		}
-	}
-
-	/* ---- Connect ------------------------------------------------ */
-
-	/* A random UUID (crypto.randomUUID needs a secure context). */
-	function uuid() {
-		const b = crypto.getRandomValues(new Uint8Array(16));
-		b[6] = (b[6] & 0x0f) | 0x40;
-		b[8] = (b[8] & 0x3f) | 0x80;
-		const x = Array.from(b, (v) => v.toString(16).padStart(2, '0'))
-		    .join('');
-		return x.slice(0, 8) + '-' + x.slice(8, 12) + '-' +
-		    x.slice(12, 16) + '-' + x.slice(16, 20) + '-' + x.slice(20);
-	}
-
-	/* Entra's "Test Connection": a filter on a random userName, which
-	 * must answer 200 with an empty ListResponse. */
-	async function probe(tenantUrl, token) {
-		const filter = 'userName eq "' + uuid() + '"';
-		const url = tenantUrl.replace(/\/+$/, '') + '/Users?filter=' +
-		    enc(filter);
-		let r, d = null;
-		try {
-			r = await fetch(url, {headers: {Authorization:
-			    'Bearer ' + token, Accept: 'application/scim+json'},
-			    credentials: 'omit', cache: 'no-store'});
-		} catch (e) {
-			return {ok: false, text: 'Failed: no answer from ' +
-			    tenantUrl + ' (' + e.message + ').'};
-		}
-		try {
-			d = await r.json();
-		} catch (e) {
-			d = null;
-		}
-		if (r.status === 200 && d && d.totalResults === 0 &&
-		    Array.isArray(d.schemas) && d.schemas.includes(
-		    'urn:ietf:params:scim:api:messages:2.0:ListResponse'))
-			return {ok: true, text: 'Connected: GET /Users?filter=' +
-			    filter + ' answered 200 with an empty list, as ' +
-			    'Entra ID expects.'};
-		return {ok: false, text: 'Failed: HTTP ' + r.status +
-		    (d && d.detail ? ': ' + d.detail : r.status === 200 ?
-		    ': not an empty ListResponse' : '')};
-	}
-
-	function steps(url) {
-		return h('div', {class: 'steps'},
-		    h('section', {class: 'card'},
-			h('h2', {}, 'Microsoft Entra ID'),
-			h('ol', {},
-			    h('li', {}, 'Enterprise application → Provisioning ' +
-				'→ Provisioning Mode: Automatic.'),
-			    h('li', {}, 'Tenant URL: ', h('code', {}, url)),
-			    h('li', {}, 'Secret Token: the token above.'),
-			    h('li', {}, '"Test Connection" queries /Users and ' +
-				'/Groups with a random value and expects an ' +
-				'empty list; then save.'))),
-		    h('section', {class: 'card'},
-			h('h2', {}, 'Okta'),
-			h('ol', {},
-			    h('li', {}, 'App integration → Provisioning → ' +
-				'Integration.'),
-			    h('li', {}, 'SCIM connector base URL: ',
-				h('code', {}, url)),
-			    h('li', {}, 'Unique identifier field for users: ',
-				h('code', {}, 'userName')),
-			    h('li', {}, 'Authentication Mode: HTTP Header; the ' +
-				'token above as the Bearer value.'),
-			    h('li', {}, '"Test Connector Configuration" lists ' +
-				'/Users?startIndex=1&count=2; then save.'))));
-	}
-
-	async function pageConnect(arg, my) {
-		const tenant = pageTenant(arg);
-		if (!tenant)
-			return pickTenant('connect', 'Connect', my);
-		const url = session.tenantUrl;
-		const label = h('input', {id: 'token-label', value: 'Entra ID',
-		    maxlength: '128'});
-		const days = expirySelect('token-days');
-		const issue = h('button', {type: 'submit', id: 'issue'},
-		    'Issue token');
-		const tokenArea = h('div', {id: 'token-area'});
-		const test = h('button', {type: 'button', id: 'test-connection',
-		    disabled: true}, 'Test Connection');
-		const result = h('div', {id: 'test-result'});
-		let token = null, probeUrl = url;
-
-		const form = h('form', {class: 'inline'},
-		    h('label', {for: 'token-label'}, 'Label'), label,
-		    h('label', {for: 'token-days'}, 'Expires after'), days,
-		    issue);
-		form.addEventListener('submit', async (ev) => {
-			ev.preventDefault();
-			issue.disabled = true;
-			try {
-				const d = await api('POST', 'tenants/' +
-				    enc(tenant) + '/tokens', issueBody(label,
-				    days));
-				token = d.token;
-				if (d.tenantUrl)
-					probeUrl = d.tenantUrl;
-				tokenArea.replaceChildren(tokenBox(d.token,
-				    'New token.'));
-				test.disabled = false;
-				result.replaceChildren();
-			} catch (e) {
-				showError(tokenArea, e);
-			} finally {
-				issue.disabled = false;
-			}
-		});
-		test.addEventListener('click', async () => {
-			test.disabled = true;
-			result.replaceChildren(h('p', {class: 'muted'},
-			    'Testing…'));
-			const r = await probe(probeUrl, token);
-			result.replaceChildren(alertBox(r.text,
-			    r.ok ? 'ok' : 'error'));
-			test.disabled = false;
-		});
-
-		main.replaceChildren(h('h1', {}, 'Connect ', h('span',
-		    {class: 'tenant'}, tenant)),
-		    /^https:/.test(url) ? null : alertBox('Entra ID and Okta ' +
-			'only talk to https:// URLs with a publicly trusted ' +
-			'certificate: serve scimlet behind HTTPS.', 'info'),
-		    h('section', {class: 'card'},
-			h('h2', {}, '1. Tenant URL'),
-			copyable(url, 'tenant-url')),
-		    h('section', {class: 'card'},
-			h('h2', {}, '2. Provisioning token'),
-			h('p', {class: 'muted'}, 'A new token for this ' +
-			    'tenant; earlier ones stay valid (see Tokens).'),
-			form, tokenArea),
-		    h('section', {class: 'card'},
-			h('h2', {}, '3. Test Connection'),
-			h('p', {class: 'muted'}, 'Makes the request Entra ' +
-			    'ID\'s "Test Connection" makes, from this ' +
-			    'browser, with the token above.'),
-			test, result),
-		    steps(url));
-	}
-
-	/* ---- Tokens ------------------------------------------------- */
-
-	function tokenState(t) {
-		if (t.revoked)
-			return 'revoked';
-		if (t.active === false)
-			return 'expired';
-		return 'active';
-	}
-
-	async function pageTokens(arg, my) {
-		const tenant = pageTenant(arg);
-		if (!tenant)
-			return pickTenant('tokens', 'Tokens', my);
-		const label = h('input', {id: 'token-label', value: '',
-		    placeholder: 'e.g. Entra ID', maxlength: '128'});
-		const days = expirySelect('token-days');
-		const issue = h('button', {type: 'submit', id: 'issue'},
-		    'Issue token');
-		const notice = h('div', {id: 'token-area'});
-		const box = h('div', {}, h('p', {class: 'muted'}, 'Loading…'));
-		const form = h('form', {class: 'inline'},
-		    h('label', {for: 'token-label'}, 'Label'), label,
-		    h('label', {for: 'token-days'}, 'Expires after'), days,
-		    issue);
-		const path = 'tenants/' + enc(tenant) + '/tokens';
-
-		async function load() {
-			try {
-				const d = await api('GET', path);
-				if (my !== seq)
-					return;
-				box.replaceChildren(table(d.tokens));
-			} catch (e) {
-				showError(box, e);
-			}
-		}
-
-		async function act(fn, title) {
-			try {
-				const d = await fn();
-				notice.replaceChildren(d && d.token ?
-				    tokenBox(d.token, title) :
-				    alertBox(title, 'ok'));
-			} catch (e) {
-				showError(notice, e);
-			}
-			await load();
-		}
-
-		/* Replace a row's actions by a question and two buttons. */
-		function confirmIn(cell, question, yes, extra, fn) {
-			const no = h('button', {type: 'button'}, 'Cancel');
-			const ok = h('button', {type: 'button',
-			    class: 'danger confirm'}, yes);
-			const old = Array.from(cell.childNodes);
-			cell.replaceChildren(h('span', {class: 'question'},
-			    question), extra, ok, no);
-			no.addEventListener('click', () =>
-			    cell.replaceChildren(...old));
-			ok.addEventListener('click', () => {
-				ok.disabled = no.disabled = true;
-				fn();
-			});
-		}
-
-		function table(tokens) {
-			if (!tokens.length)
-				return h('p', {class: 'muted'}, 'No tokens.');
-			const body = h('tbody');
-			for (const t of tokens) {
-				const state = tokenState(t);
-				const name = t.label || t.id;
-				const cell = h('td', {class: 'actions'});
-				if (state === 'active') {
-					const rot = h('button', {type: 'button',
-					    class: 'rotate'}, 'Rotate');
-					const rev = h('button', {type: 'button',
-					    class: 'revoke danger'}, 'Revoke');
-					cell.append(rot, ' ', rev);
-					rot.addEventListener('click', () => {
-						const grace = h('select',
-						    {class: 'grace'},
-						    h('option', {value: '0'},
-							'old one stops now'),
-						    h('option', {value: '3600'},
-							'old one works 1 h more'),
-						    h('option', {value: '86400'},
-							'old one works 1 day more'));
-						confirmIn(cell, 'Rotate “' + name +
-						    '”?', 'Rotate', grace, () =>
-						    act(() => api('POST', path + '/' +
-							enc(t.id) + '/rotate', {grace:
-							Number(grace.value)}),
-							'Successor of “' + name +
-							'”.'));
-					});
-					rev.addEventListener('click', () =>
-					    confirmIn(cell, 'Revoke “' + name +
-						'”? Requests with it fail at once.',
-						'Revoke', null, () => act(() =>
-						    api('DELETE', path + '/' +
-							enc(t.id)), 'Revoked “' + name +
-						    '”.')));
-				}
-				body.append(h('tr', {'data-id': t.id,
-				    class: state},
-				    h('td', {class: 'label'}, t.label || '—'),
-				    h('td', {}, t.scope || '—'),
-				    timeCell(t.created), timeCell(t.expires),
-				    timeCell(t.lastUsed !== undefined ?
-					t.lastUsed : t.last_used),
-				    h('td', {class: 'state'}, state), cell));
-			}
-			return h('table', {id: 'tokens'},
-			    h('thead', {}, h('tr', {},
-				h('th', {}, 'Label'), h('th', {}, 'Scope'),
-				h('th', {}, 'Created'), h('th', {}, 'Expires'),
-				h('th', {}, 'Last use'), h('th', {}, 'State'),
-				h('th', {}, ''))),
-			    body);
-		}
-
-		form.addEventListener('submit', async (ev) => {
-			ev.preventDefault();
-			issue.disabled = true;
-			await act(() => api('POST', path, issueBody(label, days)),
-			    'New token.');
-			label.value = '';
-			issue.disabled = false;
-		});
-		main.replaceChildren(h('h1', {}, 'Tokens of ', h('span',
-		    {class: 'tenant'}, tenant)),
-		    h('section', {class: 'card'}, h('h2', {}, 'Issue a token'),
-			form, notice),
-		    box);
-		await load();
 	}
 
 	/* ---- Sign out ----------------------------------------------- */
@@ -625,18 +295,119 @@
 		go('signin');
 	}
 
+	/* ---- Shared by the pages ------------------------------------- */
+
+	/* The API path of tenant t: tpath('acme', 'users', id). */
+	function tpath(t, ...rest) {
+		return 'tenants/' + [t, ...rest].map(enc).join('/');
+	}
+
+	/* A page's href: link('user', 'acme', id) or with a query object
+	 * link('activity', 'acme', {status: '4xx'}). */
+	function link(page, ...rest) {
+		let q = '';
+		if (rest.length && rest[rest.length - 1] !== null &&
+		    typeof rest[rest.length - 1] === 'object') {
+			const p = new URLSearchParams();
+			for (const [k, v] of Object.entries(rest.pop()))
+				if (v !== null && v !== undefined && v !== '')
+					p.set(k, String(v));
+			q = p.toString() ? '?' + p.toString() : '';
+		}
+		return '#/' + [page, ...rest].map(enc).join('/') + q;
+	}
+
+	/* A box saying "Loading…" until fill replaces it. */
+	function loading() {
+		return h('div', {class: 'box'}, h('p', {class: 'muted'},
+		    'Loading…'));
+	}
+
+	/* A table: cols [[title, class]], rows of cells (td elements, or
+	 * text that becomes one). */
+	function table(id, cols, rows, empty) {
+		if (!rows.length)
+			return h('p', {class: 'muted', id: id}, empty || 'None.');
+		return h('table', {id: id},
+		    h('thead', {}, h('tr', {}, cols.map(([t, c]) =>
+			h('th', {class: c || null}, t)))),
+		    h('tbody', {}, rows));
+	}
+
+	function td(text, cls) {
+		return h('td', {class: cls || null}, text === null ||
+		    text === undefined ? '—' : String(text));
+	}
+
+	/* A labelled field for a filter form. */
+	function field(label, input) {
+		return h('span', {class: 'field'}, h('label', {for: input.id},
+		    label), input);
+	}
+
+	/* A definition list of [term, value] (values as text or nodes). */
+	function facts(id, pairs) {
+		return h('dl', {class: 'facts', id: id}, pairs.flatMap(([k, v]) =>
+		    [h('dt', {}, k), h('dd', {}, v === null || v === undefined ?
+			'—' : typeof v === 'object' ? v : String(v))]));
+	}
+
+	/* The heading of a tenant's page: "Title tenant". */
+	function heading(title, tenant, ...more) {
+		return h('h1', {}, title + ' ', h('span', {class: 'tenant'},
+		    tenant), ...more);
+	}
+
+	/* Run fn every ms while page my is shown (and the browser tab is
+	 * visible); fn returns false to stop.  Leaving the page stops it. */
+	let timers = [];
+	function poll(my, ms, fn) {
+		const p = {timer: null, stopped: false};
+		const tick = async () => {
+			p.timer = null;
+			if (p.stopped || my !== seq)
+				return;
+			let again = true;
+			if (!document.hidden) {
+				try {
+					again = await fn();
+				} catch (e) {
+					again = !(e instanceof SignedOut);
+				}
+			}
+			if (again !== false && !p.stopped && my === seq)
+				p.timer = setTimeout(tick, ms);
+		};
+		p.stop = () => {
+			p.stopped = true;
+			clearTimeout(p.timer);
+			p.timer = null;
+		};
+		timers.push(p);
+		p.timer = setTimeout(tick, ms);
+		return p;
+	}
+
 	/* ---- Routing ------------------------------------------------ */
 
 	const pages = {signin: pageSignin, overview: pageOverview,
-	    connect: pageConnect, tokens: pageTokens, signout: pageSignout};
+	    signout: pageSignout};
+	let tenantNow = null;	/* the tenant of the last page about one */
 
 	function drawNav(page) {
 		nav.hidden = !session;
-		for (const a of nav.querySelectorAll('a'))
-			if (a.dataset.page === page)
+		const t = session && session.role === 'tenant-admin' ?
+		    session.tenant : tenantNow;
+		for (const a of nav.querySelectorAll('a')) {
+			const p = a.dataset.page;
+			if (a.dataset.tenant !== undefined)
+				a.setAttribute('href', '#/' + p + (t ? '/' + enc(t) :
+				    ''));
+			if (p === page || a.dataset.also === page)
 				a.setAttribute('aria-current', 'page');
 			else
 				a.removeAttribute('aria-current');
+		}
 		who.textContent = !session ? '' : session.role === 'operator' ?
 		    'operator' + (session.label ? ' · ' + session.label : '') :
 		    'admin of ' + session.tenant;
@@ -644,13 +415,21 @@
 
 	async function route() {
 		const my = ++seq;
-		const parts = location.hash.replace(/^#\/?/, '').split('/');
+		for (const p of timers)
+			p.stop();
+		timers = [];
+		const hash = location.hash.replace(/^#\/?/, '');
+		const qi = hash.indexOf('?');
+		const query = new URLSearchParams(qi < 0 ? '' :
+		    hash.slice(qi + 1));
+		const parts = (qi < 0 ? hash : hash.slice(0, qi)).split('/');
 		let page = parts[0] || 'overview';
-		let arg = null;
+		let args = [];
 		try {
-			arg = parts[1] ? decodeURIComponent(parts[1]) : null;
+			args = parts.slice(1).filter((x) => x !== '')
+			    .map(decodeURIComponent);
 		} catch (e) {
-			arg = null;
+			args = [];
 		}
 		if (!pages[page])
 			page = 'overview';
@@ -671,12 +450,32 @@
 			page = 'overview';
 			history.replaceState(null, '', '#/overview');
 		}
+		if (session && args[0] && pages[page].tenantPage)
+			tenantNow = args[0];
 		drawNav(page);
 		document.title = 'scimlet · ' + (page === 'signin' ? 'sign in' :
 		    page);
-		await pages[page](arg, my);
+		await pages[page](args[0] || null, my, {args: args,
+		    query: query});
 	}
 
+	/* The interface of app.js for the other files: each adds its
+	 * pages with page(name, fn); a tenant's page gets the tenant as
+	 * its first argument. */
+	window.scimlet = {
+		h, api, ApiError, SignedOut, go, enc, when, timeCell, count,
+		alertBox, showError, pageTenant, pickTenant, tpath, link,
+		loading, table, td, field, facts, heading, poll, main,
+		session: () => session,
+		current: (my) => my === seq,
+		page(name, fn, tenantPage) {
+			fn.tenantPage = tenantPage !== false;
+			pages[name] = fn;
+		}
+	};
+
 	window.addEventListener('hashchange', route);
-	route();
+	/* The other files' pages are added when this one's run; all are
+	 * deferred, so all have run at DOMContentLoaded. */
+	document.addEventListener('DOMContentLoaded', route);
 })();
