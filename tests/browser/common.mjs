@@ -98,7 +98,29 @@ export async function watch(page, who) {
 	});
 }
 
+// Text a page should never show: a value that was absent or not text
+// ("null", "undefined", "[object Object]" as a node of its own; a null
+// attribute value in a resource's table is a span.muted and is fine).
+async function stray(page, name) {
+	const bad = await page.evaluate(() => {
+		const out = [];
+		const w = document.createTreeWalker(document.body,
+		    NodeFilter.SHOW_TEXT);
+		for (let n = w.nextNode(); n; n = w.nextNode())
+			if (/^(null|undefined|NaN|\[object Object\])$/.test(
+			    n.data.trim()) && !n.parentElement.matches(
+			    'span.muted'))
+				out.push(n.parentElement.tagName + ': ' + n.data);
+		return out;
+	});
+	for (const b of bad)
+		problems.push(name + ': stray text ' + b);
+}
+
+// A PNG of the page (when SCIMLET_SCREENSHOTS is set), and a look for
+// stray text on it.
 export async function shot(page, name) {
+	await stray(page, name);
 	if (!env.SCIMLET_SCREENSHOTS)
 		return;
 	fs.mkdirSync(env.SCIMLET_SCREENSHOTS, {recursive: true});

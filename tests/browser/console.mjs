@@ -323,7 +323,7 @@ await check('repeated bad credentials: the page shows the 429 and its wait',
 });
 
 // ---- the page logged nothing wrong
-await check('no console errors, page errors or CSP violations', async () =>
+await check('no console errors, page errors, CSP violations or stray text', async () =>
     [problems.length === 0, problems.join('\n')]);
 
 await ctx.close();

@@ -442,7 +442,7 @@ await check('tenant admin: another tenant\'s pages show the refusal and ' +
 	return [seen.every((s) => / rows 0$/.test(s)), seen.join('\n')];
 });
 
-await check('no console errors, page errors, dialogs or CSP violations',
+await check('no console errors, page errors, dialogs, CSP violations or stray text',
     async () => [problems.length === 0, problems.join('\n')]);
 await ctx.close();
 await done();

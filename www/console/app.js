@@ -39,6 +39,13 @@
 		return e;
 	}
 
+	/* Replace el's children by kids; null, undefined and false are
+	 * left out (replaceChildren would show them as text). */
+	function fill(el, ...kids) {
+		el.replaceChildren(...kids.flat().filter((k) => k !== null &&
+		    k !== undefined && k !== false));
+	}
+
 	class ApiError extends Error {
 		constructor(status, detail) {
 			super(detail);
@@ -136,7 +143,7 @@
 	function showError(where, e) {
 		if (e instanceof SignedOut)
 			return;
-		where.replaceChildren(alertBox(e instanceof ApiError ?
+		fill(where, alertBox(e instanceof ApiError ?
 		    e.message : 'Error: ' + e.message));
 	}
 
@@ -151,7 +158,7 @@
 	/* An operator's list of tenants to pick from, for page. */
 	async function pickTenant(page, title, my) {
 		const box = h('div', {}, h('p', {class: 'muted'}, 'Loading…'));
-		main.replaceChildren(h('h1', {}, title), box);
+		fill(main, h('h1', {}, title), box);
 		try {
 			const d = await api('GET', 'tenants');
 			if (my !== seq)
@@ -160,7 +167,7 @@
 			for (const t of d.tenants)
 				list.append(h('li', {}, h('a', {href: '#/' + page +
 				    '/' + enc(t.name)}, t.name)));
-			box.replaceChildren(d.tenants.length ?
+			fill(box, d.tenants.length ?
 			    h('div', {}, h('p', {}, 'Pick a tenant:'), list) :
 			    h('p', {class: 'muted'}, 'No tenants yet: add one ' +
 				'with scimlet tenant add NAME.'));
@@ -188,7 +195,7 @@
 		flash = null;
 		form.addEventListener('submit', async (ev) => {
 			ev.preventDefault();
-			err.replaceChildren();
+			fill(err);
 			btn.disabled = true;
 			try {
 				session = await api('POST', 'session',
@@ -207,7 +214,7 @@
 				btn.disabled = false;
 			}
 		});
-		main.replaceChildren(form);
+		fill(main, form);
 		input.focus();
 	}
 
@@ -235,14 +242,14 @@
 
 	async function pageOverview(arg, my) {
 		const box = h('div', {}, h('p', {class: 'muted'}, 'Loading…'));
-		main.replaceChildren(h('h1', {}, session.role === 'operator' ?
+		fill(main, h('h1', {}, session.role === 'operator' ?
 		    'Tenants' : 'Tenant ' + session.tenant), box);
 		try {
 			const d = await api('GET', 'tenants');
 			if (my !== seq)
 				return;
 			if (!d.tenants.length) {
-				box.replaceChildren(h('p', {class: 'muted'},
+				fill(box, h('p', {class: 'muted'},
 				    'No tenants yet: add one with scimlet ' +
 				    'tenant add NAME.'));
 				return;
@@ -267,7 +274,7 @@
 					([p, title]) => h('a', {href: '#/' + p + '/' +
 					enc(t.name)}, title)))));
 			}
-			box.replaceChildren(h('table', {id: 'tenants'},
+			fill(box, h('table', {id: 'tenants'},
 			    h('thead', {}, h('tr', {},
 				h('th', {}, 'Tenant'),
 				h('th', {class: 'num'}, 'Users'),
@@ -463,7 +470,7 @@
 	 * pages with page(name, fn); a tenant's page gets the tenant as
 	 * its first argument. */
 	window.scimlet = {
-		h, api, ApiError, SignedOut, go, enc, when, timeCell, count,
+		h, fill, api, ApiError, SignedOut, go, enc, when, timeCell, count,
 		alertBox, showError, pageTenant, pickTenant, tpath, link,
 		loading, table, td, field, facts, heading, poll, main,
 		session: () => session,

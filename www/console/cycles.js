@@ -10,7 +10,7 @@
 
 (function () {
 	const C = window.scimlet;
-	const {h, api, when, timeCell, count, showError, pageTenant,
+	const {h, fill, api, when, timeCell, count, showError, pageTenant,
 	    pickTenant, tpath, link, loading, table, td, field, facts,
 	    heading, poll} = C;
 
@@ -61,7 +61,7 @@
 			return pageCycle(tenant, r.args[1], my);
 		const box = loading();
 		const live = liveBox('cycles-live', true);
-		C.main.replaceChildren(heading('Sync cycles of', tenant),
+		fill(C.main, heading('Sync cycles of', tenant),
 		    h('p', {class: 'bar'}, live.el, h('a', {href: link(
 			'activity', tenant)}, 'Activity log')), box);
 		let ticker = null;
@@ -71,7 +71,7 @@
 			    '?limit=50');
 			if (!C.current(my))
 				return false;
-			box.replaceChildren(table('cycles', [['Start'],
+			fill(box, table('cycles', [['Start'],
 			    ['Token'], ['Requests', 'num'], ['Creates', 'num'],
 			    ['Updates', 'num'], ['Deactivations', 'num'],
 			    ['Deletes', 'num'], ['Failures', 'num'],
@@ -148,7 +148,7 @@
 
 	async function pageCycle(tenant, id, my) {
 		const box = loading();
-		C.main.replaceChildren(heading('Sync cycle of', tenant,
+		fill(C.main, heading('Sync cycle of', tenant,
 		    ' ', h('code', {}, id)),
 		    h('p', {class: 'bar'}, h('a', {href: link('cycles',
 			tenant)}, '← all cycles')), box);
@@ -160,7 +160,7 @@
 			const c = d.cycle;
 			const touched = (c.touched || []).map((x) =>
 			    h('li', {}, resource(x, tenant)));
-			box.replaceChildren(
+			fill(box,
 			    h('section', {class: 'card'}, h('h2', {},
 				'Failures (outstanding first)'),
 				table('failures', [['Time'], ['Request'],
@@ -241,7 +241,7 @@
 				q.live = '0';
 			location.hash = link('activity', tenant, q);
 		});
-		C.main.replaceChildren(heading('Activity of', tenant),
+		fill(C.main, heading('Activity of', tenant),
 		    h('section', {class: 'card'}, form), h('p', {class: 'bar'},
 		    live.el, h('span', {class: 'muted'}, 'Newest first.')), box);
 		const q = new URLSearchParams();
@@ -255,7 +255,7 @@
 			const d = await api('GET', path);
 			if (!C.current(my))
 				return false;
-			box.replaceChildren(C.activityTable(tenant,
+			fill(box, C.activityTable(tenant,
 			    d.records),
 			    d.more ? h('p', {class: 'muted'}, 'Only the ' +
 			    count(d.records.length, 'newest record') +

@@ -10,7 +10,7 @@
 
 (function () {
 	const C = window.scimlet;
-	const {h, api, when, count, alertBox, showError, pageTenant,
+	const {h, fill, api, when, count, alertBox, showError, pageTenant,
 	    pickTenant, tpath, link, loading, field, facts,
 	    heading} = C;
 
@@ -42,10 +42,10 @@
 			    'danger confirm', id: id ? id + '-confirm' : null},
 			    label);
 			const no = h('button', {type: 'button'}, 'Cancel');
-			wrap.replaceChildren(h('span', {class: 'question'},
+			fill(wrap, h('span', {class: 'question'},
 			    question), yes, ' ', no);
 			no.addEventListener('click', () =>
-			    wrap.replaceChildren(first));
+			    fill(wrap, first));
 			yes.addEventListener('click', () => {
 				yes.disabled = no.disabled = true;
 				fn();
@@ -71,7 +71,7 @@
 				    'breaker'));
 				if (!C.current(my))
 					return;
-				breakerBox.replaceChildren(breakerView(b));
+				fill(breakerBox, breakerView(b));
 			} catch (e) {
 				showError(breakerBox, e);
 			}
@@ -118,7 +118,7 @@
 			try {
 				const b = await api('POST', tpath(tenant,
 				    'breaker', what), body);
-				breakerMsg.replaceChildren(alertBox(title +
+				fill(breakerMsg, alertBox(title +
 				    ': the breaker is ' + b.state + '.', 'ok'));
 			} catch (e) {
 				showError(breakerMsg, e);
@@ -152,7 +152,7 @@
 		}
 
 		async function restore(body, what) {
-			plan.replaceChildren(h('section', {class: 'card'},
+			fill(plan, h('section', {class: 'card'},
 			    h('p', {class: 'muted'}, 'Dry run of ' + what + '…')));
 			plan.scrollIntoView({block: 'nearest'});
 			let d;
@@ -170,14 +170,14 @@
 			    'restore-confirm', class: 'danger confirm'},
 			    'Restore ' + entries(d.restored));
 			const no = h('button', {type: 'button'}, 'Cancel');
-			no.addEventListener('click', () => plan.replaceChildren());
+			no.addEventListener('click', () => fill(plan));
 			go.addEventListener('click', async () => {
 				go.disabled = no.disabled = true;
 				try {
 					const x = await api('POST', tpath(tenant,
 					    'restore'), Object.assign({dryRun: false},
 					    body));
-					plan.replaceChildren(h('section',
+					fill(plan, h('section',
 					    {class: 'card', id: 'restore-report'},
 					    h('h2', {}, 'Restored: ' + what),
 					    alertBox(entries(x.restored) +
@@ -189,7 +189,7 @@
 				await loadBreaker();
 				await loadAudit();
 			});
-			plan.replaceChildren(h('section', {class: 'card',
+			fill(plan, h('section', {class: 'card',
 			    id: 'restore-dry-run'},
 			    h('h2', {}, 'Dry run: ' + what),
 			    can ? alertBox('Would restore ' +
@@ -246,7 +246,7 @@
 				    (q.toString() ? '?' + q.toString() : ''));
 				if (!C.current(my))
 					return;
-				auditBox.replaceChildren(C.auditTable('audit',
+				fill(auditBox, C.auditTable('audit',
 				    tenant, d.entries, (e) => UNDOABLE.includes(
 				    e.action) ? h('button', {type: 'button',
 				    class: 'restore', onclick: () => restore(
@@ -261,7 +261,7 @@
 			}
 		}
 
-		C.main.replaceChildren(heading('Deprovisioning of', tenant),
+		fill(C.main, heading('Deprovisioning of', tenant),
 		    h('section', {class: 'card', id: 'breaker'},
 			h('h2', {}, 'Mass-deprovisioning breaker'), breakerBox,
 			breakerMsg),

@@ -9,7 +9,7 @@
 
 (function () {
 	const C = window.scimlet;
-	const {h, api, count, alertBox, showError, pageTenant, pickTenant,
+	const {h, fill, api, count, alertBox, showError, pageTenant, pickTenant,
 	    tpath, loading, table, td, field, facts, heading} = C;
 
 	/* Each change: its fields, as the API's body names them. */
@@ -57,12 +57,12 @@
 			const want = OPS[op.value].fields;
 			for (const [k, f] of Object.entries(fields))
 				f.hidden = !want.includes(k);
-			result.replaceChildren();
+			fill(result);
 		}
 		op.addEventListener('change', showFields);
 		for (const i of Object.values(inputs))
 			i.addEventListener('input', () =>
-			    result.replaceChildren());
+			    fill(result));
 		showFields();
 
 		function body() {
@@ -89,7 +89,7 @@
 				const d = await api('GET', tpath(tenant, 'roles'));
 				if (!C.current(my))
 					return;
-				settings.replaceChildren(
+				fill(settings,
 				    facts('role-settings', [
 					['Source', d.source],
 					['Default', d.default === null ? 'none' :
@@ -130,13 +130,13 @@
 			    'role-save', class: 'confirm'}, 'Save');
 			const cancel = h('button', {type: 'button'}, 'Cancel');
 			cancel.addEventListener('click', () =>
-			    result.replaceChildren());
+			    fill(result));
 			save.addEventListener('click', async () => {
 				save.disabled = cancel.disabled = true;
 				try {
 					const d = await api('POST', tpath(tenant,
 					    'roles'), b);
-					result.replaceChildren(alertBox('Saved: ' +
+					fill(result, alertBox('Saved: ' +
 					    count(d.changed, 'user') + '\'s roles ' +
 					    'changed (' + d.recomputed +
 					    ' recomputed)' + (d.appliesLater ?
@@ -167,12 +167,12 @@
 			ev.preventDefault();
 			const b = body();
 			previewBtn.disabled = true;
-			result.replaceChildren(h('p', {class: 'muted'},
+			fill(result, h('p', {class: 'muted'},
 			    'Previewing…'));
 			try {
 				const p = await api('POST', tpath(tenant, 'roles',
 				    'preview'), b);
-				result.replaceChildren(previewOf(b, p));
+				fill(result, previewOf(b, p));
 			} catch (e) {
 				showError(result, e);
 			} finally {
@@ -180,7 +180,7 @@
 			}
 		});
 
-		C.main.replaceChildren(heading('Roles of', tenant), settings,
+		fill(C.main, heading('Roles of', tenant), settings,
 		    h('section', {class: 'card'}, h('h2', {},
 			'Change the roles'), h('p', {class: 'muted'}, 'A change ' +
 			'is previewed first: the users whose application roles ' +

@@ -7,7 +7,7 @@
 
 (function () {
 	const C = window.scimlet;
-	const {h, api, enc, timeCell, alertBox, showError, pageTenant,
+	const {h, fill, api, enc, timeCell, alertBox, showError, pageTenant,
 	    pickTenant} = C;
 
 	/* Copy text; where the clipboard is refused (no focus, plain
@@ -160,10 +160,10 @@
 				token = d.token;
 				if (d.tenantUrl)
 					probeUrl = d.tenantUrl;
-				tokenArea.replaceChildren(tokenBox(d.token,
+				fill(tokenArea, tokenBox(d.token,
 				    'New token.'));
 				test.disabled = false;
-				result.replaceChildren();
+				fill(result);
 			} catch (e) {
 				showError(tokenArea, e);
 			} finally {
@@ -172,15 +172,15 @@
 		});
 		test.addEventListener('click', async () => {
 			test.disabled = true;
-			result.replaceChildren(h('p', {class: 'muted'},
+			fill(result, h('p', {class: 'muted'},
 			    'Testing…'));
 			const r = await probe(probeUrl, token);
-			result.replaceChildren(alertBox(r.text,
+			fill(result, alertBox(r.text,
 			    r.ok ? 'ok' : 'error'));
 			test.disabled = false;
 		});
 
-		C.main.replaceChildren(h('h1', {}, 'Connect ', h('span',
+		fill(C.main, h('h1', {}, 'Connect ', h('span',
 		    {class: 'tenant'}, tenant)),
 		    /^https:/.test(url) ? null : alertBox('Entra ID and Okta ' +
 			'only talk to https:// URLs with a publicly trusted ' +
@@ -234,7 +234,7 @@
 				const d = await api('GET', path);
 				if (!C.current(my))
 					return;
-				box.replaceChildren(table(d.tokens));
+				fill(box, table(d.tokens));
 			} catch (e) {
 				showError(box, e);
 			}
@@ -243,7 +243,7 @@
 		async function act(fn, title) {
 			try {
 				const d = await fn();
-				notice.replaceChildren(d && d.token ?
+				fill(notice, d && d.token ?
 				    tokenBox(d.token, title) :
 				    alertBox(title, 'ok'));
 			} catch (e) {
@@ -258,10 +258,10 @@
 			const ok = h('button', {type: 'button',
 			    class: 'danger confirm'}, yes);
 			const old = Array.from(cell.childNodes);
-			cell.replaceChildren(h('span', {class: 'question'},
+			fill(cell, h('span', {class: 'question'},
 			    question), extra, ok, no);
 			no.addEventListener('click', () =>
-			    cell.replaceChildren(...old));
+			    fill(cell, ...old));
 			ok.addEventListener('click', () => {
 				ok.disabled = no.disabled = true;
 				fn();
@@ -333,7 +333,7 @@
 			label.value = '';
 			issue.disabled = false;
 		});
-		C.main.replaceChildren(h('h1', {}, 'Tokens of ', h('span',
+		fill(C.main, h('h1', {}, 'Tokens of ', h('span',
 		    {class: 'tenant'}, tenant)),
 		    h('section', {class: 'card'}, h('h2', {}, 'Issue a token'),
 			form, notice),

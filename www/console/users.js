@@ -9,7 +9,7 @@
 
 (function () {
 	const C = window.scimlet;
-	const {h, api, timeCell, showError, pageTenant, pickTenant, tpath,
+	const {h, fill, api, timeCell, showError, pageTenant, pickTenant, tpath,
 	    link, loading, table, td, facts, heading} = C;
 
 	/* A search form whose query goes into the page's URL. */
@@ -41,7 +41,7 @@
 			return pageUser(tenant, r.args[1], my);
 		const q = r.query.get('q') || '';
 		const box = loading();
-		C.main.replaceChildren(heading('Users of', tenant),
+		fill(C.main, heading('Users of', tenant),
 		    searchForm('users', 'users', tenant, q, 'part of a ' +
 			'userName or displayName'), box);
 		try {
@@ -49,7 +49,7 @@
 			    (q ? '?q=' + C.enc(q) : ''));
 			if (!C.current(my))
 				return;
-			box.replaceChildren(table('users', [['userName'],
+			fill(box, table('users', [['userName'],
 			    ['displayName'], ['Active'], ['Application roles'],
 			    ['externalId']], d.users.map((u) => h('tr',
 			    {'data-id': u.id, class: u.active ? null :
@@ -108,7 +108,7 @@
 
 	async function pageUser(tenant, id, my) {
 		const box = loading();
-		C.main.replaceChildren(h('p', {class: 'bar'}, h('a',
+		fill(C.main, h('p', {class: 'bar'}, h('a',
 		    {href: link('users', tenant)}, '← users of ' + tenant)),
 		    box);
 		try {
@@ -117,7 +117,7 @@
 				return;
 			const u = d.user;
 			const more = d.more || {};
-			box.replaceChildren(
+			fill(box,
 			    h('h1', {id: 'user-name'}, u.userName),
 			    facts('user-facts', [['id', u.id],
 				['displayName', u.displayName],
@@ -129,10 +129,11 @@
 				    [i ? ', ' : '', h('a', {href: link('groups',
 					tenant, g.id)}, g.displayName || g.id)])) :
 				    'none'],
-				['History', h('a', {href: link('activity', tenant,
-				    {user: u.id})}, 'its activity'), ' · ',
-				    h('a', {href: link('deprov', tenant, {id:
-					u.id})}, 'its audit entries, restore')]]),
+				['History', h('span', {}, h('a', {href: link(
+				    'activity', tenant, {user: u.id})},
+				    'its activity'), ' · ', h('a', {href: link(
+				    'deprov', tenant, {id: u.id})},
+				    'its audit entries, restore'))]]),
 			    h('section', {class: 'card'}, h('h2', {},
 				'Attributes (the stored SCIM resource)'),
 				attrTable(u, 'user-attributes')),
@@ -160,7 +161,7 @@
 			return pageGroup(tenant, r.args[1], my);
 		const q = r.query.get('q') || '';
 		const box = loading();
-		C.main.replaceChildren(heading('Groups of', tenant),
+		fill(C.main, heading('Groups of', tenant),
 		    searchForm('groups', 'groups', tenant, q,
 			'part of a displayName'), box);
 		try {
@@ -168,7 +169,7 @@
 			    (q ? '?q=' + C.enc(q) : ''));
 			if (!C.current(my))
 				return;
-			box.replaceChildren(table('groups', [['displayName'],
+			fill(box, table('groups', [['displayName'],
 			    ['Members', 'num'], ['externalId']],
 			    d.groups.map((g) => h('tr', {'data-id': g.id},
 			    h('td', {class: 'name'}, h('a', {href: link(
@@ -183,7 +184,7 @@
 
 	async function pageGroup(tenant, id, my) {
 		const box = loading();
-		C.main.replaceChildren(h('p', {class: 'bar'}, h('a',
+		fill(C.main, h('p', {class: 'bar'}, h('a',
 		    {href: link('groups', tenant)}, '← groups of ' + tenant)),
 		    box);
 		try {
@@ -191,7 +192,7 @@
 			if (!C.current(my))
 				return;
 			const g = d.group;
-			box.replaceChildren(
+			fill(box,
 			    h('h1', {id: 'group-name'}, g.displayName),
 			    facts('group-facts', [['id', g.id],
 				['externalId', g.externalId],
