@@ -232,6 +232,11 @@
 		    ', ' + failed + ' failed';
 	}
 
+	function cycleLink(tenant, c) {
+		return c && c.id ? h('a', {href: '#/cycles/' + enc(tenant) +
+		    '/' + enc(c.id)}, lastCycle(c)) : lastCycle(c);
+	}
+
 	/* The breaker's state: a word, or the object of `breaker status
 	 * --json`. */
 	function breaker(t) {
@@ -260,8 +265,9 @@
 				    h('td', {class: 'name'}, t.name),
 				    h('td', {class: 'num users'}, String(t.users)),
 				    h('td', {class: 'num groups'}, String(t.groups)),
-				    h('td', {class: 'cycle'}, lastCycle(t.last_cycle !==
-					undefined ? t.last_cycle : t.lastCycle)),
+				    h('td', {class: 'cycle'}, cycleLink(t.name,
+					t.last_cycle !== undefined ? t.last_cycle :
+					t.lastCycle)),
 				    h('td', {class: 'num outstanding' +
 					(t.outstanding ? ' bad' : '')},
 					String(t.outstanding)),
