@@ -10,8 +10,8 @@
 //   SCIMLET_OPERATOR      an operator credential
 //   SCIMLET_TENANT_ADMIN  a tenant admin credential of SCIMLET_TENANT
 //   SCIMLET_TENANT, SCIMLET_OTHER_TENANT
-import { env, API, PAGE, WAIT, check, cli, cliLines, problems, watch,
-    shot, text, pageFetch, signIn, launch, done } from './common.mjs';
+import { env, API, WAIT, check, cli, cliLines, problems, watch, shot,
+    text, signIn, launch, done } from './common.mjs';
 
 const T = env.SCIMLET_TENANT;
 const OTHER = env.SCIMLET_OTHER_TENANT;
@@ -338,9 +338,6 @@ await check('roles: Save applies it; the count is what `user list --role` ' +
 });
 
 // ---- deprovisioning (its API: tenants/T/{audit,restore,breaker})
-const deprov = await pageFetch(page, 'GET', 'tenants/' + T + '/breaker');
-const todo = deprov.status === 404 ? 'the deprovisioning API ' +
-    '(tenants/T/{audit,restore,breaker}) is not on main yet' : undefined;
 await check('deprov: Entra\'s PATCH active false then DELETE',
     async () => {
 	const a = await scim('PATCH', '/Users/' + ids.dave, patch({op:
@@ -363,7 +360,7 @@ await check('deprov: the delete\'s restore shows its dry run first; the ' +
 	const c = await scim('GET', '/Users/' + ids.dave);
 	return [c.status === 404 && /dave@acme\.example/.test(plan),
 	    c.status + ' ' + plan];
-}, todo);
+});
 await shot(page, 'console-deprov');
 await check('deprov: confirmed, the user is back over SCIM (GET 200)',
     async () => {
@@ -372,7 +369,28 @@ await check('deprov: confirmed, the user is back over SCIM (GET 200)',
 	const c = await scim('GET', '/Users/' + ids.dave);
 	return [c.status === 200 && c.body.id === ids.dave,
 	    c.status + ' ' + await text(page, '#restore-report')];
-}, todo);
+});
+await check('deprov: a whole cycle\'s dry run lists what `restore ' +
+    '--cycle last --dry-run --json` does, and changes nothing', async () => {
+	const before = cli('audit', 'list', T, '--json');
+	await page.click('#restore-cycle-form button[type=submit]');
+	await page.waitForSelector('#restore-dry-run', {timeout: WAIT});
+	const seqs = await page.$$eval('#restore-dry-run ul.entries > li',
+	    (ls) => ls.map((l) => Number(l.dataset.seq)));
+	let want;
+	try {
+		want = JSON.parse(cli('restore', T, '--cycle', 'last',
+		    '--dry-run', '--json'));
+	} catch (e) {
+		want = {entries: [], error: String(e)};
+	}
+	const wseqs = want.entries.map((e) => e.seq);
+	const after = cli('audit', 'list', T, '--json');
+	await page.click('#restore-dry-run button:not(.confirm)');
+	return [JSON.stringify(seqs) === JSON.stringify(wseqs) &&
+	    seqs.length > 0 && before === after, 'page ' + seqs + ', CLI ' +
+	    wseqs + (want.error || '')];
+});
 let held = null;
 await check('breaker: a small limit, deletes: it trips, the page shows ' +
     'it tripped', async () => {
@@ -392,7 +410,7 @@ await check('breaker: a small limit, deletes: it trips, the page shows ' +
 	await page.waitForSelector('#breaker-state', {timeout: WAIT});
 	const state = await text(page, '#breaker-state');
 	return [held && state === 'tripped', got.join(' ') + ' ' + state];
-}, todo);
+});
 await shot(page, 'console-breaker');
 await check('breaker: released from the page; the held delete then passes',
     async () => {
@@ -405,7 +423,7 @@ await check('breaker: released from the page; the held delete then passes',
 	const r = await scim('DELETE', '/Users/' + ids[held]);
 	return [st.state === 'released' && r.status === 204,
 	    st.state + ' ' + r.status];
-}, todo);
+});
 
 // ---- a tenant admin: its tenant only
 const ctx = await browser.createBrowserContext();
@@ -420,14 +438,18 @@ await check('tenant admin: the pages show its tenant only', async () => {
 	const mine = cliLines('cycles', T, '--json').map((c) => c.id).sort();
 	const nav = await tpage.$$eval('#nav a[data-tenant]', (as) =>
 	    as.map((a) => a.getAttribute('href')));
+	await hashTo(tpage, '#/deprov');
+	await tpage.waitForSelector('#breaker-state', {timeout: WAIT});
+	const heading = await text(tpage, 'main h1');
 	await hashTo(tpage, '#/users');
 	await tpage.waitForSelector('#users', {timeout: WAIT});
 	const users = await tpage.$$eval('#users .username', (c) => c.map(
 	    (x) => x.textContent));
 	return [JSON.stringify(shown) === JSON.stringify(mine) &&
 	    nav.every((h) => h.endsWith('/' + T)) &&
-	    !users.some((u) => /globex/.test(u)) && users.length > 3,
-	    JSON.stringify({shown, mine, nav, users})];
+	    !users.some((u) => /globex/.test(u)) && users.length > 3 &&
+	    heading === 'Deprovisioning of ' + T,
+	    JSON.stringify({shown, mine, nav, users, heading})];
 });
 await check('tenant admin: another tenant\'s pages show the refusal and ' +
     'nothing of it', async () => {

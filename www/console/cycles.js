@@ -151,7 +151,9 @@
 		fill(C.main, heading('Sync cycle of', tenant,
 		    ' ', h('code', {}, id)),
 		    h('p', {class: 'bar'}, h('a', {href: link('cycles',
-			tenant)}, '← all cycles')), box);
+			tenant)}, '← all cycles'), h('a', {href: link('activity',
+			tenant)}, 'Activity log'), h('a', {href: link('deprov',
+			tenant, {cycle: id})}, 'Restore this cycle…')), box);
 
 		async function load() {
 			const d = await api('GET', tpath(tenant, 'cycles', id));

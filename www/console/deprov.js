@@ -203,8 +203,8 @@
 			    h('p', {}, can ? go : null, ' ', no)));
 		}
 
-		const cycle = h('input', {id: 'restore-cycle', value: 'last',
-		    size: 20});
+		const cycle = h('input', {id: 'restore-cycle', value:
+		    r.query.get('cycle') || 'last', size: 20});
 		const cycleForm = h('form', {id: 'restore-cycle-form',
 		    class: 'inline'}, h('label', {for: 'restore-cycle'},
 		    'Sync cycle (id or last)'), cycle, h('button',
