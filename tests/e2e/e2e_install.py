@@ -10,7 +10,7 @@ removes every file it put.  Reads the staged install the Makefile made
 import os
 import re
 
-from harness import Tap
+from harness import SRCDIR, Tap
 
 t = Tap()
 STAGE = os.environ["SCIMLET_INSTALL_STAGE"]
@@ -40,8 +40,11 @@ want = [D["BINDIR"] + "/scimlet", D["LIBEXECDIR"] + "/scimlet.fcgi",
 for p in want:
     t.ok(os.path.isfile(staged(p)), "installed: " + p)
 t.ok(os.access(staged(D["LIBEXECDIR"] + "/scimlet.fcgi"), os.X_OK), "the worker is executable")
-for n in ("index.html", "app.js", "app.css"):
-    t.ok(os.path.isfile(staged(D["DATADIR"] + "/console/" + n)), "installed: the console's " + n)
+# The console: every file of www/console, and nothing else.
+src_console = sorted(os.listdir(os.path.join(SRCDIR, "www", "console")))
+got = sorted(os.listdir(staged(D["DATADIR"] + "/console"))) \
+    if os.path.isdir(staged(D["DATADIR"] + "/console")) else []
+t.eq(got, src_console, "installed: the console's files, all of www/console")
 
 # The samples and units (the README keeps its examples as examples).
 texts = [p for p in want if not p.startswith((D["BINDIR"], D["LIBEXECDIR"], D["DOCDIR"]))]

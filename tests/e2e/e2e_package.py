@@ -93,9 +93,12 @@ try:
               "share/man/man1/scimlet.1", "share/man/man8/scimlet.fcgi.8",
               "share/doc/README.md", "share/www/htaccess.sample",
               "share/www/scimlet-wrapper.fcgi.sample",
-              "share/www/lighttpd.conf.sample", "share/www/lighttpd-console.conf.sample",
-              "share/console/index.html", "share/console/app.js", "share/console/app.css"):
+              "share/www/lighttpd.conf.sample", "share/www/lighttpd-console.conf.sample"):
         t.ok(os.path.isfile(os.path.join(home, "scimlet", f)), "holds " + f)
+    pc = os.path.join(home, "scimlet", "share", "console")
+    t.eq(sorted(os.listdir(pc)) if os.path.isdir(pc) else [],
+         sorted(os.listdir(os.path.join(SRCDIR, "www", "console"))),
+         "holds the console's files, all of www/console")
     www = os.path.join(home, "scimlet", "share", "www")
     left = [f for f in os.listdir(www)
             if re.search(r"@[A-Z_]+@|/usr/local/|/var/lib/scimlet|/path/to/",
