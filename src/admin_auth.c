@@ -3,7 +3,8 @@
  *
  * Credential record (store_admin.c, kind 'A', key SHA-256(credential)):
  *   {"id":"<16 hex>","role":"operator"|"tenant-admin","tenant":NAME|null,
- *    "label":TEXT|null,"created":"<RFC 3339>","revoked":"<RFC 3339>"|null}
+ *    "label":TEXT|null,"created":"<RFC 3339>","revoked":"<RFC 3339>"|null,
+ *    "last_used":"<RFC 3339>" (its last sign-in; absent before one)}
  * Session record (kind 'S', key SHA-256(cookie value)):
  *   {"id":"<16 hex>","credential":"<id>","role":...,"tenant":...,
  *    "label":...,"created":...,"expires":...,"client":ADDRESS|null}
@@ -382,6 +383,16 @@ admin_signin(struct store_txn *tx, const char *cred, const char *client,
 		goto out;
 	e = put_doc(tx, STORE_ADMIN_SESSION, shash, sess);
 	sess = NULL;
+	/* The credential's last use: this sign-in (`admin list`). */
+	if (e == SCIM_OK) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "last_used");
+		if (json_add_string(doc, "last_used", now) == -1)
+			e = SCIM_ENOMEM;
+		else {
+			e = put_doc(tx, STORE_ADMIN_CRED, hash, doc);
+			doc = NULL;
+		}
+	}
  out:
 	cJSON_Delete(doc);
 	cJSON_Delete(sess);

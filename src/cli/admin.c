@@ -65,9 +65,6 @@ show_rec(const cJSON *rec, void *arg)
 	for (i = 0; i < sh->nfields && i < 8; i++)
 		v[i] = str(rec, sh->fields[i]);
 	switch (sh->nfields) {
-	case 6:
-		cli_row(stdout, 6, v[0], v[1], v[2], v[3], v[4], v[5]);
-		break;
 	case 7:
 		cli_row(stdout, 7, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
 		break;
@@ -193,7 +190,7 @@ int
 cli_admin(struct cli *cl, int argc, char **argv)
 {
 	static const char *const cred_f[] = { "id", "role", "tenant", "label",
-	    "created", "revoked" };
+	    "created", "revoked", "last_used" };
 	static const char *const sess_f[] = { "id", "credential", "role",
 	    "tenant", "label", "created", "expires", "client" };
 	static const char *const log_f[] = { "time", "action", "role",
@@ -228,7 +225,7 @@ cli_admin(struct cli *cl, int argc, char **argv)
 		return cli_storefail("admin", e);
 	if (strcmp(argv[0], "list") == 0) {
 		sh.fields = cred_f;
-		sh.nfields = 6;
+		sh.nfields = 7;
 		e = admin_cred_each(tx, show_rec, &sh);
 	} else if (strcmp(argv[0], "sessions") == 0) {
 		sh.fields = sess_f;

@@ -120,6 +120,10 @@ csrf = body.get("csrf", "") if isinstance(body, dict) else ""
 t.ok(re.fullmatch(r"[0-9a-f]{64}", csrf) is not None and body.get("role") == "operator" and
      body.get("tenant") is None and body.get("label") == "ops <b>team</b>" and
      body.get("tenantUrl") == s.base, "who signed in, the anti-CSRF token, the Tenant URL", body)
+creds = {x["id"]: x for x in map(json.loads, cli("admin", "list", "--json").stdout.splitlines())}
+t.ok(creds.get(op_id, {}).get("last_used") is not None and
+     "last_used" not in creds.get(ta_id, {"last_used": 1}),
+     "admin list: the operator's credential was last used now, the other never", creds)
 st, h, me = call("GET", "/api/session", cookie=ck)
 t.eq((st, me.get("csrf"), me.get("session")), (200, csrf, body.get("session")),
      "the session reads back")
