@@ -135,7 +135,11 @@ await check('connect: Test Connection succeeds', async () => {
 	await page.click('#test-connection');
 	await page.waitForSelector('#test-result .msg', {timeout: WAIT});
 	const cls = await page.$eval('#test-result .msg', (e) => e.className);
-	return [/\bok\b/.test(cls), await text(page, '#test-result')];
+	const msg = await text(page, '#test-result');
+	// Entra probes users and groups (doc/clients.md §3.3).
+	return [/\bok\b/.test(cls) && /GET \/Users\?filter=userName eq/.test(msg) &&
+	    /GET \/Groups\?excludedAttributes=members&filter=displayName eq/.test(msg),
+	    msg];
 });
 await shot(page, 'console-connect');
 await check('connect: Test Connection with the token revoked shows the failure',

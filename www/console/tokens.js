@@ -72,12 +72,13 @@
 		    x.slice(12, 16) + '-' + x.slice(16, 20) + '-' + x.slice(20);
 	}
 
-	/* Entra's "Test Connection": a filter on a random userName, which
-	 * must answer 200 with an empty ListResponse. */
-	async function probe(tenantUrl, token) {
-		const filter = 'userName eq "' + uuid() + '"';
-		const url = tenantUrl.replace(/\/+$/, '') + '/Users?filter=' +
-		    enc(filter);
+	/* One of Entra's probes: GET path with a filter on a random value,
+	 * which must answer 200 with an empty ListResponse. */
+	async function probeOne(tenantUrl, token, path, filter) {
+		const url = tenantUrl.replace(/\/+$/, '') + path +
+		    (path.includes('?') ? '&' : '?') + 'filter=' + enc(filter);
+		const line = 'GET ' + path + (path.includes('?') ? '&' : '?') +
+		    'filter=' + filter;
 		let r, d = null;
 		try {
 			r = await fetch(url, {headers: {Authorization:
@@ -95,12 +96,28 @@
 		if (r.status === 200 && d && d.totalResults === 0 &&
 		    Array.isArray(d.schemas) && d.schemas.includes(
 		    'urn:ietf:params:scim:api:messages:2.0:ListResponse'))
-			return {ok: true, text: 'Connected: GET /Users?filter=' +
-			    filter + ' answered 200 with an empty list, as ' +
-			    'Entra ID expects.'};
-		return {ok: false, text: 'Failed: HTTP ' + r.status +
-		    (d && d.detail ? ': ' + d.detail : r.status === 200 ?
-		    ': not an empty ListResponse' : '')};
+			return {ok: true, text: line};
+		return {ok: false, text: 'Failed: ' + line + ' answered HTTP ' +
+		    r.status + (d && d.detail ? ': ' + d.detail :
+		    r.status === 200 ? ': not an empty ListResponse' : '')};
+	}
+
+	/* Entra's "Test Connection" (doc/clients.md §3.3): a random userName
+	 * looked up, then a random group displayName; both must be empty
+	 * lists.  A 401 on either means the token is wrong. */
+	async function probe(tenantUrl, token) {
+		const u = await probeOne(tenantUrl, token, '/Users',
+		    'userName eq "' + uuid() + '"');
+		if (!u.ok)
+			return u;
+		const g = await probeOne(tenantUrl, token,
+		    '/Groups?excludedAttributes=members',
+		    'displayName eq "' + uuid() + '"');
+		if (!g.ok)
+			return g;
+		return {ok: true, text: 'Connected: ' + u.text + ' and ' +
+		    g.text + ' answered 200 with empty lists, as Entra ID ' +
+		    'expects.'};
 	}
 
 	function steps(url) {
