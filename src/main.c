@@ -352,8 +352,12 @@ serve(struct worker *wk, const struct http_io *io)
 		util_strlcpy(reqid, "-", sizeof(reqid));
 	}
 	activity_start(&act, rid, reqid);
-	/* The console's mount (admin.h): the same worker, another door. */
-	admin = wk->wk_admin || admin_mounted(io);
+	/*
+	 * The console's mount (admin.h): the same worker, another door.  A
+	 * CGI request's parameters are the environment, read once already.
+	 */
+	admin = wk->wk_admin || (io->io_param != cgi_param &&
+	    admin_mounted(io));
 	resp.rp_console = admin;
 	/* Known to a handler that writes its response in parts. */
 	util_strlcpy(resp.rp_reqid, reqid, sizeof(resp.rp_reqid));
