@@ -174,8 +174,8 @@ audit_list(struct store_txn *tx, const struct tenant *t,
 	return SCIM_OK;
 }
 
-static void
-us_time(uint64_t us, char *out)
+void
+breaker_time(uint64_t us, char *out)
 {
 	if (us == 0)
 		util_strlcpy(out, "-", TIME_STRLEN + 1);
@@ -199,7 +199,7 @@ breaker_json(const struct breaker_status *bs)
 	cJSON_AddNumberToObject(o, "window", (double)bs->bs_window);
 	cJSON_AddNumberToObject(o, "trips", (double)bs->bs_trips);
 	if (bs->bs_state == BREAKER_TRIPPED) {
-		us_time(bs->bs_since, t);
+		breaker_time(bs->bs_since, t);
 		cJSON_AddStringToObject(o, "tripped", t);
 		cJSON_AddStringToObject(o, "request", bs->bs_request);
 		cJSON_AddNumberToObject(o, "tripped-count",
@@ -208,7 +208,7 @@ breaker_json(const struct breaker_status *bs)
 		    (double)bs->bs_triplimit);
 	}
 	if (bs->bs_state == BREAKER_RELEASED) {
-		us_time(bs->bs_until, t);
+		breaker_time(bs->bs_until, t);
 		cJSON_AddStringToObject(o, "released-until", t);
 	}
 	/* cJSON_Add* failing leaves a member out: say so rather than lie. */

@@ -61,6 +61,8 @@ enum scim_err	 audit_list(struct store_txn *, const struct tenant *,
 		    const struct audit_filter *, long long limit,
 		    cJSON **entries, int *more);
 
+/* A breaker time (µs) as RFC 3339 into out (TIME_STRLEN + 1), "-" for 0. */
+void		 breaker_time(uint64_t us, char *out);
 /* `breaker T status --json`'s object, or NULL (out of memory). */
 cJSON		*breaker_json(const struct breaker_status *);
 /*

@@ -16,15 +16,6 @@
 #include "store.h"
 #include "util.h"
 
-static void
-us_time(uint64_t us, char *out)
-{
-	if (us == 0)
-		util_strlcpy(out, "-", TIME_STRLEN + 1);
-	else
-		util_time_format((double)us / 1e6, out);
-}
-
 /* The library's object (src/deprov.h), for `tenant show` too. */
 cJSON *
 cli_breaker_json(const struct breaker_status *bs)
@@ -44,14 +35,14 @@ cli_breaker_line(const struct breaker_status *bs, char *out, size_t len)
 	}
 	switch (bs->bs_state) {
 	case BREAKER_TRIPPED:
-		us_time(bs->bs_since, t);
+		breaker_time(bs->bs_since, t);
 		snprintf(out, len, "tripped %s by request %s (%" PRIu64
 		    " of %" PRIu64 " in %llds; setting %s)", t, bs->bs_request,
 		    bs->bs_tripcount, bs->bs_triplimit, bs->bs_window,
 		    bs->bs_setting);
 		break;
 	case BREAKER_RELEASED:
-		us_time(bs->bs_until, t);
+		breaker_time(bs->bs_until, t);
 		snprintf(out, len, "released until %s (setting %s, window "
 		    "%llds)", t, bs->bs_setting, bs->bs_window);
 		break;
