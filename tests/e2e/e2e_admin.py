@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 
 from harness import HERE, URN_ERROR, Server, Tap, user
 
@@ -174,6 +175,13 @@ t.ok(st == 201 and new.startswith("scimlet_") and body.get("tenantUrl") == s.bas
 r = s.req("GET", "/Users?filter=" + "userName%20eq%20%22nobody%22", token=new)
 t.eq((r.status, r.json.get("totalResults") if r.status == 200 else None), (200, 0),
      "the token works over SCIM: Entra's Test Connection probe")
+# A read's activity record (which holds the token's last use) is written
+# after its response, batched: wait until the CLI sees it.
+for _ in range(100):
+    if any(json.loads(x).get("id") == new_id and json.loads(x).get("last_used")
+           for x in cli("token", "list", "acme", "--json").stdout.splitlines()):
+        break
+    time.sleep(0.1)
 st, h, body = call("GET", "/api/tenants/acme/tokens", cookie=ck)
 mine = [x for x in body.get("tokens", []) if x["id"] == new_id] if st == 200 else []
 t.ok(len(mine) == 1 and mine[0]["label"] == "Entra <i>ID</i>" and mine[0]["active"] and
