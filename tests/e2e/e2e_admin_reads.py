@@ -91,6 +91,10 @@ t.eq(dup.status, 409, "entra: a taken userName gets 409")
 dup_rid = dup.header("X-Request-Id")
 dup_detail = dup.json.get("detail")
 
+# The failed requests' and reads' records reach the log after their
+# responses: both readers compared below must see the same log.
+s.settle("acme")
+
 # --- cycles
 st, body = get("/tenants/acme/cycles")
 cycles = body.get("cycles") if isinstance(body, dict) else None

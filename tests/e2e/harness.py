@@ -262,6 +262,21 @@ class Server:
     def cli(self, *args, check=True):
         return run_cli(self.db, *args, check=check)
 
+    def settle(self, tenant, quiet=0.6, most=15):
+        """Wait until tenant's activity log stops growing: a read's (or a
+        failed request's) record is written after its response, batched,
+        so a test that compares two readers of the log waits first."""
+        last, since, end = None, time.time(), time.time() + most
+        while time.time() < end:
+            n = len(run_cli(self.db, "activity", tenant, "--json",
+                            check=False).stdout.splitlines())
+            if n != last:
+                last, since = n, time.time()
+            elif time.time() - since >= quiet:
+                return n
+            time.sleep(0.1)
+        return last
+
     def admin(self, method, path, body=None, cookie=None, csrf=None, headers=None):
         """One request to the console's mount (path after /scimlet/admin):
         cookie the session's value, csrf its anti-CSRF token.  Returns
