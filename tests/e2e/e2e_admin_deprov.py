@@ -7,8 +7,10 @@ with the console as actor), and the breaker (status, reset, release: the
 held deletes then pass).  The answers are the CLI's `--json` objects,
 made by the same library calls.  A tenant admin of another tenant gets
 404 on every URL; a change without the anti-CSRF token gets 403."""
+import atexit
 import json
 import os
+import shutil
 import tempfile
 import time
 
@@ -20,6 +22,7 @@ GAP = 3         # the tenant's cycle gap, seconds
 
 t = Tap()
 files = tempfile.mkdtemp(prefix="scimlet-console.")
+atexit.register(shutil.rmtree, files, True)
 with open(os.path.join(files, "index.html"), "w") as f:
     f.write("<!doctype html><title>scimlet</title>\n")
 s = Server(console=files)

@@ -10,7 +10,9 @@ change's preview counts exactly the users whose roles the change then
 changes, and changes nothing itself; the change is audited as the CLI's
 with the console as actor; a tenant admin of another tenant gets 404 on
 every URL."""
+import atexit
 import json
+import shutil
 import tempfile
 import urllib.parse
 
@@ -20,6 +22,7 @@ UA = "Azure-AD-SCIM-Provisioning/e2e"
 
 t = Tap()
 files = tempfile.mkdtemp(prefix="scimlet-console.")
+atexit.register(shutil.rmtree, files, True)
 with open(files + "/index.html", "w") as f:
     f.write("<!doctype html><title>scimlet</title>\n")
 s = Server(console=files)
