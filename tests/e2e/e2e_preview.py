@@ -11,9 +11,11 @@ requests on another tenant, the feed has one record per resource the
 adoption changed, every deprovisioning has its audit entry and `restore`
 undoes them; `mode=live --discard` leaves a third tenant byte for byte as
 it was; `tenant remove` drops a preview's keys."""
+import atexit
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -184,7 +186,9 @@ if os.environ.get("SCIMLET_LIB_STAGE"):
                PKG_CONFIG_SYSROOT_DIR=stage, PKG_CONFIG_LIBDIR="")
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", "scimlet"], env=env,
                            capture_output=True, text=True).stdout
-    app = os.path.join(tempfile.mkdtemp(prefix="scimlet-preview."), "app")
+    appdir = tempfile.mkdtemp(prefix="scimlet-preview.")
+    atexit.register(shutil.rmtree, appdir, True)
+    app = os.path.join(appdir, "app")
     srcdir = os.environ.get("SCIMLET_SRCDIR", os.path.join(HERE, "..", ".."))
     b = subprocess.run(shlex.split(os.environ.get("SCIMLET_CC", "cc")) +
                        shlex.split(os.environ.get("SCIMLET_SAN_CFLAGS", "")) +

@@ -3,6 +3,7 @@
 without a refused request, none by default, recycling when the heap
 grows (SCIMLET_MAX_HEAP_GROWTH), data surviving restarts, no worker
 outliving its server."""
+import atexit
 import json
 import os
 import shutil
@@ -158,6 +159,7 @@ def fcgi_response(c):
 
 
 d = tempfile.mkdtemp(prefix="scimlet-signal.")
+atexit.register(shutil.rmtree, d, True)
 db = os.path.join(d, "db")
 run_cli(db, "init")
 run_cli(db, "tenant", "add", "acme")
