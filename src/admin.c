@@ -108,10 +108,10 @@ admin_actor(const struct admin_call *ac, struct admin_actor *aa)
 	util_hex(ac->ac_rid, 8, aa->aa_reqid);
 	snprintf(aa->aa_agent, sizeof(aa->aa_agent), "scimlet console (%s %s)",
 	    admin_role_name(ac->ac_who.aw_role), ac->ac_who.aw_cred);
-	aa->aa_v[0] = "console";
-	aa->aa_v[1] = aa->aa_reqid;
-	aa->aa_v[2] = ac->ac_client != NULL ? ac->ac_client : "";
-	aa->aa_v[3] = aa->aa_agent;
+	aa->aa_da.da_token = "console";
+	aa->aa_da.da_request = aa->aa_reqid;
+	aa->aa_da.da_client = ac->ac_client != NULL ? ac->ac_client : "";
+	aa->aa_da.da_agent = aa->aa_agent;
 }
 
 enum scim_err
@@ -123,8 +123,9 @@ admin_audit(struct admin_call *ac, struct store_txn *tx, const char *tenant,
 	enum scim_err		e;
 
 	admin_actor(ac, &aa);
-	if ((e = ctx_open(&cx, ac->ac_store, tx, tenant, aa.aa_v[0],
-	    aa.aa_v[1], aa.aa_v[2], aa.aa_v[3])) == SCIM_OK)
+	if ((e = ctx_open(&cx, ac->ac_store, tx, tenant, aa.aa_da.da_token,
+	    aa.aa_da.da_request, aa.aa_da.da_client, aa.aa_da.da_agent)) ==
+	    SCIM_OK)
 		e = audit_record(tx, &cx, action, type, id, NULL, NULL,
 		    detail);
 	else

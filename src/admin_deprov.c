@@ -29,18 +29,6 @@
 #define AUDIT_LIMIT	200		/* entries by default */
 #define AUDIT_LIMIT_MAX	10000
 
-/* The console as the audit log names it (admin_actor()), for deprov.h. */
-static void
-console_actor(const struct admin_call *ac, struct admin_actor *aa,
-    struct deprov_actor *da)
-{
-	admin_actor(ac, aa);
-	da->da_token = aa->aa_v[0];
-	da->da_request = aa->aa_v[1];
-	da->da_client = aa->aa_v[2];
-	da->da_agent = aa->aa_v[3];
-}
-
 static enum scim_err
 not_allowed(struct admin_call *ac, const char *allow)
 {
@@ -200,7 +188,6 @@ restore(struct admin_call *ac, const char *name)
 	struct store_txn	*tx = NULL;
 	struct restore_req	 rq;
 	struct admin_actor	 aa;
-	struct deprov_actor	 da;
 	struct tenant		 t;
 	cJSON			*body = NULL, *r = NULL;
 	const char		*why;
@@ -226,11 +213,11 @@ restore(struct admin_call *ac, const char *name)
 	}
 	if (e != SCIM_OK)
 		goto out;
-	console_actor(ac, &aa, &da);
+	admin_actor(ac, &aa);
 	if ((e = store_begin(ac->ac_store, 1, &tx)) != SCIM_OK ||
 	    (e = admin_tenant(ac, tx, name, &t)) != SCIM_OK)
 		goto out;
-	e = restore_apply(ac->ac_store, tx, &t, &rq, &da, &r);
+	e = restore_apply(ac->ac_store, tx, &t, &rq, &aa.aa_da, &r);
 	if (e == SCIM_ENOTFOUND && rq.rr_by == RESTORE_SEQ &&
 	    cJSON_GetArraySize(cJSON_GetObjectItem(r, "entries")) == 0) {
 		e = scim_fail(ac->ac_resp, SCIM_ENOTFOUND, "no audit entry "
@@ -296,7 +283,6 @@ breaker_post(struct admin_call *ac, const char *name, int release)
 	struct store_txn	*tx = NULL;
 	struct breaker_status	 bs;
 	struct admin_actor	 aa;
-	struct deprov_actor	 da;
 	struct tenant		 t;
 	const cJSON		*v;
 	cJSON			*body = NULL;
@@ -326,11 +312,11 @@ breaker_post(struct admin_call *ac, const char *name, int release)
 	}
 	if (release)
 		snprintf(what, sizeof(what), "for %llds", secs);
-	console_actor(ac, &aa, &da);
+	admin_actor(ac, &aa);
 	if ((e = store_begin(ac->ac_store, 1, &tx)) != SCIM_OK)
 		return e;
 	if ((e = admin_tenant(ac, tx, name, &t)) == SCIM_OK &&
-	    (e = breaker_change(ac->ac_store, tx, &t, &da, release, secs,
+	    (e = breaker_change(ac->ac_store, tx, &t, &aa.aa_da, release, secs,
 	    &bs)) == SCIM_OK &&
 	    (e = admin_log(tx, ac->ac_rid, release ? "breaker release" :
 	    "breaker reset", &ac->ac_who, name, ac->ac_client,

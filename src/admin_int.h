@@ -6,6 +6,7 @@
 #define ADMIN_INT_H
 
 #include "admin.h"
+#include "deprov.h"
 #include "http.h"
 
 #define ADMIN_SEGS	6	/* path words after /api */
@@ -29,13 +30,14 @@ struct admin_call {
 /*
  * Who a change made from the console is by, as the audit and the
  * context name an actor: token "console", the request id, the client's
- * address, and "scimlet console (ROLE CREDENTIAL-ID)".  aa_v points into
- * the struct: keep it where it was filled.
+ * address, and "scimlet console (ROLE CREDENTIAL-ID)", as the library
+ * takes an actor (aa_da, deprov.h).  aa_da points into the struct: keep
+ * it where it was filled.
  */
 struct admin_actor {
-	char		 aa_reqid[17];
-	char		 aa_agent[SCIM_ACTOR_AGENT];
-	const char	*aa_v[4];
+	char			 aa_reqid[17];
+	char			 aa_agent[SCIM_ACTOR_AGENT];
+	struct deprov_actor	 aa_da;
 };
 void		 admin_actor(const struct admin_call *, struct admin_actor *);
 /*

@@ -328,7 +328,7 @@ role_post(struct admin_call *ac, int apply)
 			goto out;
 	}
 	e = role_change(ac->ac_store, tx, &t, ch.ch_op, ch.ch_arg, ch.ch_role,
-	    aa.aa_v, &later, &nre, &nchg);
+	    &aa.aa_da, &later, &nre, &nchg);
 	if (e == SCIM_ENOTFOUND) {
 		e = scim_fail(ac->ac_resp, SCIM_ENOTFOUND, "no such mapping");
 		goto out;

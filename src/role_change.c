@@ -51,7 +51,7 @@ role_change_check(const char *op, const char *arg, const char *role)
 enum scim_err
 role_change(struct store *st, struct store_txn *tx, const struct tenant *t,
     const char *op, const char *arg, const char *role,
-    const char *const actor[4], int *later, size_t *recomputed,
+    const struct deprov_actor *actor, int *later, size_t *recomputed,
     size_t *changed)
 {
 	struct ctx	cx;
@@ -86,8 +86,9 @@ role_change(struct store *st, struct store_txn *tx, const struct tenant *t,
 	 * as they are now and its declared attributes.
 	 */
 	if (e == SCIM_OK && !*later) {
-		if ((e = ctx_open(&cx, st, tx, t->tn_name, actor[0], actor[1],
-		    actor[2], actor[3])) == SCIM_OK)
+		if ((e = ctx_open(&cx, st, tx, t->tn_name, actor->da_token,
+		    actor->da_request, actor->da_client, actor->da_agent)) ==
+		    SCIM_OK)
 			e = grant_refresh_all(tx, &cx, recomputed, changed);
 		ctx_close(&cx);
 	}

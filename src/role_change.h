@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "deprov.h"
 #include "scim.h"
 
 struct store;
@@ -26,14 +27,14 @@ const char	*role_change_check(const char *op, const char *arg,
 /*
  * Make it in tx for tenant t; *later is 1 when it applies to later
  * writes only (unknown), else every user was recomputed with a context
- * built after the change (ctx_open() with actor: token, request, client,
- * agent): *recomputed and *changed as grant_refresh_all() gives them.
+ * built after the change (ctx_open() with actor, deprov.h): *recomputed
+ * and *changed as grant_refresh_all() gives them.
  * SCIM_ENOTFOUND: an unmap of no mapping; SCIM_EINVALVALUE: no such op.
  */
 enum scim_err	 role_change(struct store *, struct store_txn *,
 		    const struct tenant *t, const char *op, const char *arg,
-		    const char *role, const char *const actor[4], int *later,
-		    size_t *recomputed, size_t *changed);
+		    const char *role, const struct deprov_actor *actor,
+		    int *later, size_t *recomputed, size_t *changed);
 /*
  * The settings as `role list --json` shows them, one object per line
  * there: {"kind","value","role"}, null for what is not set.

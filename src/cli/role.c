@@ -106,7 +106,8 @@ cli_role(struct cli *cl, int argc, char **argv)
 	struct store		*st = cl->cl_store;
 	struct store_txn	*tx;
 	struct tenant		 t;
-	const char		*cmd, *name, *actor[4];
+	const char		*cmd, *name;
+	struct deprov_actor	 actor;
 	size_t			 nre = 0, nchg = 0;
 	enum scim_err		 e;
 	int			 later = 0, json;
@@ -138,12 +139,12 @@ cli_role(struct cli *cl, int argc, char **argv)
 		return cli_storefail("role", e);
 	if ((e = store_tenant_get(tx, name, &t)) != SCIM_OK)
 		goto out;
-	actor[0] = "cli";
-	actor[1] = "";
-	actor[2] = cl->cl_user;
-	actor[3] = cl->cl_command;
+	actor.da_token = "cli";
+	actor.da_request = "";
+	actor.da_client = cl->cl_user;
+	actor.da_agent = cl->cl_command;
 	e = role_change(st, tx, &t, cmd, argv[2], argc == 4 ? argv[3] : NULL,
-	    actor, &later, &nre, &nchg);
+	    &actor, &later, &nre, &nchg);
 	if (e == SCIM_EINVALVALUE) {
 		store_abort(&tx);
 		return cli_bad("role", "unknown word '%s'", cmd);
